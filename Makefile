@@ -1,0 +1,75 @@
+# The two commands: `make run` (set up and serve on SQLite) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-browser browser-deps messages compilemessages bench clean
+
+$(VENV)/.requirements: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.requirements-dev: requirements-dev.txt requirements.txt $(VENV)/.requirements
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+gettext-tools:
+	@command -v msgfmt >/dev/null || { echo "Installing gettext (msgfmt) with apt"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
+
+compilemessages: $(VENV)/.requirements gettext-tools
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+setup: $(VENV)/.requirements compilemessages
+	DEBUG=1 $(PY) manage.py migrate --no-input -v0
+	DEBUG=1 $(PY) manage.py load_demo
+	DEBUG=1 $(PY) manage.py ensure_admin
+
+run: setup
+	@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+messages: $(VENV)/.requirements gettext-tools
+	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks -v0
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+	@for po in locale/*/LC_MESSAGES/django.po; do echo -n "$$po: "; msgfmt --check --statistics -o /dev/null $$po; done
+
+lint: $(VENV)/.requirements-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check-migrations: $(VENV)/.requirements-dev
+	$(PY) manage.py makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.requirements-dev compilemessages
+	DATABASE_URL= $(VENV)/bin/pytest -m "not browser" -q
+
+test-postgres: $(VENV)/.requirements-dev compilemessages
+	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "not browser" -q; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "PostgreSQL is not reachable at $(PG_URL), and CI needs it." >&2; exit 1; \
+	else \
+	  echo; echo "!!!!!! PostgreSQL is not reachable at $(PG_URL): the PostgreSQL half of the suite was SKIPPED !!!!!!"; echo; \
+	fi
+
+browser-deps: $(VENV)/.requirements-dev
+	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium with apt"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
+
+test-browser: browser-deps compilemessages
+	DATABASE_URL= $(VENV)/bin/pytest -m browser -q
+
+test: lint check-migrations test-sqlite test-postgres test-browser
+
+bench: $(VENV)/.requirements-dev compilemessages
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var media staticfiles artifacts node_modules

@@ -1,0 +1,181 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.http import JsonResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+
+from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
+
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+TRANSLATED_TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
+
+
+def can_edit_source(request) -> bool:
+    return request.user.has_perm("news.edit_article_source")
+
+
+class MissingLanguageFilter(admin.SimpleListFilter):
+    title = _("missing language")
+    parameter_name = "missing"
+
+    def lookups(self, request, model_admin):
+        return [(code, name) for code, name in LANGUAGE_CHOICES]
+
+    def queryset(self, request, queryset):
+        if self.value() in LANGUAGE_CODES:
+            return queryset.missing_language(self.value())
+        return queryset
+
+
+class PublicationStateFilter(admin.SimpleListFilter):
+    title = _("visibility")
+    parameter_name = "visibility"
+
+    def lookups(self, request, model_admin):
+        return [("live", _("Live")), ("scheduled", _("Scheduled")), ("draft", _("Draft"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        return {
+            "live": lambda: queryset.published(now),
+            "scheduled": lambda: queryset.scheduled(now),
+            "draft": queryset.drafts,
+        }.get(self.value(), lambda: queryset)()
+
+
+class ArticleImageInline(TranslationTabularInline):
+    model = ArticleImage
+    extra = 0
+    fields = ("image", "reference", "alt")
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if can_edit_source(request) else ("image", "reference")
+
+    def has_add_permission(self, request, obj=None):
+        return can_edit_source(request) and super().has_add_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_edit_source(request) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Article)
+class ArticleAdmin(TabbedTranslationAdmin):
+    list_display = ("__str__", "status", "publish_at", "category", "language_list", "view_on_site_links")
+    list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
+    search_fields = [localized(field, code) for field in ("title", "summary") for code in LANGUAGE_CODES] + [
+        "slug",
+        "author",
+    ]
+    date_hierarchy = "publish_at"
+    list_select_related = ("category",)
+    inlines = [ArticleImageInline]
+    readonly_fields = ("view_on_site_links", "created_at", "updated_at")
+    view_on_site = False  # replaced by one link per language
+    fieldsets = (
+        (None, {"fields": ("title", "summary", "body")}),
+        (
+            _("Publication"),
+            {"fields": ("status", "publish_at", "category", "tags", "author", "source_language", "slug")},
+        ),
+        (_("Banner"), {"fields": ("banner", "banner_alt")}),
+        (_("On the site"), {"fields": ("view_on_site_links", "created_at", "updated_at")}),
+    )
+
+    class Media:
+        js = ("js/admin-tags.js",)
+
+    @admin.display(description=_("languages"))
+    def language_list(self, obj):
+        return " · ".join(LANGUAGE_NAMES[code] for code in obj.languages) or "—"
+
+    @admin.display(description=_("view on site"))
+    def view_on_site_links(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        return format_html_join(
+            " ",
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            ((obj.url_for(code), LANGUAGE_NAMES[code]) for code in LANGUAGE_CODES),
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "tags" and field is not None:
+            field.widget.attrs["data-suggestions-url"] = reverse("admin:news_article_tag_suggestions")
+        return field
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if can_edit_source(request):
+            return readonly
+        # Translators: only the text of languages other than the source.
+        source = obj.source_language if obj else None
+        allowed = {
+            localized(field, code) for field in TRANSLATED_TEXT_FIELDS for code in LANGUAGE_CODES if code != source
+        }
+        every = [field.name for field in self.model._meta.get_fields() if getattr(field, "editable", False)]
+        return readonly + [name for name in [*every, "tags"] if name not in allowed and name not in readonly]
+
+    def has_add_permission(self, request):
+        return can_edit_source(request) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return can_edit_source(request) and super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not can_edit_source(request):
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_urls(self):
+        extra = [
+            path(
+                "tag-suggestions/",
+                self.admin_site.admin_view(self.tag_suggestions),
+                name="news_article_tag_suggestions",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def tag_suggestions(self, request):
+        """Tag names starting with ``q`` (or containing it), for the tag field's autocomplete."""
+        if not self.has_view_or_change_permission(request):
+            return JsonResponse({"error": gettext("Permission denied")}, status=403)
+        term = request.GET.get("q", "").strip()
+        tags = Tag.objects.all()
+        if term:
+            tags = tags.filter(name__icontains=term)
+        return JsonResponse({"tags": list(tags.order_by("name").values_list("name", flat=True)[:20])})
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.rerender()
+
+
+@admin.register(Category)
+class CategoryAdmin(TabbedTranslationAdmin):
+    list_display = ("__str__", "slug", "position", "article_count")
+    list_editable = ("position",)
+    prepopulated_fields = {"slug": ("name_en",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_articles=Count("articles"))
+
+    @admin.display(description=_("articles"), ordering="num_articles")
+    def article_count(self, obj):
+        return obj.num_articles
+
+
+@admin.register(Tag)
+class TagAdmin(TabbedTranslationAdmin):
+    list_display = ("__str__", "name", "slug")
+    search_fields = ["name", "slug"] + [localized("label", code) for code in LANGUAGE_CODES]
+    ordering = ("slug",)

@@ -1,0 +1,319 @@
+"""The one Markdown pipeline: render, then sanitise.
+
+Used when an article is saved, by the admin preview, by the importer and by
+tests, so that what an editor previews is what a visitor reads.
+"""
+
+import html
+import posixpath
+import re
+import string
+import unicodedata
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import markdown as markdown_lib
+import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
+    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
+    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
+}  # fmt: skip
+_COMMON_ATTRIBUTES = {"class", "id", "title", "lang", "dir"}
+ALLOWED_ATTRIBUTES = {
+    "*": _COMMON_ATTRIBUTES,
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height"},
+    "div": {"tabindex", "role", "aria-label"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start", "type"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXTERNAL_LINK_REL = "noopener nofollow ugc"
+
+# Raw HTML that some site generators put in Markdown: components of their
+# front-end framework (<ClientOnly>, <news-newsHeader/>). They mean nothing
+# here; the tags are dropped and any text inside them kept.
+FRAMEWORK_TAG = re.compile(r"</?(?:[a-z][a-z0-9]*-[a-zA-Z0-9-]+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF),  # radicals
+    (0x3000, 0x303F),  # CJK punctuation
+    (0x3040, 0x30FF),  # kana
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),  # full-width forms
+    (0x20000, 0x2FA1F),
+)
+
+
+def is_cjk(char: str) -> bool:
+    code = ord(char)
+    return any(low <= code <= high for low, high in _CJK_RANGES)
+
+
+_CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES)
+_CJK_SOFT_BREAK = re.compile(f"(?<=[{_CJK_CLASS}])[ \\t]*\\n[ \\t]*(?=[{_CJK_CLASS}])")
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image the body may point at: where it is served, and its size."""
+
+    url: str
+    width: int | None = None
+    height: int | None = None
+    alt: str = ""
+    srcset: str = ""
+    sizes: str = ""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    toc_html: str
+    headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
+
+
+def normalize_reference(reference: str) -> str:
+    """``./media/a.png``, ``media/a.png`` and ``/media/a.png`` all become ``media/a.png``."""
+    path = unquote(reference.strip()).replace("\\", "/")
+    path = posixpath.normpath(path).lstrip("/")
+    while path.startswith("./"):
+        path = path[2:]
+    return "" if path == "." else path
+
+
+def resolve_image(src: str, images: dict[str, ImageRef]) -> ImageRef | None:
+    """The stored image a body reference means, or None.
+
+    External http(s) images are kept as they are; any other reference must
+    match an uploaded image by its path, else by its file name.
+    """
+    parts = urlsplit(src)
+    if parts.scheme in ("http", "https"):
+        return ImageRef(url=src)
+    if parts.scheme:
+        return None
+    key = normalize_reference(parts.path)
+    if not key:
+        return None
+    if key in images:
+        return images[key]
+    basename = posixpath.basename(key)
+    matches = [ref for name, ref in images.items() if posixpath.basename(name) == basename]
+    return matches[0] if len(matches) == 1 else None
+
+
+def heading_slug(value: str, separator: str = "-") -> str:
+    """Heading anchors that keep Chinese text readable (``#安装步骤``)."""
+    value = unicodedata.normalize("NFKC", value)
+    value = re.sub(r"[^\w\s-]", "", value).strip().lower()
+    return re.sub(rf"[{separator}\s]+", separator, value) or "section"
+
+
+def _normalize_title(text: str) -> str:
+    return re.sub(r"\s+", "", text).casefold()
+
+
+class _PortalTreeprocessor(Treeprocessor):
+    """Fidelity fixes on the parsed tree, before anchors and the TOC are made."""
+
+    def __init__(self, md, title: str):
+        super().__init__(md)
+        self.title = title
+
+    def run(self, root):
+        self._drop_repeated_title(root)
+        for element in root.iter():
+            if element.tag == "h1":
+                element.tag = "h2"  # the page's <h1> is the article title
+        self._join_cjk_lines(root)
+        self._wrap_tables(root)
+
+    def _drop_repeated_title(self, root):
+        first = next(iter(root), None)
+        if first is not None and first.tag == "h1" and self.title:
+            text = "".join(first.itertext())
+            if _normalize_title(text) == _normalize_title(self.title):
+                root.remove(first)
+
+    def _join_cjk_lines(self, element):
+        if element.tag in ("pre", "code"):
+            return
+        if element.text:
+            element.text = _CJK_SOFT_BREAK.sub("", element.text)
+        for child in element:
+            self._join_cjk_lines(child)
+            if child.tail:
+                child.tail = _CJK_SOFT_BREAK.sub("", child.tail)
+        # A soft break split by inline markup: "中文**粗体**\n中文".
+        children = list(element)
+        for child, following in zip(children, [*children[1:], None], strict=False):
+            tail = child.tail or ""
+            if tail.strip() == "" and "\n" in tail and following is not None:
+                before = "".join(child.itertext())[-1:]
+                after = "".join(following.itertext())[:1]
+                if before and after and is_cjk(before) and is_cjk(after):
+                    child.tail = ""
+
+    def _wrap_tables(self, root):
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    wrapper = etree.Element("div", {"class": "table-scroll", "tabindex": "0", "role": "region"})
+                    wrapper.set("aria-label", "table")
+                    parent.remove(child)
+                    wrapper.append(child)
+                    wrapper.tail, child.tail = child.tail, None
+                    parent.insert(index, wrapper)
+
+
+class _PortalExtension(Extension):
+    def __init__(self, title: str = "", **kwargs):
+        self.title = title
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):
+        # A backslash before any ASCII punctuation is an escape (CommonMark).
+        md.ESCAPED_CHARS = list(string.punctuation)
+        # Priority above the toc extension's (5) so anchors see the final headings.
+        md.treeprocessors.register(_PortalTreeprocessor(md, self.title), "portal", 6)
+
+
+def _markdown(title: str) -> markdown_lib.Markdown:
+    return markdown_lib.Markdown(
+        extensions=[
+            "tables",
+            "fenced_code",
+            "footnotes",
+            "sane_lists",
+            "codehilite",
+            "toc",
+            _PortalExtension(title=title),
+        ],
+        extension_configs={
+            "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
+            "toc": {"slugify": heading_slug, "toc_depth": "2-4", "anchorlink": False, "permalink": False},
+        },
+        output_format="html",
+    )
+
+
+def _strip_framework_tags(text: str) -> str:
+    """Drop front-end framework components outside code spans and blocks."""
+    parts = re.split(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", text, flags=re.S)
+    return "".join(part if index % 2 else FRAMEWORK_TAG.sub("", part) for index, part in enumerate(parts))
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "class":
+        # Only classes the pipeline itself emits or harmless presentational ones.
+        kept = [name for name in value.split() if re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name)]
+        return " ".join(kept) or None
+    if attribute == "id":
+        return value if re.fullmatch(r"[\w:.-]{1,120}", value) else None
+    return value
+
+
+def sanitize(raw_html: str) -> str:
+    """The sanitiser every stored HTML fragment passes through."""
+    return nh3.clean(
+        raw_html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        strip_comments=True,
+        attribute_filter=_attribute_filter,
+        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
+    )
+
+
+_TAG_ATTRIBUTES = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
+_IMG_TAG = re.compile(r"<img\b([^>]*)>")
+_A_TAG = re.compile(r"<a\b([^>]*)>")
+
+
+def _attributes(source: str) -> dict[str, str]:
+    return {name: html.unescape(value or "") for name, value in _TAG_ATTRIBUTES.findall(source)}
+
+
+def _format_attributes(attrs: dict[str, str | int | None]) -> str:
+    return "".join(
+        f' {name}="{html.escape(str(value), quote=True)}"' for name, value in attrs.items() if value not in (None, "")
+    )
+
+
+def _resolve_images(clean_html: str, images: dict[str, ImageRef]) -> str:
+    def replace(match):
+        attrs = _attributes(match.group(1))
+        alt = attrs.get("alt", "")
+        ref = resolve_image(attrs.get("src", ""), images)
+        if ref is None:
+            label = alt or posixpath.basename(attrs.get("src", "")) or "image"
+            return (
+                f'<span class="image-missing" role="img" aria-label="{html.escape(label)}">{html.escape(label)}</span>'
+            )
+        new = {
+            "src": ref.url,
+            "width": attrs.get("width") or ref.width,
+            "height": attrs.get("height") or (ref.height if not attrs.get("width") else None),
+            "srcset": ref.srcset,
+            "sizes": ref.sizes if ref.srcset else None,
+            "title": attrs.get("title"),
+            "class": attrs.get("class"),
+            "loading": "lazy",
+            "decoding": "async",
+        }
+        return f'<img alt="{html.escape(alt or ref.alt)}"{_format_attributes(new)}>'
+
+    return _IMG_TAG.sub(replace, clean_html)
+
+
+def _mark_external_links(clean_html: str) -> str:
+    def replace(match):
+        attrs = _attributes(match.group(1))
+        href = attrs.get("href", "")
+        if urlsplit(href).scheme in ("http", "https") or href.startswith("//"):
+            attrs["rel"] = EXTERNAL_LINK_REL
+        return "<a" + _format_attributes(attrs) + ">"
+
+    return _A_TAG.sub(replace, clean_html)
+
+
+def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str = "") -> Rendered:
+    """Markdown to sanitised HTML, with its table of contents.
+
+    ``images`` maps normalised reference names (``media/image1.jpeg``) to the
+    stored images they stand for; an unresolved relative image becomes a
+    visible placeholder carrying its alt text. ``title`` is the article
+    title: a first ``# H1`` repeating it is not shown twice.
+    """
+    if not text.strip():
+        return Rendered(html="", toc_html="", headings=())
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    md = _markdown(title)
+    raw = md.convert(_strip_framework_tags(text))
+    clean = sanitize(raw)
+    clean = _resolve_images(clean, images or {})
+    clean = _mark_external_links(clean)
+    headings = tuple(_flatten_toc(md.toc_tokens))
+    toc = sanitize(md.toc) if len(headings) >= 3 else ""
+    return Rendered(html=clean, toc_html=toc, headings=headings)
+
+
+def _flatten_toc(tokens):
+    for token in tokens:
+        yield (token["level"], token["id"], html.unescape(re.sub(r"<[^>]+>", "", token["name"])))
+        yield from _flatten_toc(token.get("children", []))

@@ -1,0 +1,409 @@
+import hashlib
+import posixpath
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
+from taggit.managers import TaggableManager
+from taggit.models import TagBase, TaggedItemBase
+
+from news import markdown
+from portal.i18n import url_prefix
+
+LANGUAGE_CHOICES = settings.LANGUAGES
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def localized(field: str, language: str) -> str:
+    """``localized("title", "zh-hans")`` → ``"title_zh_hans"``."""
+    return build_localized_fieldname(field, language)
+
+
+def ascii_slug(text: str, *, max_length: int = 80) -> str:
+    """An ASCII slug, or "" when the text has no ASCII letters or digits."""
+    return slugify(text)[:max_length].strip("-")
+
+
+def hashed_slug(prefix: str, text: str) -> str:
+    """A stable ASCII slug for text that has none of its own (Chinese names)."""
+    return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0, help_text=_("Lower comes first."))
+
+    class Meta:
+        ordering = ["position", "slug"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language, else in any language that has one."""
+        return first_filled(self, "name") or self.slug
+
+    def get_absolute_url(self):
+        return reverse("news:category", kwargs={"category": self.slug})
+
+
+class Tag(TagBase):
+    """A tag with one ASCII slug and a label per language.
+
+    ``name`` is the key taggit matches typed tags against; ``label`` is what
+    visitors read, translated.
+    """
+
+    label = models.CharField(_("label"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return first_filled(self, "label") or self.name
+
+    def slugify(self, tag, i=None):
+        base = ascii_slug(tag, max_length=90) or hashed_slug("tag", tag)
+        return f"{base}-{i}" if i is not None else base
+
+    def save(self, *args, **kwargs):
+        if not any(getattr(self, localized("label", code)) for code in LANGUAGE_CODES):
+            setattr(self, localized("label", language_of_text(self.name)), self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("news:tag", kwargs={"tag": self.slug})
+
+
+class TaggedArticle(TaggedItemBase):
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_articles")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_tag")]
+        verbose_name = _("tagged article")
+        verbose_name_plural = _("tagged articles")
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Visible to visitors: published, and its publication time has come."""
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Article.Status.DRAFT)
+
+    def visible_to(self, user):
+        """What a user may open: staff may preview drafts and scheduled articles."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def in_language(self, language: str):
+        """Articles that have their own text in ``language`` (not a fallback)."""
+        return self.exclude(**{localized("title", language): ""}).exclude(
+            **{f"{localized('title', language)}__isnull": True}
+        )
+
+    def missing_language(self, language: str):
+        return self.filter(
+            Q(**{localized("title", language): ""}) | Q(**{f"{localized('title', language)}__isnull": True})
+        )
+
+    def in_category(self, category):
+        return self.filter(category=category)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def in_year(self, year: int):
+        start = timezone.make_aware(timezone.datetime(year, 1, 1))
+        end = timezone.make_aware(timezone.datetime(year + 1, 1, 1))
+        return self.filter(publish_at__gte=start, publish_at__lt=end)
+
+    def for_listing(self):
+        """Everything a list card shows, in a fixed number of queries."""
+        deferred = [localized(field, code) for field in ("body", "body_html", "toc_html") for code in LANGUAGE_CODES]
+        return self.select_related("category").prefetch_related("tags").defer("body", "metadata", *deferred)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An article's text as shown in one language, perhaps a fallback."""
+
+    language: str  # the language the text is written in
+    requested: str  # the language the visitor asked for
+    title: str
+    summary: str
+    body_html: str
+    toc_html: str
+    banner_alt: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.language != self.requested
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    toc_html = models.TextField(editable=False, blank=True)
+    banner_alt = models.CharField(_("banner alt text"), max_length=300, blank=True)
+
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("ASCII, one for both languages. Left empty, it is made from the English title or the date."),
+    )
+    source_language = models.CharField(
+        _("source language"),
+        max_length=10,
+        choices=LANGUAGE_CHOICES,
+        default=settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
+    )
+    author = models.CharField(
+        _("author"), max_length=300, blank=True, help_text=_("One or several names, separated by commas.")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
+    )
+    tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        help_text=_("A published article with a future time stays hidden until then."),
+    )
+    banner = models.ImageField(_("banner"), upload_to="banners/%Y/%m/", blank=True)
+    # Front-matter keys this portal has no field for, kept to be exported again.
+    metadata = models.JSONField(_("metadata"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        indexes = [
+            models.Index(fields=["status", "-publish_at"], name="article_status_publish_idx"),
+            models.Index(fields=["category", "status", "-publish_at"], name="article_cat_publish_idx"),
+        ]
+        permissions = [
+            ("edit_article_source", _("Can edit source text, slug, category, tags, status and dates")),
+        ]
+
+    def __str__(self):
+        return first_filled(self, "title", prefer=self.source_language) or self.slug
+
+    # Text per language -------------------------------------------------
+
+    def has_language(self, language: str) -> bool:
+        return bool(getattr(self, localized("title", language), ""))
+
+    @property
+    def languages(self) -> list[str]:
+        return [code for code in LANGUAGE_CODES if self.has_language(code)]
+
+    def text_language(self, requested: str) -> str:
+        """The language to show a visitor asking for ``requested``."""
+        if self.has_language(requested):
+            return requested
+        if self.has_language(self.source_language):
+            return self.source_language
+        return next(iter(self.languages), requested)
+
+    def translation(self, requested: str | None = None) -> Translation:
+        requested = requested or translation.get_language()
+        language = self.text_language(requested)
+
+        def field(name):
+            return getattr(self, localized(name, language), "") or ""
+
+        return Translation(
+            language=language,
+            requested=requested,
+            title=field("title"),
+            summary=field("summary"),
+            body_html=field("body_html"),
+            toc_html=field("toc_html"),
+            banner_alt=field("banner_alt") or field("title"),
+        )
+
+    @property
+    def display(self) -> Translation:
+        """The text for the active language (templates: ``article.display.title``)."""
+        return self.translation()
+
+    @property
+    def authors(self) -> list[str]:
+        return [name.strip() for name in self.author.replace("、", ",").split(",") if name.strip()]
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+    def get_absolute_url(self, language: str | None = None):
+        if language:
+            with translation.override(language):
+                return reverse("news:detail", kwargs={"slug": self.slug})
+        return reverse("news:detail", kwargs={"slug": self.slug})
+
+    def url_for(self, language: str) -> str:
+        return f"/{url_prefix(language)}/news/{self.slug}/"
+
+    # Saving ------------------------------------------------------------
+
+    def clean(self):
+        errors = {}
+        if not self.has_language(self.source_language):
+            errors[localized("title", self.source_language)] = _(
+                "The source language (%(language)s) needs a title."
+            ) % {"language": dict(LANGUAGE_CHOICES)[self.source_language]}
+        for code in LANGUAGE_CODES:
+            if getattr(self, localized("body", code), "") and not self.has_language(code):
+                errors[localized("title", code)] = _("A text in this language needs a title too.")
+        if self.slug:
+            try:
+                validate_slug(self.slug)
+            except ValidationError:
+                errors["slug"] = _("Use only ASCII letters, digits, hyphens and underscores.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.make_slug()
+        self.render(images=self.image_map() if self.pk else {})
+        super().save(*args, **kwargs)
+
+    def make_slug(self) -> str:
+        """From the English title if there is one, else the date and a short unique suffix."""
+        base = ascii_slug(self.title_en or "")
+        if not base:
+            base = f"{timezone.localtime(self.publish_at):%Y%m%d}-{secrets.token_hex(3)}"
+        slug, n = base, 2
+        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def image_map(self) -> dict[str, markdown.ImageRef]:
+        """Body image references this article can resolve, by reference name."""
+        refs = {}
+        for image in self.images.all():
+            refs[image.normalized_reference] = image.as_ref()
+        return refs
+
+    def render(self, *, images: dict[str, markdown.ImageRef]) -> None:
+        """Render every language's body into the stored HTML fields."""
+        for code in LANGUAGE_CODES:
+            rendered = markdown.render(
+                getattr(self, localized("body", code), "") or "",
+                images=images,
+                title=getattr(self, localized("title", code), "") or "",
+            )
+            setattr(self, localized("body_html", code), rendered.html)
+            setattr(self, localized("toc_html", code), rendered.toc_html)
+
+    def rerender(self) -> None:
+        """Render again after images changed; touches only the stored HTML."""
+        self.render(images=self.image_map())
+        fields = [localized(name, code) for name in ("body_html", "toc_html") for code in LANGUAGE_CODES]
+        Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in fields})
+
+
+class ArticleImage(models.Model):
+    """An image used in an article's body, matched by its reference name."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images", verbose_name=_("article"))
+    image = models.ImageField(_("image"), upload_to="articles/%Y/%m/", width_field="width", height_field="height")
+    width = models.PositiveIntegerField(editable=False, null=True)
+    height = models.PositiveIntegerField(editable=False, null=True)
+    reference = models.CharField(
+        _("reference"),
+        max_length=300,
+        help_text=_("The path the Markdown uses, e.g. media/image1.jpeg. Empty: the file name."),
+        blank=True,
+    )
+    alt = models.CharField(_("alt text"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["reference"]
+        verbose_name = _("article image")
+        verbose_name_plural = _("article images")
+        constraints = [models.UniqueConstraint(fields=["article", "reference"], name="unique_article_image_reference")]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def normalized_reference(self) -> str:
+        return markdown.normalize_reference(self.reference)
+
+    def as_ref(self) -> markdown.ImageRef:
+        return markdown.ImageRef(
+            url=self.image.url, width=self.width, height=self.height, alt=first_filled(self, "alt")
+        )
+
+    def save(self, *args, **kwargs):
+        if not self.reference and self.image:
+            self.reference = posixpath.basename(self.image.name)
+        super().save(*args, **kwargs)
+        self.article.rerender()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.article.rerender()
+        return result
+
+
+def first_filled(obj, field: str, *, prefer: str | None = None) -> str:
+    """The value of a translated field in the active language, else the first language that has one."""
+    order = [prefer or translation.get_language() or settings.LANGUAGE_CODE, *LANGUAGE_CODES]
+    for code in order:
+        if code in LANGUAGE_CODES:
+            value = getattr(obj, localized(field, code), "")
+            if value:
+                return value
+    return ""
+
+
+def language_of_text(text: str) -> str:
+    """zh-hans when the text contains Chinese characters, else English."""
+    return "zh-hans" if any(markdown.is_cjk(ch) for ch in text) else "en"

@@ -1,0 +1,54 @@
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from django.utils import translation
+
+from portal.i18n import html_lang, url_prefix
+
+register = template.Library()
+
+
+def switch_url(path: str, language: str) -> str:
+    """The same page in another language (query string kept)."""
+    translated = translate_url(path, language)
+    if translated != path:
+        return translated
+    current = url_prefix(translation.get_language())
+    if path.startswith(f"/{current}/"):
+        return f"/{url_prefix(language)}/{path[len(current) + 2 :]}"
+    return f"/{url_prefix(language)}/"
+
+
+@register.inclusion_tag("includes/language_switch.html", takes_context=True)
+def language_switch(context):
+    request = context["request"]
+    current = translation.get_language()
+    return {
+        "languages": [
+            {
+                "code": code,
+                "name": translation.get_language_info(code)["name_local"],
+                "lang": html_lang(code),
+                "url": switch_url(request.get_full_path(), code),
+                "current": code == current,
+            }
+            for code, _name in settings.LANGUAGES
+        ]
+    }
+
+
+@register.filter
+def lang_attr(language_code: str) -> str:
+    return html_lang(language_code)
+
+
+@register.filter
+def language_name(language_code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(language_code, language_code))
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, number):
+    """The list URL for another page, keeping the filters."""
+    query = context.get("query_without_page", "")
+    return f"?{query}&page={number}" if query else f"?page={number}"

@@ -1,0 +1,121 @@
+from collections import OrderedDict
+
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView, TemplateView
+
+from news.models import LANGUAGE_CODES, Article, Category, Tag, localized
+
+HOME_ARTICLES_PER_CATEGORY = 4
+
+
+class ArticleVisibilityMixin:
+    """What a visitor may see: published articles whose time has come.
+
+    Staff may open drafts and scheduled articles one by one (``preview``),
+    never in lists, so lists look the same for everybody.
+    """
+
+    allow_preview = False
+
+    def get_queryset(self):
+        articles = Article.objects.all()
+        if self.allow_preview:
+            return articles.visible_to(self.request.user)
+        return articles.published()
+
+
+class HomeView(ArticleVisibilityMixin, TemplateView):
+    template_name = "news/home.html"
+
+    def get_context_data(self, **kwargs):
+        ranked = (
+            self.get_queryset()
+            .annotate(
+                rank=Window(
+                    RowNumber(), partition_by=F("category_id"), order_by=[F("publish_at").desc(), F("id").desc()]
+                )
+            )
+            .filter(rank__lte=HOME_ARTICLES_PER_CATEGORY)
+            .for_listing()
+            .order_by("category__position", "category__slug", "-publish_at", "-id")
+        )
+        sections = OrderedDict()
+        for article in ranked:
+            sections.setdefault(article.category, []).append(article)
+        latest = max((a for articles in sections.values() for a in articles), key=lambda a: a.publish_at, default=None)
+        return super().get_context_data(sections=sections, latest=latest, **kwargs)
+
+
+class ArticleListView(ArticleVisibilityMixin, ListView):
+    """All articles, filtered by ``?category=``, ``?tag=`` and ``?year=``, combinable."""
+
+    template_name = "news/article_list.html"
+    context_object_name = "articles"
+    paginate_by = 20
+
+    def get_filters(self):
+        params = self.request.GET
+        category_slug = self.kwargs.get("category") or params.get("category") or ""
+        tag_slug = self.kwargs.get("tag") or params.get("tag") or ""
+        year = params.get("year") or ""
+        filters = {"category": None, "tag": None, "year": None}
+        if category_slug:
+            filters["category"] = get_object_or_404(Category, slug=category_slug)
+        if tag_slug:
+            filters["tag"] = get_object_or_404(Tag, slug=tag_slug)
+        if year:
+            if not (year.isdigit() and 1900 <= int(year) <= 2999):
+                raise Http404(_("“%(year)s” is not a year.") % {"year": year})
+            filters["year"] = int(year)
+        return filters
+
+    def get_queryset(self):
+        self.filters = self.get_filters()
+        articles = super().get_queryset()
+        if self.filters["category"]:
+            articles = articles.in_category(self.filters["category"])
+        if self.filters["tag"]:
+            articles = articles.tagged(self.filters["tag"])
+        if self.filters["year"]:
+            articles = articles.in_year(self.filters["year"])
+        return articles.for_listing()
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filters=self.filters,
+            categories=Category.objects.all(),
+            query_without_page=query.urlencode(),
+            **kwargs,
+        )
+
+
+class ArticleDetailView(ArticleVisibilityMixin, DetailView):
+    template_name = "news/article_detail.html"
+    context_object_name = "article"
+    allow_preview = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("category").prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        neighbours = Article.objects.published().only("slug", "publish_at", "category", *_title_fields())
+        older = Q(publish_at__lt=article.publish_at) | Q(publish_at=article.publish_at, id__lt=article.id)
+        newer = Q(publish_at__gt=article.publish_at) | Q(publish_at=article.publish_at, id__gt=article.id)
+        return super().get_context_data(
+            text=article.display,
+            previous_article=neighbours.filter(older).order_by("-publish_at", "-id").first(),
+            next_article=neighbours.filter(newer).order_by("publish_at", "id").first(),
+            is_preview=not article.is_public,
+            **kwargs,
+        )
+
+
+def _title_fields():
+    return [localized("title", code) for code in LANGUAGE_CODES] + ["source_language"]

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from news.views import HomeView
+from portal.i18n import i18n_patterns
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # "/" is answered by LocaleMiddleware with a redirect to the visitor's language.
+]
+
+urlpatterns += i18n_patterns(
+    path("", HomeView.as_view(), name="home"),
+    path("", include("news.urls")),
+)
+
+if settings.SERVE_MEDIA:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"
