@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 export PYTHONDONTWRITEBYTECODE := 1
+# Development-only management commands (a generated key in var/, SQLite unless DATABASE_URL says otherwise).
+MANAGE := DEBUG=1 $(PY) manage.py
 
 .PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-browser browser-deps messages compilemessages bench clean
 
@@ -23,20 +25,20 @@ gettext-tools:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
 
 compilemessages: $(VENV)/.requirements gettext-tools
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(MANAGE) compilemessages --ignore=.venv -v0
 
 setup: $(VENV)/.requirements compilemessages
-	DEBUG=1 $(PY) manage.py migrate --no-input -v0
-	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py ensure_admin
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) load_demo
+	$(MANAGE) ensure_admin
 
 run: setup
 	@echo "Serving http://127.0.0.1:$(PORT)/ (admin: http://127.0.0.1:$(PORT)/admin/)"
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 messages: $(VENV)/.requirements gettext-tools
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks -v0
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	$(MANAGE) makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks -v0
+	$(MANAGE) compilemessages --ignore=.venv -v0
 	@for po in locale/*/LC_MESSAGES/django.po; do echo -n "$$po: "; msgfmt --check --statistics -o /dev/null $$po; done
 
 lint: $(VENV)/.requirements-dev
@@ -44,7 +46,7 @@ lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff format --check .
 
 check-migrations: $(VENV)/.requirements-dev
-	$(PY) manage.py makemigrations --check --dry-run
+	$(MANAGE) makemigrations --check --dry-run
 
 test-sqlite: $(VENV)/.requirements-dev compilemessages
 	DATABASE_URL= $(VENV)/bin/pytest -m "not browser" -q
