@@ -140,11 +140,10 @@ def draw_banner(spec: DemoArticle) -> bytes:
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=(r, g, b, rng.randint(40, 110)))
     elif spec.shape == "waves":
         for band in range(7):
-            offset = height * (0.35 + band * 0.1)
-            points = [
-                (x, offset + 38 * math.sin(x / 140 + band * 0.8 + rng.random())) for x in range(0, width + 20, 20)
-            ]
-            draw.polygon([*points, (width, height), (0, height)], fill=(r, g, b, 36))
+            offset, phase = height * (0.35 + band * 0.1), rng.uniform(0, math.tau)
+            points = [(x, offset + 38 * math.sin(x / 140 + band * 0.8 + phase)) for x in range(0, width + 20, 20)]
+            draw.polygon([*points, (width, height), (0, height)], fill=(r, g, b, 30))
+            draw.line(points, fill=(r, g, b, 120), width=3)
     elif spec.shape == "stripes":
         for index in range(-6, 16):
             x = index * 110
