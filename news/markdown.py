@@ -222,6 +222,8 @@ def _markdown(title: str) -> markdown_lib.Markdown:
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
+            # The default back-link title is an English sentence, also on Chinese pages.
+            "footnotes": {"BACKLINK_TITLE": ""},
             "toc": {"slugify": heading_slug, "toc_depth": "2-4", "anchorlink": False, "permalink": False},
         },
         output_format="html",

@@ -294,6 +294,11 @@ def test_footnotes():
     assert re.search(r'<sup id="fnref:src"><a class="footnote-ref" href="#fn:src">1</a></sup>', result)
     assert '<li id="fn:src">' in result
     assert "The source." in result
+    assert '<a class="footnote-backref" href="#fnref:src">' in result
+
+
+def test_footnote_back_links_carry_no_english_sentence():
+    assert "Jump back" not in html_of("中文[^1]\n\n[^1]: 注释")
 
 
 def test_heading_anchors_and_toc():
