@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from news.models import Article, Tag
-from news.tests.factories import article
+from news.tests.factories import article, png_file
 from news.tests.pages import Page
 from portal.i18n import i18n_patterns
 
@@ -81,7 +81,7 @@ def test_detail_page_content(client, site):
     assert "English body text." in page.text
     assert "Ann Lee" in page.text and "王磊" in page.text
     local_date = timezone.localtime(site["both"].publish_at).date().isoformat()
-    assert [node.attrs["datetime"][:10] for node in page.find_all("time")] == [local_date]
+    assert local_date in [node.attrs.get("datetime", "")[:10] for node in page.find_all("time")]
     links = page.links()
     assert "/en/news/category/news/" in links
     assert links["/en/news/tag/kernel/"].text.strip() == "Kernel"
@@ -103,13 +103,9 @@ def test_detail_page_links_previous_and_next_articles(client, site):
 
 
 def test_detail_page_shows_the_banner_with_its_alt_text(client):
-    from news.tests.factories import png_file
-
     obj = article(en="With banner", banner_alt_en="A blue sky", banner=png_file("banner.png"))
     page = get(client, f"/en/news/{obj.slug}/")
-    assert [image.attrs["alt"] for image in page.find_all("img") if obj.banner.url == image.attrs["src"]] == [
-        "A blue sky"
-    ]
+    assert [image.attrs.get("alt") for image in page.find_all("img")].count("A blue sky") == 1
 
 
 @pytest.mark.parametrize("url", ["/zh/news/nope/", "/en/news/nope/", "/en/news/category/nope/", "/zh/news/tag/nope/"])
