@@ -90,7 +90,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
     @admin.display(description=_("languages"))
     def language_list(self, obj):
-        return " · ".join(LANGUAGE_NAMES[code] for code in obj.languages) or "—"
+        return " · ".join(str(LANGUAGE_NAMES[code]) for code in obj.languages) or "—"
 
     @admin.display(description=_("view on site"))
     def view_on_site_links(self, obj):
@@ -120,7 +120,13 @@ class ArticleAdmin(TabbedTranslationAdmin):
         allowed = {
             localized(field, code) for field in TRANSLATED_TEXT_FIELDS for code in LANGUAGE_CODES if code != source
         }
-        every = [field.name for field in self.model._meta.get_fields() if getattr(field, "editable", False)]
+        # Only concrete per-language names: modeltranslation would expand an original name such as
+        # "title" into every language's field, the allowed ones included.
+        every = [
+            field.name
+            for field in self.model._meta.get_fields()
+            if getattr(field, "editable", False) and field.name not in self.trans_opts.all_fields
+        ]
         return readonly + [name for name in [*every, "tags"] if name not in allowed and name not in readonly]
 
     def has_add_permission(self, request):

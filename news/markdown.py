@@ -64,6 +64,18 @@ def is_cjk(char: str) -> bool:
 
 _CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES)
 _CJK_SOFT_BREAK = re.compile(f"(?<=[{_CJK_CLASS}])[ \\t]*\\n[ \\t]*(?=[{_CJK_CLASS}])")
+_CJK_BREAK_AT_START = re.compile(f"^[ \\t]*\\n[ \\t]*(?=[{_CJK_CLASS}])")
+_CJK_BREAK_AT_END = re.compile(f"(?<=[{_CJK_CLASS}])[ \\t]*\\n[ \\t]*$")
+
+
+def _starts_cjk(element) -> bool:
+    first = "".join(element.itertext())[:1]
+    return bool(first) and is_cjk(first)
+
+
+def _ends_cjk(element) -> bool:
+    last = "".join(element.itertext())[-1:]
+    return bool(last) and is_cjk(last)
 
 
 @dataclass(frozen=True)
@@ -151,21 +163,27 @@ class _PortalTreeprocessor(Treeprocessor):
     def _join_cjk_lines(self, element):
         if element.tag in ("pre", "code"):
             return
+        children = list(element)
         if element.text:
             element.text = _CJK_SOFT_BREAK.sub("", element.text)
-        for child in element:
-            self._join_cjk_lines(child)
-            if child.tail:
-                child.tail = _CJK_SOFT_BREAK.sub("", child.tail)
-        # A soft break split by inline markup: "中文**粗体**\n中文".
-        children = list(element)
+            if children and _starts_cjk(children[0]):
+                element.text = _CJK_BREAK_AT_END.sub("", element.text)
         for child, following in zip(children, [*children[1:], None], strict=False):
+            self._join_cjk_lines(child)
             tail = child.tail or ""
-            if tail.strip() == "" and "\n" in tail and following is not None:
-                before = "".join(child.itertext())[-1:]
-                after = "".join(following.itertext())[:1]
-                if before and after and is_cjk(before) and is_cjk(after):
-                    child.tail = ""
+            if not tail:
+                continue
+            # A soft break split by inline markup: "中文**粗体**\n中文", "中文\n**粗体**中文".
+            if tail.strip() == "" and "\n" in tail:
+                if following is not None and _ends_cjk(child) and _starts_cjk(following):
+                    tail = ""
+            else:
+                tail = _CJK_SOFT_BREAK.sub("", tail)
+                if _ends_cjk(child):
+                    tail = _CJK_BREAK_AT_START.sub("", tail)
+                if following is not None and _starts_cjk(following):
+                    tail = _CJK_BREAK_AT_END.sub("", tail)
+            child.tail = tail
 
     def _wrap_tables(self, root):
         for parent in list(root.iter()):
@@ -204,6 +222,8 @@ def _markdown(title: str) -> markdown_lib.Markdown:
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
+            # The default back-link title is an English sentence, also on Chinese pages.
+            "footnotes": {"BACKLINK_TITLE": ""},
             "toc": {"slugify": heading_slug, "toc_depth": "2-4", "anchorlink": False, "permalink": False},
         },
         output_format="html",

@@ -1,7 +1,7 @@
 import hashlib
 import posixpath
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -152,15 +152,38 @@ class ArticleQuerySet(models.QuerySet):
 
 @dataclass(frozen=True)
 class Translation:
-    """An article's text as shown in one language, perhaps a fallback."""
+    """An article's text as shown in one language, perhaps a fallback.
+
+    Fields are read from the article when asked for, so that list pages,
+    which defer the bodies, never load them one article at a time.
+    """
 
     language: str  # the language the text is written in
     requested: str  # the language the visitor asked for
-    title: str
-    summary: str
-    body_html: str
-    toc_html: str
-    banner_alt: str
+    article: "Article" = field(repr=False, compare=False)
+
+    def _field(self, name: str) -> str:
+        return getattr(self.article, localized(name, self.language), "") or ""
+
+    @property
+    def title(self) -> str:
+        return self._field("title")
+
+    @property
+    def summary(self) -> str:
+        return self._field("summary")
+
+    @property
+    def body_html(self) -> str:
+        return self._field("body_html")
+
+    @property
+    def toc_html(self) -> str:
+        return self._field("toc_html")
+
+    @property
+    def banner_alt(self) -> str:
+        return self._field("banner_alt") or self.title
 
     @property
     def is_fallback(self) -> bool:
@@ -247,20 +270,7 @@ class Article(models.Model):
 
     def translation(self, requested: str | None = None) -> Translation:
         requested = requested or translation.get_language()
-        language = self.text_language(requested)
-
-        def field(name):
-            return getattr(self, localized(name, language), "") or ""
-
-        return Translation(
-            language=language,
-            requested=requested,
-            title=field("title"),
-            summary=field("summary"),
-            body_html=field("body_html"),
-            toc_html=field("toc_html"),
-            banner_alt=field("banner_alt") or field("title"),
-        )
+        return Translation(language=self.text_language(requested), requested=requested, article=self)
 
     @property
     def display(self) -> Translation:

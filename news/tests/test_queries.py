@@ -1,0 +1,89 @@
+"""Query budgets of the public pages, pinned exactly.
+
+Each page is measured on a small site and on one with five times the
+articles and three times the tags per article: the numbers must not move.
+"""
+
+import pytest
+from django.utils import timezone
+
+from news.models import Article
+from news.tests.factories import article
+
+pytestmark = pytest.mark.django_db
+
+CATEGORIES = ("news", "blog", "events")
+
+
+@pytest.fixture(params=[1, 5], ids=["small", "multiplied"])
+def site(request):
+    scale = request.param
+    for n in range(5 * scale):
+        tags = ["kernel", *(f"topic-{n % 7}-{k}" for k in range(scale))]
+        if n % 3 == 0:
+            article(zh=f"只有中文{n}", tags=tags, category_slug=CATEGORIES[n % 3], days_ago=n + 1)
+        elif n % 3 == 1:
+            article(en=f"English only {n}", tags=tags, category_slug=CATEGORIES[n % 3], days_ago=n + 1)
+        else:
+            article(zh=f"双语{n}", en=f"Bilingual {n}", tags=tags, category_slug=CATEGORIES[n % 3], days_ago=n + 1)
+    return scale
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_home(client, site, prefix, django_assert_num_queries):
+    """2 queries: the latest articles of every category in one windowed query
+    (with their category joined), and one prefetch for all their tags."""
+    with django_assert_num_queries(2):
+        assert client.get(f"/{prefix}/").status_code == 200
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_list(client, site, prefix, django_assert_num_queries):
+    """4 queries: the paginator's count, the categories for the filter bar,
+    one page of articles with their category joined, and one prefetch of
+    their tags."""
+    with django_assert_num_queries(4):
+        assert client.get(f"/{prefix}/news/").status_code == 200
+
+
+def test_list_second_page(client, site, django_assert_num_queries):
+    """4 queries, as on the first page. The small site has no second page:
+    the paginator's count alone answers 404."""
+    expected_status = 200 if site > 1 else 404
+    with django_assert_num_queries(4 if site > 1 else 1):
+        assert client.get("/en/news/?page=2").status_code == expected_status
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_tag(client, site, prefix, django_assert_num_queries):
+    """5 queries: the list's 4, plus looking up the tag by its slug."""
+    with django_assert_num_queries(5):
+        assert client.get(f"/{prefix}/news/tag/kernel/").status_code == 200
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_category(client, site, prefix, django_assert_num_queries):
+    """5 queries: the list's 4, plus looking up the category by its slug."""
+    with django_assert_num_queries(5):
+        assert client.get(f"/{prefix}/news/category/blog/").status_code == 200
+
+
+def test_combined_filters(client, site, django_assert_num_queries):
+    """6 queries: the list's 4, plus the category and the tag looked up; the
+    year is only a condition in the same queries."""
+    year = timezone.localtime(Article.objects.filter(category__slug="events").first().publish_at).year
+    with django_assert_num_queries(6):
+        response = client.get(f"/en/news/?category=events&tag=kernel&year={year}")
+    assert response.status_code == 200
+    assert response.context["page_obj"].object_list, "the filters match articles"
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+@pytest.mark.parametrize("which", ["bilingual", "fallback"])
+def test_detail(client, site, prefix, which, django_assert_num_queries):
+    """4 queries: the article with its category joined, its tags, and the
+    previous and the next article (titles and slug only). A fallback text
+    costs nothing more: it is read from the same row."""
+    slug = "bilingual-2" if which == "bilingual" else "english-only-1"
+    with django_assert_num_queries(4):
+        assert client.get(f"/{prefix}/news/{slug}/").status_code == 200
