@@ -187,6 +187,8 @@ STORAGES = {
 # Tests render pages without running collectstatic first.
 WHITENOISE_MANIFEST_STRICT = not TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Development and tests serve from the finders; STATIC_ROOT exists only after collectstatic.
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 SITE_NAME = _("Open Source Community Portal")
 # Absolute links (feeds, sitemaps, canonical URLs) use the request's host.
