@@ -6,6 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 export PYTHONDONTWRITEBYTECODE := 1
+MAKEMESSAGES_OPTIONS := --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks \
+	--ignore=staticfiles --ignore=var --ignore=media -v0
 
 .PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-browser browser-deps messages compilemessages bench clean
 
@@ -23,7 +25,7 @@ gettext-tools:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext) >/dev/null; }
 
 compilemessages: $(VENV)/.requirements gettext-tools
-	$(PY) manage.py compilemessages --ignore=.venv -v0
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
 
 setup: $(VENV)/.requirements compilemessages
 	DEBUG=1 $(PY) manage.py migrate --no-input -v0
@@ -35,9 +37,16 @@ run: setup
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 messages: $(VENV)/.requirements gettext-tools
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks -v0
-	$(PY) manage.py compilemessages --ignore=.venv -v0
-	@for po in locale/*/LC_MESSAGES/django.po; do echo -n "$$po: "; msgfmt --check --statistics -o /dev/null $$po; done
+	mkdir -p locale
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans -l en $(MAKEMESSAGES_OPTIONS)
+	@# JavaScript strings get their own catalogue once a script calls gettext().
+	@if grep -rqsE '\b(n|p)?gettext\(' --include='*.js' static/js; then \
+	  DEBUG=1 $(PY) manage.py makemessages -d djangojs -l zh_Hans -l en $(MAKEMESSAGES_OPTIONS) --ignore=static/vendor; fi
+	@# A file whose only change is its creation date keeps its committed version.
+	@for po in locale/*/LC_MESSAGES/*.po; do \
+	  git diff --quiet -I'^"POT-Creation-Date: ' -- $$po 2>/dev/null && git checkout -q -- $$po 2>/dev/null; true; done
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv -v0
+	@for po in locale/*/LC_MESSAGES/*.po; do echo -n "$$po: "; msgfmt --check --statistics -o /dev/null $$po; done
 
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .
