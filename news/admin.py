@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
+from news.translation_admin import TranslationFilesAdminMixin
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 TRANSLATED_TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
@@ -63,7 +64,7 @@ class ArticleImageInline(TranslationTabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
     list_display = ("__str__", "status", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
     search_fields = [localized(field, code) for field in ("title", "summary") for code in LANGUAGE_CODES] + [
@@ -90,7 +91,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
     @admin.display(description=_("languages"))
     def language_list(self, obj):
-        return " · ".join(LANGUAGE_NAMES[code] for code in obj.languages) or "—"
+        return " · ".join(str(LANGUAGE_NAMES[code]) for code in obj.languages) or "—"
 
     @admin.display(description=_("view on site"))
     def view_on_site_links(self, obj):
@@ -120,7 +121,13 @@ class ArticleAdmin(TabbedTranslationAdmin):
         allowed = {
             localized(field, code) for field in TRANSLATED_TEXT_FIELDS for code in LANGUAGE_CODES if code != source
         }
-        every = [field.name for field in self.model._meta.get_fields() if getattr(field, "editable", False)]
+        # Only concrete per-language names: modeltranslation would expand an original name such as
+        # "title" into every language's field, the allowed ones included.
+        every = [
+            field.name
+            for field in self.model._meta.get_fields()
+            if getattr(field, "editable", False) and field.name not in self.trans_opts.all_fields
+        ]
         return readonly + [name for name in [*every, "tags"] if name not in allowed and name not in readonly]
 
     def has_add_permission(self, request):

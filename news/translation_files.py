@@ -600,7 +600,7 @@ def _records(segments: Sequence[SourceSegment], language: str) -> dict[int, Segm
 
 
 def record_translations(*, article: Article, segments: Sequence[SourceSegment]) -> dict[str, int]:
-    """Keep the record of what each translation was made from; return outdated counts per language.
+    """Keep the record of what each translation was made from; return outdated counts (> 0) per language.
 
     A translation seen for the first time, or changed since it was recorded,
     was made from the source as it is now. One that stayed the same keeps its
@@ -625,8 +625,9 @@ def record_translations(*, article: Article, segments: Sequence[SourceSegment]) 
             elif record.translation != text:
                 record.translated_from, record.translation = segment.text, text
                 record.save(update_fields=["translated_from", "translation", "updated_at"])
-        if article.has_language(language):
-            outdated[language] = count_outdated(segments, language)
+        count = count_outdated(segments, language) if article.has_language(language) else 0
+        if count:
+            outdated[language] = count
     return outdated
 
 
