@@ -14,15 +14,6 @@ from news.tests import factories
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_files(settings):
-    """Pages render without a collectstatic manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 BODY_ZH = """# 介绍
 
 欢迎阅读[安装指南](https://example.com/install "指南")、运行 `dnf install portal` 即可。
