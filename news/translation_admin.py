@@ -109,6 +109,11 @@ def _download_action(language: str):
     return download
 
 
+@admin.action(permissions=["change"], description=_("Upload a translated PO file…"))
+def _upload_action(modeladmin, request, queryset):
+    return HttpResponseRedirect(reverse("admin:news_article_translations_upload"))
+
+
 class TranslationFilesAdminMixin:
     """Adds translation states, PO download/upload and the dashboard to the article admin."""
 
@@ -150,11 +155,13 @@ class TranslationFilesAdminMixin:
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        for code in LANGUAGE_CODES:
-            action = _download_action(code)
-            name = f"download_po_{code.replace('-', '_')}"
-            if self.has_view_permission(request):
+        if self.has_view_permission(request):
+            for code in LANGUAGE_CODES:
+                action = _download_action(code)
+                name = f"download_po_{code.replace('-', '_')}"
                 actions[name] = (action, name, action.short_description)
+        if self.has_change_permission(request):
+            actions["upload_po"] = (_upload_action, "upload_po", _upload_action.short_description)
         return actions
 
     def get_urls(self):

@@ -143,6 +143,11 @@ def _emit_row(cells: list[str], kind: str, prefix: str, out: list[Piece]) -> Non
     out.append("\n")
 
 
+def _hard_break(line: str) -> str:
+    """Two trailing spaces end a line with a break; keep them after the segment."""
+    return "  " if line.endswith("  ") and line.strip() else ""
+
+
 def _parse(lines: list[str], prefix: str, out: list[Piece]) -> None:
     n, i, in_list = len(lines), 0, False
 
@@ -219,7 +224,7 @@ def _parse(lines: list[str], prefix: str, out: list[Piece]) -> None:
                 text = "\n".join([item["text"], *(more.lstrip() for more in lines[i + 1 : j])]).strip()
                 continuation = prefix + " " * len(item["marker"].expandtabs(4))
                 out.append(prefix + item["marker"])
-                out.extend([Segment(kind, text, continuation), "\n"] if text else ["\n"])
+                out.extend([Segment(kind, text, continuation), _hard_break(lines[j - 1]) + "\n"] if text else ["\n"])
                 i, in_list = j, True
                 break
         else:
@@ -235,7 +240,7 @@ def _parse(lines: list[str], prefix: str, out: list[Piece]) -> None:
                 literal(j, j + 1)
                 j += 1
             else:
-                out.extend([prefix + indent, Segment("p", text, prefix + indent), "\n"])
+                out.extend([prefix + indent, Segment("p", text, prefix + indent), _hard_break(lines[j - 1]) + "\n"])
             i, in_list = j, in_list and bool(indent)
 
 
@@ -407,7 +412,7 @@ def skeleton_problems(*, source: str, translation: str, kind: str) -> list[str]:
         added = sorted((Counter(restored.code) - Counter(protected.code)).elements())
         problems.extend(f"inline code {token} is missing or changed" for token in missing)
         problems.extend(f"inline code {token} is not in the source" for token in added)
-    if _line_markers(translation) != _line_markers(protected.text):
+    if _line_markers(translation) - _line_markers(protected.text):
         problems.append("a line starts with a Markdown marker (#, >, -, 1., ```) that the source does not have")
     if "\n\n" in translation.strip() and "\n\n" not in protected.text:
         problems.append("an empty line would split the segment in two")
@@ -570,12 +575,15 @@ def current_translations(
             found[segment.pk] = value
     translated = body_segments(getattr(article, localized("body", language), "") or "")
     used: set[int] = set()
-    position = {segment.text: index for index, segment in enumerate(translated)}
+    positions: dict[str, list[int]] = {}
+    for index, piece in enumerate(translated):
+        positions.setdefault(piece.text, []).append(index)
     for segment in body:
         record = records.get(segment.pk)
-        if record is not None and record.translation in position and position[record.translation] not in used:
+        free = [index for index in positions.get(record.translation, ()) if index not in used] if record else []
+        if free:
             found[segment.pk] = record.translation
-            used.add(position[record.translation])
+            used.add(free[0])
     matcher = difflib.SequenceMatcher(
         a=[segment.kind for segment in body], b=[piece.kind for piece in translated], autojunk=False
     )
@@ -1039,17 +1047,19 @@ def _check_entries(parsed, report: ImportReport):
             if match:
                 article_ids.add(int(match["pk"]))
     articles = Article.objects.filter(pk__in=article_ids).prefetch_related("images").in_bulk()
+    seen: dict[str, str] = {}
     for source, po, language in parsed:
-        seen = set()
         for entry in po:
             if entry.obsolete:
                 continue
             where = (source.name, entry.linenum)
             label = entry.msgctxt or entry.msgid[:40]
             if entry.msgctxt in seen:
-                report.rejected.append(Problem(*where, f"{entry.msgctxt} appears twice"))
+                report.rejected.append(
+                    Problem(*where, f"{entry.msgctxt} appears twice (also in {seen[entry.msgctxt]})")
+                )
                 continue
-            seen.add(entry.msgctxt)
+            seen[entry.msgctxt] = source.name
             match = _ARTICLE_CONTEXT.match(entry.msgctxt or "")
             if match:
                 _check_article_entry(entry, match, articles, changes, language, where, report)

@@ -148,3 +148,18 @@ def test_dashboard_counts_states_and_links_to_the_lists(translator, articles):
     outdated = next(state for state in english["states"] if str(state["label"]) == "outdated")
     assert titles(translator.get(outdated["url"])) == {"过时"}
     assert "Upload translations" in response.content.decode()
+
+
+def test_upload_action_leads_to_the_upload_page(translator, articles):
+    response = translator.post(
+        CHANGELIST, {"action": "upload_po", "_selected_action": [articles["missing"].pk], "index": 0}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/translations/upload/")
+
+
+def test_translator_still_cannot_delete_or_publish(translator, articles):
+    draft = factories.article(zh="草稿", en="", status=Article.Status.DRAFT)
+    translator.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"})
+    assert Article.objects.filter(pk=draft.pk).exists()
+    form = translator.get(f"{CHANGELIST}{draft.pk}/change/").context["adminform"].form
+    assert "status" not in form.fields and "title_zh_hans" not in form.fields and "title_en" in form.fields

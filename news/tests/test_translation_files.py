@@ -1,12 +1,17 @@
+import os
+import re
 import shutil
 import subprocess
 from io import StringIO
+from pathlib import Path
 
 import polib
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from news import markdown
 from news import translation_files as tf
 from news.models import Article, ArticleImage, Category, SegmentTranslation, Tag
 from news.tests import factories
@@ -399,3 +404,91 @@ def test_import_command_reports_and_fails_loudly(tmp_path):
     assert f"{bad}:1: Language 'fr'" in err.getvalue()
     call_command("import_translations", str(good), "--lang", "en", stdout=out)
     assert Article.objects.get(pk=article.pk).title_en == "Community news"
+
+
+# The real corpus ----------------------------------------------------------------------------
+
+
+def corpus_bodies():
+    shared = Path(os.environ.get("PORTAL_SHARED_DIR") or Path(settings.BASE_DIR).parent / "shared")
+    paths = sorted(path for path in (shared / "corpus").rglob("*.md") if path.name != "SOURCE.md")
+    if not paths:
+        pytest.skip("the shared corpus is not available")
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        if text.startswith("---"):
+            end = text.find("\n---", 3)
+            text = text[end + 4 :] if end > 0 else text
+        yield path, text
+
+
+def same_html(html: str) -> str:
+    return re.sub(r"\s*(<[^>]+>)\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
+
+
+def test_corpus_bodies_render_the_same_after_split_and_join():
+    """Reassembling a body from its own segments changes nothing a reader sees."""
+    checked = 0
+    for path, text in corpus_bodies():
+        joined = tf.join_markdown(tf.split_markdown(text), lambda index, segment: segment.text)
+        assert same_html(markdown.render(joined).html) == same_html(markdown.render(text).html), path
+        checked += 1
+    assert checked > 10
+
+
+def test_corpus_segments_keep_their_skeleton_through_placeholders():
+    """Each segment comes back intact from its placeholders, and a translation keeps the structure."""
+    for path, text in corpus_bodies():
+        segments = tf.body_segments(text)
+        for segment in segments:
+            protected = tf.protect(segment.text)
+            assert tf.restore(protected.text, protected.placeholders) == segment.text, (path, segment)
+            assert tf.skeleton_problems(source=segment.text, translation=protected.text, kind=segment.kind) == []
+        translated = tf.join_markdown(
+            tf.split_markdown(text),
+            lambda index, segment: tf.restore(
+                "T " + tf.protect(segment.text).text, tf.protect(segment.text).placeholders
+            ),
+        )
+        assert [segment.kind for segment in tf.body_segments(translated)] == [s.kind for s in segments], path
+
+
+def test_corpus_articles_go_through_a_full_export_and_import(tmp_path):
+    articles = [
+        factories.article(zh=f"语料{index}", en="", body_zh=text)
+        for index, (_path, text) in enumerate(corpus_bodies())
+        if "/en/" not in str(_path)
+    ]
+    po = tf.export_po(language="en", articles=articles)
+    path = tmp_path / "corpus.po"
+    po.save(str(path))
+    if shutil.which("msgfmt"):
+        result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+    for entry in po:
+        entry.msgstr = f"EN {entry.msgid}"
+    report = import_text(str(po))
+    assert report.ok, report.rejected[:5]
+    assert len(report.updated) == len(po)
+    for article in Article.objects.filter(pk__in=[article.pk for article in articles]):
+        assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
+        source = tf.body_segments(article.body_zh_hans)
+        translated = tf.body_segments(article.body_en)
+        assert [segment.kind for segment in translated] == [segment.kind for segment in source]
+        assert all(segment.text.startswith("EN ") for segment in translated)
+
+
+def test_only_missing_offers_entries_without_a_translation():
+    article = zh_article()
+    import_text(fill(tf.export_po(language="en", articles=[article]), {"社区新闻": "Community news"}))
+    article.refresh_from_db()
+    missing = tf.export_po(language="en", articles=[article], only="missing")
+    assert "社区新闻" not in [entry.msgid for entry in missing]
+    assert "一篇摘要。" in [entry.msgid for entry in missing]
+    assert all(not entry.msgstr for entry in missing)
+
+
+def test_the_same_entry_in_two_files_is_refused():
+    text = fill(tf.export_po(language="en", articles=[zh_article()]), ENGLISH)
+    report = tf.import_po(sources=[tf.PoSource("a.po", text), tf.PoSource("b.po", text)], language="en")
+    assert not report.ok and "appears twice (also in a.po)" in report.rejected[0].reason
