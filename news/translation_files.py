@@ -812,18 +812,19 @@ def _entry(
     record: SegmentTranslation | None,
     base_url: str,
 ) -> polib.POEntry:
+    comment = _comment(article, language, segment.kind, base_url)
     if _is_body(segment):
         protected = protect(segment.text)
         msgid = protected.text
         msgstr = protect_like(translation, protected.placeholders) if translation else ""
+        # What each placeholder stands for; it must stay in the translation as it is.
+        comment += "".join(
+            f"\n{{{number}}} = {_placeholder_value(token)}"
+            for number, token in enumerate(protected.placeholders, start=1)
+        )
     else:
         msgid, msgstr = segment.text, translation or ""
-    entry = polib.POEntry(
-        msgctxt=msgctxt_for(article, segment.key),
-        msgid=msgid,
-        msgstr=msgstr,
-        comment=_comment(article, language, segment.kind, base_url),
-    )
+    entry = polib.POEntry(msgctxt=msgctxt_for(article, segment.key), msgid=msgid, msgstr=msgstr, comment=comment)
     if translation and record is not None and record.translated_from != segment.text:
         entry.flags.append("fuzzy")
         entry.previous_msgid = protect(record.translated_from).text if _is_body(segment) else record.translated_from
@@ -1049,10 +1050,12 @@ def _check_entries(parsed, report: ImportReport):
     articles = Article.objects.filter(pk__in=article_ids).prefetch_related("images").in_bulk()
     seen: dict[str, str] = {}
     for source, po, language in parsed:
+        lines = source.text.split("\n")
         for entry in po:
             if entry.obsolete:
                 continue
-            where = (source.name, entry.linenum)
+            where = (source.name, _keyword_line(lines, entry.linenum, "msgctxt"))
+            entry.msgstr_line = _keyword_line(lines, entry.linenum, "msgstr")
             label = entry.msgctxt or entry.msgid[:40]
             if entry.msgctxt in seen:
                 report.rejected.append(
@@ -1072,6 +1075,16 @@ def _check_entries(parsed, report: ImportReport):
                 continue
             report.rejected.append(Problem(*where, f"unknown msgctxt {label!r}: not an article, category or tag entry"))
     return changes, names
+
+
+def _keyword_line(lines: list[str], start: int, keyword: str) -> int:
+    """The line (from 1) where an entry starting at ``start`` has ``keyword``, else ``start``."""
+    for index in range(max(start - 1, 0), len(lines)):
+        if lines[index].startswith(keyword):
+            return index + 1
+        if index >= start and not lines[index].strip():
+            break
+    return start
 
 
 def _check_article_entry(entry, match, articles, changes, language, where, report) -> None:
@@ -1113,11 +1126,13 @@ def _check_article_entry(entry, match, articles, changes, language, where, repor
         msgstr = "\n".join(line.lstrip() for line in msgstr.split("\n"))
         problems = skeleton_problems(source=segment.text, translation=msgstr, kind=segment.kind)
         if problems:
-            report.rejected.extend(Problem(*where, f"{entry.msgctxt}: {problem}") for problem in problems)
+            report.rejected.extend(
+                Problem(where[0], entry.msgstr_line, f"{entry.msgctxt}: {problem}") for problem in problems
+            )
             return
         msgstr = restore(msgstr, protect(segment.text).placeholders)
     elif "\n" in msgstr and segment.kind != "summary":
-        report.rejected.append(Problem(*where, f"{entry.msgctxt}: must stay on one line"))
+        report.rejected.append(Problem(where[0], entry.msgstr_line, f"{entry.msgctxt}: must stay on one line"))
         return
     change.first_line = change.first_line or entry.linenum
     record = change.records.get(segment.pk)
@@ -1145,7 +1160,7 @@ def _check_name_entry(entry, match, language, where, report):
         return None
     value = entry.msgstr.strip()
     if "\n" in value:
-        report.rejected.append(Problem(*where, f"{entry.msgctxt}: a name must stay on one line"))
+        report.rejected.append(Problem(where[0], entry.msgstr_line, f"{entry.msgctxt}: a name must stay on one line"))
         return None
     if (getattr(obj, localized(field_name, language), "") or "") == value:
         report.unchanged.append(entry.msgctxt)

@@ -369,6 +369,17 @@ def test_bad_po_input_is_rejected_with_file_and_line_and_changes_nothing(case):
     assert snapshot() == before
 
 
+def test_a_broken_translation_is_reported_at_its_msgstr_line():
+    article = zh_article()
+    text = fill(tf.export_po(language="en", articles=[article]), ENGLISH).replace("`dnf install portal`.", "dnf.")
+    line = next(n for n, content in enumerate(text.split("\n"), start=1) if content.startswith('msgstr "Read the'))
+    report = import_text(text, name="en.po")
+    assert [str(problem) for problem in report.rejected] == [
+        f"en.po:{line}: article:{article.pk}:{article.source_segments.get(kind='p', position=3).key}: "
+        "inline code `dnf install portal` is missing or changed"
+    ]
+
+
 def test_one_bad_entry_means_nothing_is_applied_from_any_file():
     first, second = zh_article(), factories.article(zh="第二篇", en="")
     good = fill(tf.export_po(language="en", articles=[first]), ENGLISH)
