@@ -164,6 +164,10 @@ class TranslationFilesAdminMixin:
             actions["upload_po"] = (_upload_action, "upload_po", _upload_action.short_description)
         return actions
 
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_upload_translations": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         extra = [

@@ -79,9 +79,12 @@ def test_translator_downloads_the_po_of_selected_articles(translator, articles):
     assert {entry.msgid for entry in po if entry.msgctxt.endswith(":title")} == {"缺失", "完整"}
 
 
-def test_translator_is_offered_download_but_not_delete(translator, articles):
-    actions = [choice for choice, _label in translator.get(CHANGELIST).context["action_form"].fields["action"].choices]
-    assert "download_po_en" in actions and "delete_selected" not in actions
+def test_translator_is_offered_download_and_upload_but_not_delete(translator, articles):
+    response = translator.get(CHANGELIST)
+    actions = [choice for choice, _label in response.context["action_form"].fields["action"].choices]
+    assert "download_po_en" in actions and "upload_po" in actions and "delete_selected" not in actions
+    page = response.content.decode()
+    assert f'href="{CHANGELIST}translations/"' in page and f'href="{CHANGELIST}translations/upload/"' in page
 
 
 def upload(client, text, *, language="en", name="en.po"):
