@@ -665,9 +665,10 @@ def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> No
 
 @receiver(post_save, sender=ArticleImage, dispatch_uid="translation_files_image_saved")
 @receiver(post_delete, sender=ArticleImage, dispatch_uid="translation_files_image_deleted")
-def _image_changed(sender, instance: ArticleImage, raw: bool = False, **kwargs) -> None:
-    if raw:
-        return
+def _image_changed(sender, instance: ArticleImage, raw: bool = False, origin=None, **kwargs) -> None:
+    deleting_article = isinstance(origin, Article) or getattr(origin, "model", None) is Article
+    if raw or deleting_article:
+        return  # the article goes too; recording anything for it now would break the deletion
     article = Article.objects.filter(pk=instance.article_id).first()
     if article is not None:
         refresh(article)

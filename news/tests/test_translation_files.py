@@ -503,3 +503,31 @@ def test_the_same_entry_in_two_files_is_refused():
     text = fill(tf.export_po(language="en", articles=[zh_article()]), ENGLISH)
     report = tf.import_po(sources=[tf.PoSource("a.po", text), tf.PoSource("b.po", text)], language="en")
     assert not report.ok and "appears twice (also in a.po)" in report.rejected[0].reason
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_articles_with_images_can_be_deleted(how):
+    """Deleting an article takes its images along without recording anything for it on the way."""
+    article = factories.article(zh="标题", en="Title")
+    ArticleImage.objects.create(article=article, image=factories.png_file("a.png"), alt_zh_hans="图", alt_en="pic")
+    if how == "instance":
+        article.delete()
+    else:
+        Article.objects.filter(pk=article.pk).delete()
+    assert not Article.objects.exists() and not SegmentTranslation.objects.exists()
+
+
+def test_image_alt_texts_are_segments_that_follow_the_images():
+    article = factories.article(zh="标题", en="Title")
+    image = ArticleImage.objects.create(article=article, image=factories.png_file("a.png"), alt_zh_hans="图")
+    assert tf.image_key(image) in keys(article).values()
+    article.refresh_from_db()
+    assert tf.translation_state(article, "en") == (tf.OUTDATED, 1)
+    image.alt_en = "A picture"
+    image.save()
+    article.refresh_from_db()
+    assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
+    key = tf.image_key(image)
+    image.delete()
+    assert key not in keys(article).values()
