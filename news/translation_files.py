@@ -701,12 +701,18 @@ def po_language(language: str) -> str:
     return to_locale(language)
 
 
+# Regional codes that PO editors write for the site's languages.
+LANGUAGE_ALIASES = {"zh-cn": "zh-hans", "zh-sg": "zh-hans", "zh": "zh-hans"}
+
+
 def language_from_header(value: str) -> str | None:
-    code = to_language(value.strip().replace("-", "_")) if value.strip() else ""
-    for known in LANGUAGE_CODES:
-        if known.lower() == code.lower():
-            return known
-    return None
+    """The site language a ``Language`` header names (``zh_Hans``, ``zh_CN``, ``en_US``…), or None."""
+    code = to_language(value.strip().replace("-", "_")).lower() if value.strip() else ""
+    code = LANGUAGE_ALIASES.get(code, code)
+    if code in LANGUAGE_CODES:
+        return code
+    base = code.split("-")[0]
+    return base if base in LANGUAGE_CODES and base not in LANGUAGE_ALIASES else None
 
 
 def new_po_file(*, language: str) -> polib.POFile:

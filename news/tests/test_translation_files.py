@@ -531,3 +531,16 @@ def test_image_alt_texts_are_segments_that_follow_the_images():
     key = tf.image_key(image)
     image.delete()
     assert key not in keys(article).values()
+
+
+@pytest.mark.parametrize(
+    ("header", "language"),
+    [("zh_Hans", "zh-hans"), ("zh_CN", "zh-hans"), ("zh-Hans", "zh-hans"), ("en", "en"), ("en_US", "en")],
+)
+def test_language_headers_that_po_editors_write_are_understood(header, language):
+    assert tf.language_from_header(header) == language
+
+
+@pytest.mark.parametrize("header", ["zh_TW", "zh_Hant", "fr", ""])
+def test_other_languages_are_not_taken_for_ours(header):
+    assert tf.language_from_header(header) is None
