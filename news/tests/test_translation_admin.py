@@ -166,3 +166,16 @@ def test_translator_still_cannot_delete_or_publish(translator, articles):
     assert Article.objects.filter(pk=draft.pk).exists()
     form = translator.get(f"{CHANGELIST}{draft.pk}/change/").context["adminform"].form
     assert "status" not in form.fields and "title_zh_hans" not in form.fields and "title_en" in form.fields
+
+
+def test_dashboard_counts_in_one_query_however_many_articles(admin_client, articles):
+    """One aggregate for every language and state: the page's cost does not grow with the content."""
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(f"{CHANGELIST}translations/")
+    for n in range(5):
+        factories.article(zh=f"更多{n}", en="")
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(f"{CHANGELIST}translations/")
+    english = next(language for language in response.context["languages"] if language["name"] == "English")
+    assert {str(state["label"]): state["count"] for state in english["states"]}["missing"] == 6
+    assert len(many) == len(few)
