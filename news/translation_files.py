@@ -491,7 +491,7 @@ def _new_key(unit: Unit, taken: set[str]) -> str:
     return key
 
 
-def assign_keys(units: Sequence[Unit], previous: Sequence[SourceSegment]) -> list[Unit]:
+def assign_keys(*, units: Sequence[Unit], previous: Sequence[SourceSegment]) -> list[Unit]:
     """Give body units the keys of the segments they continue; new ones get a fresh key.
 
     Unchanged texts keep their key wherever they moved; a changed text keeps the
@@ -520,7 +520,7 @@ def assign_keys(units: Sequence[Unit], previous: Sequence[SourceSegment]) -> lis
 def sync_segments(article: Article) -> list[SourceSegment]:
     """Store the article's current source segments, keeping keys stable. Returns them in order."""
     previous = list(article.source_segments.order_by("position"))
-    units = assign_keys(source_units(article), previous)
+    units = assign_keys(units=source_units(article), previous=previous)
     by_key = {segment.key: segment for segment in previous}
     current, changed = [], []
     for position, unit in enumerate(units):
@@ -550,7 +550,7 @@ def target_languages(article: Article) -> list[str]:
 
 
 def current_translations(
-    article: Article, language: str, segments: Sequence[SourceSegment], records: dict[int, SegmentTranslation]
+    *, article: Article, language: str, segments: Sequence[SourceSegment], records: dict[int, SegmentTranslation]
 ) -> dict[int, str]:
     """The text each segment has now in ``language``, by segment id.
 
@@ -618,7 +618,7 @@ def record_translations(*, article: Article, segments: Sequence[SourceSegment]) 
     outdated = {}
     for language in target_languages(article):
         records = _records(segments, language)
-        texts = current_translations(article, language, segments, records)
+        texts = current_translations(article=article, language=language, segments=segments, records=records)
         stale = [record.pk for segment_id, record in records.items() if segment_id not in texts]
         SegmentTranslation.objects.filter(pk__in=stale).delete()
         for segment in segments:
@@ -633,13 +633,13 @@ def record_translations(*, article: Article, segments: Sequence[SourceSegment]) 
             elif record.translation != text:
                 record.translated_from, record.translation = segment.text, text
                 record.save(update_fields=["translated_from", "translation", "updated_at"])
-        count = count_outdated(segments, language) if article.has_language(language) else 0
+        count = count_outdated(segments=segments, language=language) if article.has_language(language) else 0
         if count:
             outdated[language] = count
     return outdated
 
 
-def count_outdated(segments: Sequence[SourceSegment], language: str) -> int:
+def count_outdated(*, segments: Sequence[SourceSegment], language: str) -> int:
     """Segments without a translation made from their current text."""
     text = {segment.pk: segment.text for segment in segments}
     rows = SegmentTranslation.objects.filter(segment__in=segments, language=language)
@@ -784,7 +784,7 @@ def export_po(
             continue
         segments = sync_segments(article)
         records = _records(segments, language)
-        texts = current_translations(article, language, segments, records)
+        texts = current_translations(article=article, language=language, segments=segments, records=records)
         for segment in segments:
             entry = _entry(article, language, segment, texts.get(segment.pk), records.get(segment.pk), base_url)
             if _wanted(entry, only):
@@ -867,13 +867,6 @@ def _name_entries(*, language: str, articles: Sequence[Article]) -> list[polib.P
                     )
                 )
     return entries
-
-
-def export_to_file(*, language: str, articles: Sequence[Article], path: Path, only: str | None = None) -> int:
-    """Write the PO file; returns the number of entries."""
-    po = export_po(language=language, articles=articles, only=only)
-    po.save(str(path))
-    return len(po)
 
 
 # --------------------------------------------------------------------------
@@ -1028,7 +1021,7 @@ def import_po(*, sources: Sequence[PoSource], language: str | None = None, dry_r
     if report.rejected:
         return report
     with transaction.atomic():
-        changes, names = _check_entries(parsed, report)
+        changes, names = _check_entries(parsed=parsed, report=report)
         if report.rejected:
             transaction.set_rollback(True)
             return report
@@ -1045,15 +1038,33 @@ def import_po(*, sources: Sequence[PoSource], language: str | None = None, dry_r
     return report
 
 
-def _check_entries(parsed, report: ImportReport):
+@dataclass(frozen=True)
+class _Located:
+    """A PO entry and where it is, for messages."""
+
+    entry: polib.POEntry
+    file: str
+    line: int  # of its msgctxt
+    msgstr_line: int
+
+    def problem(self, reason: str, *, at_msgstr: bool = False) -> Problem:
+        return Problem(self.file, self.msgstr_line if at_msgstr else self.line, reason)
+
+
+Parsed = tuple[PoSource, polib.POFile, str]
+NameChange = tuple[Category | Tag, str, str]  # object, field, value
+
+
+def _check_entries(*, parsed: Sequence[Parsed], report: ImportReport) -> tuple[dict[int, _Change], list[NameChange]]:
+    """Check every entry; collect what the valid ones would change."""
     changes: dict[int, _Change] = {}
-    names = []
-    article_ids = set()
-    for _source, po, _language in parsed:
-        for entry in po:
-            match = _ARTICLE_CONTEXT.match(entry.msgctxt or "")
-            if match:
-                article_ids.add(int(match["pk"]))
+    names: list[NameChange] = []
+    article_ids = {
+        int(match["pk"])
+        for _source, po, _language in parsed
+        for entry in po
+        if (match := _ARTICLE_CONTEXT.match(entry.msgctxt or ""))
+    }
     articles = Article.objects.filter(pk__in=article_ids).prefetch_related("images").in_bulk()
     seen: dict[str, str] = {}
     for source, po, language in parsed:
@@ -1061,26 +1072,30 @@ def _check_entries(parsed, report: ImportReport):
         for entry in po:
             if entry.obsolete:
                 continue
-            where = (source.name, _keyword_line(lines, entry.linenum, "msgctxt"))
-            entry.msgstr_line = _keyword_line(lines, entry.linenum, "msgstr")
-            label = entry.msgctxt or entry.msgid[:40]
-            if entry.msgctxt in seen:
-                report.rejected.append(
-                    Problem(*where, f"{entry.msgctxt} appears twice (also in {seen[entry.msgctxt]})")
+            located = _Located(
+                entry=entry,
+                file=source.name,
+                line=_keyword_line(lines, entry.linenum, "msgctxt"),
+                msgstr_line=_keyword_line(lines, entry.linenum, "msgstr"),
+            )
+            context = entry.msgctxt or ""
+            if context in seen:
+                report.rejected.append(located.problem(f"{context} appears twice (also in {seen[context]})"))
+                continue
+            seen[context] = source.name
+            if match := _ARTICLE_CONTEXT.match(context):
+                _check_article_entry(
+                    located=located, match=match, articles=articles, changes=changes, language=language, report=report
                 )
-                continue
-            seen[entry.msgctxt] = source.name
-            match = _ARTICLE_CONTEXT.match(entry.msgctxt or "")
-            if match:
-                _check_article_entry(entry, match, articles, changes, language, where, report)
-                continue
-            match = _NAME_CONTEXT.match(entry.msgctxt or "")
-            if match:
-                name = _check_name_entry(entry, match, language, where, report)
+            elif match := _NAME_CONTEXT.match(context):
+                name = _check_name_entry(located=located, match=match, language=language, report=report)
                 if name:
                     names.append(name)
-                continue
-            report.rejected.append(Problem(*where, f"unknown msgctxt {label!r}: not an article, category or tag entry"))
+            else:
+                label = context or entry.msgid[:40]
+                report.rejected.append(
+                    located.problem(f"unknown msgctxt {label!r}: not an article, category or tag entry")
+                )
     return changes, names
 
 
@@ -1094,85 +1109,95 @@ def _keyword_line(lines: list[str], start: int, keyword: str) -> int:
     return start
 
 
-def _check_article_entry(entry, match, articles, changes, language, where, report) -> None:
+def _check_article_entry(
+    *,
+    located: _Located,
+    match: re.Match,
+    articles: dict[int, Article],
+    changes: dict[int, _Change],
+    language: str,
+    report: ImportReport,
+) -> None:
+    entry, context = located.entry, located.entry.msgctxt
     pk, key = int(match["pk"]), match["key"]
     article = articles.get(pk)
     if article is None:
-        report.rejected.append(Problem(*where, f"{entry.msgctxt}: no article with id {pk}"))
+        report.rejected.append(located.problem(f"unknown msgctxt {context!r}: no article with id {pk}"))
         return
     if article.source_language == language:
         report.rejected.append(
-            Problem(*where, f"{entry.msgctxt}: “{article}” is written in this language; its source is not imported")
+            located.problem(f"{context}: “{article}” is written in this language; its source is not imported")
         )
         return
     change = changes.get(pk)
     if change is None:
         segments = {segment.key: segment for segment in sync_segments(article)}
         records = _records(list(segments.values()), language)
-        current = current_translations(article, language, list(segments.values()), records)
+        current = current_translations(
+            article=article, language=language, segments=list(segments.values()), records=records
+        )
         change = changes[pk] = _Change(
-            article=article, segments=segments, current=current, records=records, file=where[0]
+            article=article, segments=segments, current=current, records=records, file=located.file
         )
     segment = change.segments.get(key)
     if segment is None:
         report.rejected.append(
-            Problem(*where, f"unknown msgctxt {entry.msgctxt!r}: “{article}” has no such segment (export again)")
+            located.problem(f"unknown msgctxt {context!r}: “{article}” has no such segment (export again)")
         )
         return
     expected = protect(segment.text).text if _is_body(segment) else segment.text
     if entry.msgid != expected:
         report.rejected.append(
-            Problem(*where, f"{entry.msgctxt}: the source text changed since this file was exported (export again)")
+            located.problem(f"{context}: the source text changed since this file was exported (export again)")
         )
         return
     if entry.fuzzy or not entry.msgstr.strip():
-        report.untranslated.append(entry.msgctxt)
+        report.untranslated.append(context)
         return
     msgstr = entry.msgstr.strip()
     if _is_body(segment):
         msgstr = "\n".join(line.lstrip() for line in msgstr.split("\n"))
         problems = skeleton_problems(source=segment.text, translation=msgstr, kind=segment.kind)
         if problems:
-            report.rejected.extend(
-                Problem(where[0], entry.msgstr_line, f"{entry.msgctxt}: {problem}") for problem in problems
-            )
+            report.rejected.extend(located.problem(f"{context}: {problem}", at_msgstr=True) for problem in problems)
             return
         msgstr = restore(msgstr, protect(segment.text).placeholders)
     elif "\n" in msgstr and segment.kind != "summary":
-        report.rejected.append(Problem(where[0], entry.msgstr_line, f"{entry.msgctxt}: must stay on one line"))
+        report.rejected.append(located.problem(f"{context}: must stay on one line", at_msgstr=True))
         return
-    change.first_line = change.first_line or entry.linenum
+    change.first_line = change.first_line or located.line
     record = change.records.get(segment.pk)
     if change.current.get(segment.pk) == msgstr and record is not None and record.translated_from == segment.text:
-        report.unchanged.append(entry.msgctxt)
+        report.unchanged.append(context)
         return
     change.new[segment.pk] = msgstr
-    report.updated.append(entry.msgctxt)
+    report.updated.append(context)
 
 
-def _check_name_entry(entry, match, language, where, report):
+def _check_name_entry(*, located: _Located, match: re.Match, language: str, report: ImportReport) -> NameChange | None:
+    entry, context = located.entry, located.entry.msgctxt
     model = Category if match["kind"] == "category" else Tag
     field_name = "name" if model is Category else "label"
     obj = model.objects.filter(slug=match["slug"]).first()
     if obj is None:
-        report.rejected.append(Problem(*where, f"unknown msgctxt {entry.msgctxt!r}: no {match['kind']} with that slug"))
+        report.rejected.append(located.problem(f"unknown msgctxt {context!r}: no {match['kind']} with that slug"))
         return None
     if entry.msgid != _name_source(obj, field_name, language):
         report.rejected.append(
-            Problem(*where, f"{entry.msgctxt}: the source name changed since this file was exported (export again)")
+            located.problem(f"{context}: the source name changed since this file was exported (export again)")
         )
         return None
     if entry.fuzzy or not entry.msgstr.strip():
-        report.untranslated.append(entry.msgctxt)
+        report.untranslated.append(context)
         return None
     value = entry.msgstr.strip()
     if "\n" in value:
-        report.rejected.append(Problem(where[0], entry.msgstr_line, f"{entry.msgctxt}: a name must stay on one line"))
+        report.rejected.append(located.problem(f"{context}: a name must stay on one line", at_msgstr=True))
         return None
     if (getattr(obj, localized(field_name, language), "") or "") == value:
-        report.unchanged.append(entry.msgctxt)
+        report.unchanged.append(context)
         return None
-    report.updated.append(entry.msgctxt)
+    report.updated.append(context)
     return obj, localized(field_name, language), value
 
 
