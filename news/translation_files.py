@@ -1005,6 +1005,10 @@ def import_po(*, sources: Sequence[PoSource], language: str | None = None, dry_r
     ``language``, when given, is the language the files must declare.
     """
     report = ImportReport(dry_run=dry_run)
+    # Editors on some systems save a byte-order mark and CRLF line ends.
+    sources = [
+        PoSource(name=source.name, text=source.text.lstrip("\ufeff").replace("\r\n", "\n")) for source in sources
+    ]
     parsed = []
     for source in sources:
         po, problems = _parse_po(source)

@@ -544,3 +544,10 @@ def test_language_headers_that_po_editors_write_are_understood(header, language)
 @pytest.mark.parametrize("header", ["zh_TW", "zh_Hant", "fr", ""])
 def test_other_languages_are_not_taken_for_ours(header):
     assert tf.language_from_header(header) is None
+
+
+def test_files_saved_with_a_byte_order_mark_and_crlf_are_read():
+    article = zh_article()
+    text = fill(tf.export_po(language="en", articles=[article]), {"社区新闻": "Community news"})
+    report = import_text("\ufeff" + text.replace("\n", "\r\n"))
+    assert report.ok and report.updated == [f"article:{article.pk}:title"], report.rejected
