@@ -39,3 +39,13 @@ def test_note_is_in_the_visitors_language_and_costs_no_query(client):
 def test_no_note_on_a_fallback_page(client):
     article = factories.article(zh="只有中文", en="")
     assert NOTE not in client.get(f"/en/news/{article.slug}/").content.decode()
+
+
+def test_note_on_a_chinese_translation_of_an_english_original(client):
+    article = factories.article(
+        zh="译文", en="Original", body_zh="译文。", body_en="Original text.", source_language="en"
+    )
+    article.body_en = "Original text, revised."
+    article.save()
+    page = client.get(f"/zh/news/{article.slug}/").content.decode()
+    assert "本译文完成后" in page and f'href="/en/news/{article.slug}/" hreflang="en">阅读英文原文</a>' in page
