@@ -36,6 +36,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import to_language, to_locale
 
 from news.models import (
@@ -396,33 +397,37 @@ def skeleton_problems(*, source: str, translation: str, kind: str) -> list[str]:
     used = Counter(int(number) for number in _PLACEHOLDER.findall(_without_code(translation)))
     for number in sorted(used):
         if not 1 <= number <= count:
-            problems.append(f"{{{number}}} is not a placeholder of the source text")
+            problems.append(_("{%(number)d} is not a placeholder of the source text") % {"number": number})
         elif used[number] > 1:
-            problems.append(f"placeholder {{{number}}} appears {used[number]} times, the source has it once")
+            problems.append(
+                _("placeholder {%(number)d} appears %(count)d times, the source has it once")
+                % {"number": number, "count": used[number]}
+            )
     for number in range(1, count + 1):
         if number not in used:
             problems.append(
-                f"placeholder {{{number}}} ({_placeholder_value(protected.placeholders[number - 1])}) is missing"
+                _("placeholder {%(number)d} (%(target)s) is missing")
+                % {"number": number, "target": _placeholder_value(protected.placeholders[number - 1])}
             )
     restored = protect(restore(translation, protected.placeholders))
     extra = Counter(restored.placeholders) - Counter(protected.placeholders)
-    problems.extend(f"adds a target that the source does not have: {token}" for token in extra)
+    problems.extend(_("adds a target that the source does not have: %(target)s") % {"target": token} for token in extra)
     if Counter(restored.code) != Counter(protected.code):
         missing = sorted((Counter(protected.code) - Counter(restored.code)).elements())
         added = sorted((Counter(restored.code) - Counter(protected.code)).elements())
-        problems.extend(f"inline code {token} is missing or changed" for token in missing)
-        problems.extend(f"inline code {token} is not in the source" for token in added)
+        problems.extend(_("inline code %(code)s is missing or changed") % {"code": token} for token in missing)
+        problems.extend(_("inline code %(code)s is not in the source") % {"code": token} for token in added)
     if _line_markers(translation) - _line_markers(protected.text):
-        problems.append("a line starts with a Markdown marker (#, >, -, 1., ```) that the source does not have")
+        problems.append(_("a line starts with a Markdown marker (#, >, -, 1., ```) that the source does not have"))
     if "\n\n" in translation.strip() and "\n\n" not in protected.text:
-        problems.append("an empty line would split the segment in two")
+        problems.append(_("an empty line would split the segment in two"))
     if kind.startswith("h") and "\n" in translation.strip():
-        problems.append("a heading must stay on one line")
+        problems.append(_("a heading must stay on one line"))
     if kind in ("th", "td"):
         if "\n" in translation.strip():
-            problems.append("a table cell must stay on one line")
+            problems.append(_("a table cell must stay on one line"))
         if _unescaped_pipes(translation) != _unescaped_pipes(protected.text):
-            problems.append("a | would split the table cell (write \\| for a literal bar)")
+            problems.append(_("a | would split the table cell (write \\| for a literal bar)"))
     return problems
 
 
@@ -939,7 +944,7 @@ def _syntax_problems(source: PoSource) -> list[Problem]:
         if _QUOTED_LINE.match(line):
             body = stripped[stripped.index('"') :]
             if len(body) < 2 or not body.endswith('"') or re.search(r'(?<!\\)(\\\\)*\\"$', body):
-                problems.append(Problem(source.name, number, "syntax error: string not closed with a quote"))
+                problems.append(Problem(source.name, number, _("syntax error: string not closed with a quote")))
     return problems
 
 
@@ -957,8 +962,12 @@ def _msgfmt_problems(source: PoSource) -> list[Problem]:
     for line in result.stderr.splitlines():
         match = re.match(rf"^{re.escape(str(path))}:(\d+):(?:\d+:)?\s*(.*)$", line)
         if match:
-            problems.append(Problem(source.name, int(match.group(1)), f"syntax error: {match.group(2)}"))
+            problems.append(Problem(source.name, int(match.group(1)), _syntax_error(match.group(2))))
     return problems
+
+
+def _syntax_error(detail: str) -> str:
+    return _("syntax error: %(detail)s") % {"detail": detail}
 
 
 def _parse_po(source: PoSource) -> tuple[polib.POFile | None, list[Problem]]:
@@ -969,7 +978,7 @@ def _parse_po(source: PoSource) -> tuple[polib.POFile | None, list[Problem]]:
         return polib.pofile(source.text), []
     except (OSError, ValueError) as error:
         match = re.search(r"\(line (\d+)\)", str(error))
-        return None, [Problem(source.name, int(match.group(1)) if match else 1, f"syntax error: {error}")]
+        return None, [Problem(source.name, int(match.group(1)) if match else 1, _syntax_error(str(error)))]
 
 
 def _header_problems(po: polib.POFile, *, source: PoSource, language: str | None) -> tuple[str | None, list[Problem]]:
@@ -978,18 +987,30 @@ def _header_problems(po: polib.POFile, *, source: PoSource, language: str | None
     project = po.metadata.get("Project-Id-Version", "")
     if project != PROJECT_ID:
         problems.append(
-            Problem(source.name, header_line, f"Project-Id-Version is {project!r}, not {PROJECT_ID!r}: not our file")
+            Problem(
+                source.name,
+                header_line,
+                _("Project-Id-Version is “%(found)s”, not “%(expected)s”: not a file of this site")
+                % {"found": project, "expected": PROJECT_ID},
+            )
         )
     declared = po.metadata.get("Language", "")
     found = language_from_header(declared)
     if found is None:
-        problems.append(Problem(source.name, header_line, f"Language {declared!r} is not one of the site's languages"))
+        problems.append(
+            Problem(
+                source.name,
+                header_line,
+                _("Language “%(language)s” is not one of the site's languages") % {"language": declared},
+            )
+        )
     elif language and found != language:
         problems.append(
             Problem(
                 source.name,
                 header_line,
-                f"Language is {declared!r}, but this import is for {po_language(language)!r}",
+                _("Language is “%(found)s”, but this import is for “%(expected)s”")
+                % {"found": declared, "expected": po_language(language)},
             )
         )
     return found, problems
@@ -1021,7 +1042,7 @@ def import_po(*, sources: Sequence[PoSource], language: str | None = None, dry_r
             parsed.append((source, po, found))
     languages = {found for _source, _po, found in parsed}
     if len(languages) > 1:
-        report.rejected.append(Problem(sources[0].name, 1, "the files are for different languages"))
+        report.rejected.append(Problem(sources[0].name, 1, _("the files are for different languages")))
     if report.rejected:
         return report
     with transaction.atomic():
@@ -1084,7 +1105,11 @@ def _check_entries(*, parsed: Sequence[Parsed], report: ImportReport) -> tuple[d
             )
             context = entry.msgctxt or ""
             if context in seen:
-                report.rejected.append(located.problem(f"{context} appears twice (also in {seen[context]})"))
+                report.rejected.append(
+                    located.problem(
+                        _("%(context)s appears twice (also in %(file)s)") % {"context": context, "file": seen[context]}
+                    )
+                )
                 continue
             seen[context] = source.name
             if match := _ARTICLE_CONTEXT.match(context):
@@ -1098,7 +1123,9 @@ def _check_entries(*, parsed: Sequence[Parsed], report: ImportReport) -> tuple[d
             else:
                 label = context or entry.msgid[:40]
                 report.rejected.append(
-                    located.problem(f"unknown msgctxt {label!r}: not an article, category or tag entry")
+                    located.problem(
+                        _("unknown msgctxt “%(context)s”: not an article, category or tag entry") % {"context": label}
+                    )
                 )
     return changes, names
 
@@ -1126,11 +1153,18 @@ def _check_article_entry(
     pk, key = int(match["pk"]), match["key"]
     article = articles.get(pk)
     if article is None:
-        report.rejected.append(located.problem(f"unknown msgctxt {context!r}: no article with id {pk}"))
+        report.rejected.append(
+            located.problem(
+                _("unknown msgctxt “%(context)s”: no article with id %(id)d") % {"context": context, "id": pk}
+            )
+        )
         return
     if article.source_language == language:
         report.rejected.append(
-            located.problem(f"{context}: “{article}” is written in this language; its source is not imported")
+            located.problem(
+                _("%(context)s: “%(article)s” is written in this language; its source text is not imported")
+                % {"context": context, "article": article}
+            )
         )
         return
     change = changes.get(pk)
@@ -1146,13 +1180,19 @@ def _check_article_entry(
     segment = change.segments.get(key)
     if segment is None:
         report.rejected.append(
-            located.problem(f"unknown msgctxt {context!r}: “{article}” has no such segment (export again)")
+            located.problem(
+                _("unknown msgctxt “%(context)s”: “%(article)s” has no such segment (export again)")
+                % {"context": context, "article": article}
+            )
         )
         return
     expected = protect(segment.text).text if _is_body(segment) else segment.text
     if entry.msgid != expected:
         report.rejected.append(
-            located.problem(f"{context}: the source text changed since this file was exported (export again)")
+            located.problem(
+                _("%(context)s: the source text changed since this file was exported (export again)")
+                % {"context": context}
+            )
         )
         return
     if entry.fuzzy or not entry.msgstr.strip():
@@ -1167,7 +1207,9 @@ def _check_article_entry(
             return
         msgstr = restore(msgstr, protect(segment.text).placeholders)
     elif "\n" in msgstr and segment.kind != "summary":
-        report.rejected.append(located.problem(f"{context}: must stay on one line", at_msgstr=True))
+        report.rejected.append(
+            located.problem(_("%(context)s: must stay on one line") % {"context": context}, at_msgstr=True)
+        )
         return
     change.first_line = change.first_line or located.line
     record = change.records.get(segment.pk)
@@ -1184,11 +1226,16 @@ def _check_name_entry(*, located: _Located, match: re.Match, language: str, repo
     field_name = "name" if model is Category else "label"
     obj = model.objects.filter(slug=match["slug"]).first()
     if obj is None:
-        report.rejected.append(located.problem(f"unknown msgctxt {context!r}: no {match['kind']} with that slug"))
+        report.rejected.append(
+            located.problem(_("unknown msgctxt “%(context)s”: no such category or tag") % {"context": context})
+        )
         return None
     if entry.msgid != _name_source(obj, field_name, language):
         report.rejected.append(
-            located.problem(f"{context}: the source name changed since this file was exported (export again)")
+            located.problem(
+                _("%(context)s: the source name changed since this file was exported (export again)")
+                % {"context": context}
+            )
         )
         return None
     if entry.fuzzy or not entry.msgstr.strip():
@@ -1196,7 +1243,9 @@ def _check_name_entry(*, located: _Located, match: re.Match, language: str, repo
         return None
     value = entry.msgstr.strip()
     if "\n" in value:
-        report.rejected.append(located.problem(f"{context}: a name must stay on one line", at_msgstr=True))
+        report.rejected.append(
+            located.problem(_("%(context)s: must stay on one line") % {"context": context}, at_msgstr=True)
+        )
         return None
     if (getattr(obj, localized(field_name, language), "") or "") == value:
         report.unchanged.append(context)
@@ -1232,7 +1281,8 @@ def _apply(change: _Change, *, language: str, report: ImportReport) -> None:
             Problem(
                 change.file,
                 change.first_line,
-                f"“{article}” has no title in this language yet: translate its title entry too",
+                _("“%(article)s” has no title in this language yet: translate its title entry too")
+                % {"article": article},
             )
         )
         return
@@ -1260,6 +1310,6 @@ def import_files(*, paths: Sequence[Path], language: str | None = None, dry_run:
             sources.append(PoSource(name=str(path), text=Path(path).read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as error:
             report = ImportReport(dry_run=dry_run)
-            report.rejected.append(Problem(str(path), 1, f"cannot read the file: {error}"))
+            report.rejected.append(Problem(str(path), 1, _("cannot read the file: %(error)s") % {"error": error}))
             return report
     return import_po(sources=sources, language=language, dry_run=dry_run)

@@ -133,7 +133,7 @@ def test_upload_cannot_change_the_source_language_text(translator, articles):
     po = tf.new_po_file(language="zh-hans")
     po.append(polib.POEntry(msgctxt=f"article:{article.pk}:title", msgid="缺失", msgstr="改掉原文"))
     response = upload(translator, str(po), language="zh-hans")
-    assert "its source is not imported" in response.content.decode()
+    assert "its source text is not imported" in response.content.decode()
     assert Article.objects.get(pk=article.pk).title_zh_hans == "缺失"
 
 

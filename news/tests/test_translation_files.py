@@ -338,11 +338,11 @@ def test_category_and_tag_names_are_imported():
 
 BAD_INPUTS = {
     "syntax error": (lambda text: text.replace('msgstr "Community news"', 'msgstr "Community news'), "syntax error"),
-    "wrong language": (lambda text: text.replace('"Language: en\\n"', '"Language: fr\\n"'), "Language 'fr'"),
+    "wrong language": (lambda text: text.replace('"Language: en\\n"', '"Language: fr\\n"'), "Language “fr”"),
     "other language": (lambda text: text.replace('"Language: en\\n"', '"Language: zh_Hans\\n"'), "this import is for"),
     "wrong project": (
         lambda text: text.replace(f"Project-Id-Version: {tf.PROJECT_ID}", "Project-Id-Version: other"),
-        "not our file",
+        "not a file of this site",
     ),
     "unknown msgctxt": (lambda text: text.replace(":title", ":nonsense"), "unknown msgctxt"),
     "broken link target": (
@@ -412,7 +412,7 @@ def test_import_command_reports_and_fails_loudly(tmp_path):
     err = StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_translations", str(bad), stdout=StringIO(), stderr=err)
-    assert f"{bad}:1: Language 'fr'" in err.getvalue()
+    assert f"{bad}:1: Language “fr” is not one" in err.getvalue()
     call_command("import_translations", str(good), "--lang", "en", stdout=out)
     assert Article.objects.get(pk=article.pk).title_en == "Community news"
 
