@@ -179,3 +179,14 @@ def test_dashboard_counts_in_one_query_however_many_articles(admin_client, artic
     english = next(language for language in response.context["languages"] if language["name"] == "English")
     assert {str(state["label"]): state["count"] for state in english["states"]}["missing"] == 6
     assert len(many) == len(few)
+
+
+def test_upload_problems_are_in_the_translators_language(translator, articles):
+    text = translated(articles["missing"], {"缺失": "Missing"}).replace("Language: en", "Language: fr")
+    response = translator.post(
+        f"{CHANGELIST}translations/upload/",
+        {"language": "en", "file": SimpleUploadedFile("en.po", text.encode())},
+        HTTP_ACCEPT_LANGUAGE="zh-CN",
+    )
+    page = response.content.decode()
+    assert "文件被拒绝" in page and "en.po:1: 语言“fr”不是本站的语言" in page
