@@ -83,7 +83,6 @@ _QUOTE = re.compile(r"^[ ]{0,3}>[ ]?")
 _LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[(?!\^)[^\]]+\]:")
 _FOOTNOTE = re.compile(r"^(?P<marker>[ ]{0,3}\[\^[^\]]+\]:[ \t]*)(?P<text>.*)$")
 _TABLE_DELIMITER = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
-_INDENTED = re.compile(r"^(?: {4}|\t)")
 _HTML_BLOCK_TAGS = frozenset({
     "address", "article", "aside", "audio", "blockquote", "canvas", "center", "details", "dialog", "div", "dl",
     "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
@@ -150,7 +149,10 @@ def _hard_break(line: str) -> str:
 
 
 def _parse(lines: list[str], prefix: str, out: list[Piece]) -> None:
-    n, i, in_list = len(lines), 0, False
+    n, i, in_list, list_indent = len(lines), 0, False, 0
+
+    def indentation(line: str) -> int:
+        return len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
 
     def literal(start: int, end: int) -> None:
         out.append("".join(prefix + lines[k] + "\n" for k in range(start, end)))
@@ -171,9 +173,10 @@ def _parse(lines: list[str], prefix: str, out: list[Piece]) -> None:
             literal(i, min(j + 1, n))
             i = min(j + 1, n)
             continue
-        if _INDENTED.match(line) and not in_list and not _LIST_ITEM.match(line):
+        code_indent = list_indent + 4 if in_list else 4
+        if indentation(line) >= code_indent and not (in_list and _LIST_ITEM.match(line)):
             j = i
-            while j < n and (_INDENTED.match(lines[j]) or not lines[j].strip()):
+            while j < n and (indentation(lines[j]) >= code_indent or not lines[j].strip()):
                 j += 1
             while j > i + 1 and not lines[j - 1].strip():
                 j -= 1
@@ -226,7 +229,7 @@ def _parse(lines: list[str], prefix: str, out: list[Piece]) -> None:
                 continuation = prefix + " " * len(item["marker"].expandtabs(4))
                 out.append(prefix + item["marker"])
                 out.extend([Segment(kind, text, continuation), _hard_break(lines[j - 1]) + "\n"] if text else ["\n"])
-                i, in_list = j, True
+                i, in_list, list_indent = j, True, len(item["marker"].expandtabs(4))
                 break
         else:
             # A paragraph, perhaps a setext heading, perhaps indented inside a list item.
@@ -421,7 +424,7 @@ def skeleton_problems(*, source: str, translation: str, kind: str) -> list[str]:
         problems.append(_("a line starts with a Markdown marker (#, >, -, 1., ```) that the source does not have"))
     if "\n\n" in translation.strip() and "\n\n" not in protected.text:
         problems.append(_("an empty line would split the segment in two"))
-    if kind.startswith("h") and "\n" in translation.strip():
+    if kind.startswith("h") and "\n" in translation.strip() and "\n" not in protected.text:
         problems.append(_("a heading must stay on one line"))
     if kind in ("th", "td"):
         if "\n" in translation.strip():

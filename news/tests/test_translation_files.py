@@ -126,6 +126,65 @@ def test_multiline_list_items_keep_their_indentation():
     assert joined == "- No.一行\n  No.二行\n    - 嵌套\n"
 
 
+NESTED = """Setext 标题
+===
+
+> 引用里的列表
+>
+> - 第一项
+> - 第二项
+>
+> > 嵌套引用
+
+1. 第一步
+
+    步骤的补充说明、缩进在列表里。
+
+2. 第二步
+
+        代码块、缩进八格
+
+    缩进代码
+
+<!-- 注释不翻译 -->
+
+| 命令 | 说明 |
+| --- | --- |
+| `a \\| b` | 管道 \\| 符号 |
+
+文字[^n]和<span class="x">内联 HTML</span>。
+
+[^n]: 脚注内容
+
+[ref]: https://example.com/ref
+
+参见[引用链接][ref]。
+"""
+
+
+def test_nested_blocks_code_in_lists_comments_and_references():
+    assert [(segment.kind, segment.text) for segment in tf.body_segments(NESTED)] == [
+        ("h1", "Setext 标题"),
+        ("p", "引用里的列表"),
+        ("li", "第一项"),
+        ("li", "第二项"),
+        ("p", "嵌套引用"),
+        ("li", "第一步"),
+        ("p", "步骤的补充说明、缩进在列表里。"),
+        ("li", "第二步"),
+        ("p", "缩进代码"),
+        ("th", "命令"),
+        ("th", "说明"),
+        ("td", "管道 \\| 符号"),
+        ("p", '文字[^n]和<span class="x">内联 HTML</span>。'),
+        ("footnote", "脚注内容"),
+        ("p", "参见[引用链接][ref]。"),
+    ]
+    joined = tf.join_markdown(tf.split_markdown(NESTED), lambda index, segment: segment.text)
+    assert same_html(markdown.render(joined).html) == same_html(markdown.render(NESTED).html)
+    assert tf.protect("参见[引用链接][ref]、文字[^n]").text == "参见[引用链接][{1}]、文字{2}"
+
+
 def test_links_images_urls_and_inline_html_become_placeholders():
     protected = tf.protect('见[文档](https://e.org/a "t")、![图](a.png)、<br>、https://x.org/b 和 `[c](d)`')
     assert protected.text == "见[文档]({1})、![图]({2})、{3}、{4} 和 `[c](d)`"
@@ -426,7 +485,7 @@ def corpus_bodies():
     if not paths:
         pytest.skip("the shared corpus is not available")
     for path in paths:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8").lstrip("\ufeff")
         if text.startswith("---"):
             end = text.find("\n---", 3)
             text = text[end + 4 :] if end > 0 else text
