@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from news import translation_files as tf
 from news.models import Article
@@ -183,10 +184,11 @@ def test_dashboard_counts_in_one_query_however_many_articles(admin_client, artic
 
 def test_upload_problems_are_in_the_translators_language(translator, articles):
     text = translated(articles["missing"], {"缺失": "Missing"}).replace("Language: en", "Language: fr")
-    response = translator.post(
-        f"{CHANGELIST}translations/upload/",
-        {"language": "en", "file": SimpleUploadedFile("en.po", text.encode())},
-        HTTP_ACCEPT_LANGUAGE="zh-CN",
-    )
+    with translation.override("en"):  # the request activates Chinese in this thread
+        response = translator.post(
+            f"{CHANGELIST}translations/upload/",
+            {"language": "en", "file": SimpleUploadedFile("en.po", text.encode())},
+            HTTP_ACCEPT_LANGUAGE="zh-CN",
+        )
     page = response.content.decode()
     assert "文件被拒绝" in page and "en.po:1: 语言“fr”不是本站的语言" in page

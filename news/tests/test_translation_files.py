@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from news import markdown
 from news import translation_files as tf
@@ -17,6 +18,13 @@ from news.models import Article, ArticleImage, Category, SegmentTranslation, Tag
 from news.tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Problems are translated; these tests read them in English, whatever a page before activated."""
+    with translation.override("en"):
+        yield
 
 
 BODY_ZH = """# 介绍

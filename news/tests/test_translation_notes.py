@@ -1,11 +1,18 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from news.tests import factories
 
 pytestmark = pytest.mark.django_db
 NOTE = "The original was updated after this translation."
+
+
+def chinese_page(client, article) -> str:
+    # The page activates Chinese in this thread; English is back for the tests that follow.
+    with translation.override("en"):
+        return client.get(f"/zh/news/{article.slug}/").content.decode()
 
 
 def translated():
@@ -21,7 +28,7 @@ def test_outdated_translation_is_shown_with_a_note_linking_to_the_original(clien
     assert NOTE in page and "Two." in page
     assert f'href="/zh/news/{article.slug}/" hreflang="zh-Hans">Read the Chinese original</a>' in page
     # The original itself carries no note.
-    assert "原文" in (zh := client.get(f"/zh/news/{article.slug}/").content.decode()) and NOTE not in zh
+    assert "原文" in (zh := chinese_page(client, article)) and NOTE not in zh
 
 
 def test_note_is_in_the_visitors_language_and_costs_no_query(client):
@@ -47,5 +54,5 @@ def test_note_on_a_chinese_translation_of_an_english_original(client):
     )
     article.body_en = "Original text, revised."
     article.save()
-    page = client.get(f"/zh/news/{article.slug}/").content.decode()
+    page = chinese_page(client, article)
     assert "本译文完成后" in page and f'href="/en/news/{article.slug}/" hreflang="en">阅读英文原文</a>' in page
