@@ -174,6 +174,11 @@ class TranslationFilesAdminMixin:
             path("translations/", view(self.translations_dashboard), name="news_article_translations"),
             path("translations/upload/", view(self.translations_upload), name="news_article_translations_upload"),
             path(
+                "translations/<str:language>/<str:state>.po",
+                view(self.translations_download_state),
+                name="news_article_translations_download_state",
+            ),
+            path(
                 "<int:pk>/translations/<str:language>.po",
                 view(self.translations_download),
                 name="news_article_translations_download",
@@ -203,6 +208,7 @@ class TranslationFilesAdminMixin:
                         "label": label,
                         "count": counts[f"{index}_{state}"],
                         "url": f"{changelist}?{FILTER_PARAMETER}={code}:{state}",
+                        "download": reverse("admin:news_article_translations_download_state", args=[code, state]),
                     }
                     for state, label in STATE_LABELS.items()
                 ],
@@ -220,6 +226,12 @@ class TranslationFilesAdminMixin:
         if not self.has_view_permission(request) or language not in LANGUAGE_CODES:
             raise PermissionDenied
         return _download_action(language)(self, request, Article.objects.filter(pk=pk))
+
+    def translations_download_state(self, request, language, state):
+        """Every article in one state for one language, in one PO file."""
+        if not self.has_view_permission(request) or language not in LANGUAGE_CODES or state not in STATE_LABELS:
+            raise PermissionDenied
+        return _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
 
     def translations_upload(self, request):
         if not self.has_change_permission(request):

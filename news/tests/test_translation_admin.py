@@ -192,3 +192,14 @@ def test_upload_problems_are_in_the_translators_language(translator, articles):
         )
     page = response.content.decode()
     assert "文件被拒绝" in page and "en.po:1: 语言“fr”不是本站的语言" in page
+
+
+def test_dashboard_downloads_every_article_in_a_state(translator, articles):
+    response = translator.get(f"{CHANGELIST}translations/")
+    english = next(language for language in response.context["languages"] if language["name"] == "English")
+    outdated = next(state for state in english["states"] if str(state["label"]) == "outdated")
+    assert outdated["download"] in response.content.decode()
+    po = polib.pofile(translator.get(outdated["download"]).content.decode())
+    assert {entry.msgid for entry in po if entry.msgctxt.endswith(":title")} == {"过时"}
+    assert [entry.previous_msgid for entry in po if entry.fuzzy] == ["一段。", "二段。"]
+    assert translator.get(f"{CHANGELIST}translations/en/nonsense.po").status_code == 403
