@@ -655,14 +655,18 @@ def count_outdated(*, segments: Sequence[SourceSegment], language: str) -> int:
     return sum(1 for segment in segments if segment.pk not in current)
 
 
-def refresh(article: Article) -> dict[str, int]:
-    """Bring segments, translation records and the article's outdated counts up to date."""
+def refresh(article: Article) -> list[SourceSegment]:
+    """Bring segments, translation records and the article's outdated counts up to date.
+
+    Returns the segments. Runs on every save; exports run it too, for articles
+    stored before this bookkeeping existed or written by bulk updates.
+    """
     segments = sync_segments(article)
     outdated = record_translations(article=article, segments=segments)
     if outdated != article.outdated_segments:
         article.outdated_segments = outdated
         Article.objects.filter(pk=article.pk).update(outdated_segments=outdated)
-    return outdated
+    return segments
 
 
 @receiver(post_save, sender=Article, dispatch_uid="translation_files_article_saved")
@@ -790,7 +794,7 @@ def export_po(
     for article in articles:
         if article.source_language == language:
             continue
-        segments = sync_segments(article)
+        segments = refresh(article)
         records = _records(segments, language)
         texts = current_translations(article=article, language=language, segments=segments, records=records)
         for segment in segments:

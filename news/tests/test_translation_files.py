@@ -618,3 +618,16 @@ def test_files_saved_with_a_byte_order_mark_and_crlf_are_read():
     text = fill(tf.export_po(language="en", articles=[article]), {"社区新闻": "Community news"})
     report = import_text("\ufeff" + text.replace("\n", "\r\n"))
     assert report.ok and report.updated == [f"article:{article.pk}:title"], report.rejected
+
+
+def test_export_brings_articles_saved_without_bookkeeping_up_to_date():
+    article = factories.article(zh="标题", en="Title", body_zh="一段。", body_en="One.")
+    SegmentTranslation.objects.all().delete()
+    article.source_segments.all().delete()
+    Article.objects.filter(pk=article.pk).update(body_zh_hans="一段改了。", outdated_segments={})
+    article.refresh_from_db()
+    po = tf.export_po(language="en", articles=[article])
+    # Translations seen for the first time count as made from the source as it is now.
+    assert not any(entry.fuzzy for entry in po)
+    assert {entry.msgid: entry.msgstr for entry in po}["一段改了。"] == "One."
+    assert SegmentTranslation.objects.filter(segment__article=article).count() == 2
