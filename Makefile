@@ -8,6 +8,8 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 export PYTHONDONTWRITEBYTECODE := 1
 # Development-only management commands (a generated key in var/, SQLite unless DATABASE_URL says otherwise).
 MANAGE := DEBUG=1 $(PY) manage.py
+MAKEMESSAGES_OPTIONS := --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks \
+	--ignore=staticfiles --ignore=var --ignore=media -v0
 
 .PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-browser browser-deps messages compilemessages bench clean
 
@@ -37,9 +39,16 @@ run: setup
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 messages: $(VENV)/.requirements gettext-tools
-	$(MANAGE) makemessages -l zh_Hans -l en --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks -v0
+	mkdir -p locale
+	$(MANAGE) makemessages -l zh_Hans -l en $(MAKEMESSAGES_OPTIONS)
+	@# JavaScript strings get their own catalogue once a script calls gettext().
+	@if grep -rqsE '\b(n|p)?gettext\(' --include='*.js' static/js; then \
+	  $(MANAGE) makemessages -d djangojs -l zh_Hans -l en $(MAKEMESSAGES_OPTIONS) --ignore=static/vendor; fi
+	@# A file whose only change is its creation date keeps its committed version.
+	@for po in locale/*/LC_MESSAGES/*.po; do \
+	  git diff --quiet -I'^"POT-Creation-Date: ' -- $$po 2>/dev/null && git checkout -q -- $$po 2>/dev/null; true; done
 	$(MANAGE) compilemessages --ignore=.venv -v0
-	@for po in locale/*/LC_MESSAGES/django.po; do echo -n "$$po: "; msgfmt --check --statistics -o /dev/null $$po; done
+	@for po in locale/*/LC_MESSAGES/*.po; do echo -n "$$po: "; msgfmt --check --statistics -o /dev/null $$po; done
 
 lint: $(VENV)/.requirements-dev
 	$(VENV)/bin/ruff check .

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
 from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
+from news.translation_admin import TranslationFilesAdminMixin
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 TRANSLATED_TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
@@ -63,7 +64,7 @@ class ArticleImageInline(TranslationTabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
     list_display = ("__str__", "status", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
     search_fields = [localized(field, code) for field in ("title", "summary") for code in LANGUAGE_CODES] + [

@@ -6,3 +6,7 @@ class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("News and blog")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Keeps the record of what each translation was made from, on every save.
+        from news import translation_files  # noqa: F401

@@ -233,6 +233,9 @@ class Article(models.Model):
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Per language: how many source segments lack an up-to-date translation
+    # (kept by news.translation_files whenever the article or its images change).
+    outdated_segments = models.JSONField(_("outdated segments"), default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -417,3 +420,54 @@ def first_filled(obj, field: str, *, prefer: str | None = None) -> str:
 def language_of_text(text: str) -> str:
     """zh-hans when the text contains Chinese characters, else English."""
     return "zh-hans" if any(markdown.is_cjk(ch) for ch in text) else "en"
+
+
+class SourceSegment(models.Model):
+    """One translatable piece of an article's source text.
+
+    ``key`` names the piece in translation files and survives edits: of other
+    pieces, and of the piece itself (then its translations become outdated).
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="source_segments", verbose_name=_("article")
+    )
+    key = models.CharField(_("key"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20)
+    position = models.PositiveIntegerField(_("position"))
+    text = models.TextField(_("text"))
+
+    class Meta:
+        ordering = ["article", "position"]
+        verbose_name = _("source segment")
+        verbose_name_plural = _("source segments")
+        constraints = [models.UniqueConstraint(fields=["article", "key"], name="unique_source_segment_key")]
+
+    def __str__(self):
+        return self.key
+
+
+class SegmentTranslation(models.Model):
+    """A segment's translation, and the source text it was made from.
+
+    When the source text moves on, ``translated_from`` no longer matches it:
+    the translation is outdated, and translation files say what changed.
+    """
+
+    segment = models.ForeignKey(
+        SourceSegment, on_delete=models.CASCADE, related_name="translations", verbose_name=_("segment")
+    )
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    translated_from = models.TextField(_("translated from"))
+    translation = models.TextField(_("translation"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("segment translation")
+        verbose_name_plural = _("segment translations")
+        constraints = [
+            models.UniqueConstraint(fields=["segment", "language"], name="unique_segment_translation_language")
+        ]
+
+    def __str__(self):
+        return f"{self.segment.key} ({self.language})"

@@ -1,0 +1,205 @@
+import polib
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+
+from news import translation_files as tf
+from news.models import Article
+from news.tests import factories
+
+pytestmark = pytest.mark.django_db
+CHANGELIST = "/admin/news/article/"
+
+
+@pytest.fixture
+def translator(client):
+    user = User.objects.create_user("translator", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name="Translators"))
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def articles():
+    """One article of each state for English, and one written in English."""
+    complete = factories.article(zh="完整", en="Complete", body_zh="一段。", body_en="One paragraph.")
+    outdated = factories.article(zh="过时", en="Outdated", body_zh="一段。\n\n二段。", body_en="One.\n\nTwo.")
+    outdated.body_zh_hans = "一段、改了。\n\n二段、也改了。"
+    outdated.save()
+    missing = factories.article(zh="缺失", en="")
+    english = factories.article(zh="", en="English original")
+    return {"complete": complete, "outdated": outdated, "missing": missing, "english": english}
+
+
+def titles(response):
+    return {str(article) for article in response.context["cl"].result_list}
+
+
+def test_list_shows_each_state_and_filters_by_it(translator, articles):
+    response = translator.get(CHANGELIST)
+    page = response.content.decode()
+    assert "English: complete" in page and "English: outdated (2 segments)" in page and "English: missing" in page
+    assert "Chinese: missing" in page
+    assert titles(translator.get(CHANGELIST, {"translation": "en:outdated"})) == {"过时"}
+    assert titles(translator.get(CHANGELIST, {"translation": "en:missing"})) == {"缺失"}
+    assert titles(translator.get(CHANGELIST, {"translation": "en:complete"})) == {"完整"}
+    assert titles(translator.get(CHANGELIST, {"translation": "zh-hans:missing"})) == {"English original"}
+
+
+def test_list_page_makes_no_query_per_row(admin_client, articles):
+    """The state column reads stored counts: more rows, same number of queries."""
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(CHANGELIST)
+    for n in range(5):
+        factories.article(zh=f"更多{n}", en=f"More {n}", tags=("标签",))
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(CHANGELIST)
+    assert len(response.context["cl"].result_list) == 9
+    assert len(many) == len(few)
+
+
+def test_change_page_shows_the_state_with_a_download_link(translator, articles):
+    article = articles["outdated"]
+    page = translator.get(f"{CHANGELIST}{article.pk}/change/").content.decode()
+    assert "outdated (2 segments)" in page
+    link = f"{CHANGELIST}{article.pk}/translations/en.po"
+    assert link in page
+    po = polib.pofile(translator.get(link).content.decode())
+    assert sum(1 for entry in po if entry.fuzzy) == 2
+
+
+def test_translator_downloads_the_po_of_selected_articles(translator, articles):
+    selected = [articles["missing"].pk, articles["complete"].pk]
+    response = translator.post(CHANGELIST, {"action": "download_po_en", "_selected_action": selected, "index": 0})
+    assert response["Content-Disposition"] == 'attachment; filename="articles-en.po"'
+    po = polib.pofile(response.content.decode())
+    assert po.metadata["Language"] == "en"
+    assert {entry.msgid for entry in po if entry.msgctxt.endswith(":title")} == {"缺失", "完整"}
+
+
+def test_translator_is_offered_download_and_upload_but_not_delete(translator, articles):
+    response = translator.get(CHANGELIST)
+    actions = [choice for choice, _label in response.context["action_form"].fields["action"].choices]
+    assert "download_po_en" in actions and "upload_po" in actions and "delete_selected" not in actions
+    page = response.content.decode()
+    assert f'href="{CHANGELIST}translations/"' in page and f'href="{CHANGELIST}translations/upload/"' in page
+
+
+def upload(client, text, *, language="en", name="en.po"):
+    return client.post(
+        f"{CHANGELIST}translations/upload/",
+        {"language": language, "file": SimpleUploadedFile(name, text.encode(), "text/x-gettext-translation")},
+    )
+
+
+def translated(article, translations):
+    po = tf.export_po(language="en", articles=[article])
+    for entry in po:
+        if entry.msgid in translations:
+            entry.msgstr = translations[entry.msgid]
+    return str(po)
+
+
+def test_upload_previews_the_report_then_applies_it(translator, articles):
+    article = articles["missing"]
+    text = translated(article, {"缺失": "Missing no more", "缺失的正文。": "The body, translated."})
+    response = upload(translator, text)
+    page = response.content.decode()
+    assert "Preview: nothing has been changed yet" in page and "2 entries updated" in page
+    assert not Article.objects.get(pk=article.pk).title_en
+    apply_form = response.context["apply_form"]
+    data = {name: apply_form.initial[name] for name in ("language", "name", "content")}
+    # Browsers send line breaks as CRLF.
+    data["content"] = data["content"].replace("\n", "\r\n")
+    response = translator.post(f"{CHANGELIST}translations/upload/", {**data, "apply": "1"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title_en == "Missing no more" and "The body, translated." in article.body_en
+    assert article.status == Article.Status.PUBLISHED and article.title_zh_hans == "缺失"
+
+
+def test_upload_shows_problems_and_offers_no_apply(translator, articles):
+    text = translated(articles["missing"], {"缺失": "Missing"}).replace("Language: en", "Language: fr")
+    response = upload(translator, text)
+    page = response.content.decode()
+    assert "The file was refused" in page and "en.po:1: Language" in page
+    assert response.context["apply_form"] is None
+
+
+def test_upload_cannot_change_the_source_language_text(translator, articles):
+    article = articles["missing"]
+    po = tf.new_po_file(language="zh-hans")
+    po.append(polib.POEntry(msgctxt=f"article:{article.pk}:title", msgid="缺失", msgstr="改掉原文"))
+    response = upload(translator, str(po), language="zh-hans")
+    assert "its source text is not imported" in response.content.decode()
+    assert Article.objects.get(pk=article.pk).title_zh_hans == "缺失"
+
+
+def test_upload_needs_the_change_permission(client, articles):
+    user = User.objects.create_user("viewer", password="x", is_staff=True)
+    client.force_login(user)
+    assert client.get(f"{CHANGELIST}translations/upload/").status_code == 403
+
+
+def test_dashboard_counts_states_and_links_to_the_lists(translator, articles):
+    response = translator.get(f"{CHANGELIST}translations/")
+    english = next(language for language in response.context["languages"] if language["name"] == "English")
+    counts = {str(state["label"]): state["count"] for state in english["states"]}
+    assert counts == {"complete": 1, "missing": 1, "outdated": 1}
+    outdated = next(state for state in english["states"] if str(state["label"]) == "outdated")
+    assert titles(translator.get(outdated["url"])) == {"过时"}
+    assert "Upload translations" in response.content.decode()
+
+
+def test_upload_action_leads_to_the_upload_page(translator, articles):
+    response = translator.post(
+        CHANGELIST, {"action": "upload_po", "_selected_action": [articles["missing"].pk], "index": 0}
+    )
+    assert response.status_code == 302 and response["Location"].endswith("/translations/upload/")
+
+
+def test_translator_still_cannot_delete_or_publish(translator, articles):
+    draft = factories.article(zh="草稿", en="", status=Article.Status.DRAFT)
+    translator.post(CHANGELIST, {"action": "delete_selected", "_selected_action": [draft.pk], "post": "yes"})
+    assert Article.objects.filter(pk=draft.pk).exists()
+    form = translator.get(f"{CHANGELIST}{draft.pk}/change/").context["adminform"].form
+    assert "status" not in form.fields and "title_zh_hans" not in form.fields and "title_en" in form.fields
+
+
+def test_dashboard_counts_in_one_query_however_many_articles(admin_client, articles):
+    """One aggregate for every language and state: the page's cost does not grow with the content."""
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(f"{CHANGELIST}translations/")
+    for n in range(5):
+        factories.article(zh=f"更多{n}", en="")
+    with CaptureQueriesContext(connection) as many:
+        response = admin_client.get(f"{CHANGELIST}translations/")
+    english = next(language for language in response.context["languages"] if language["name"] == "English")
+    assert {str(state["label"]): state["count"] for state in english["states"]}["missing"] == 6
+    assert len(many) == len(few)
+
+
+def test_upload_problems_are_in_the_translators_language(translator, articles):
+    text = translated(articles["missing"], {"缺失": "Missing"}).replace("Language: en", "Language: fr")
+    with translation.override("en"):  # the request activates Chinese in this thread
+        response = translator.post(
+            f"{CHANGELIST}translations/upload/",
+            {"language": "en", "file": SimpleUploadedFile("en.po", text.encode())},
+            HTTP_ACCEPT_LANGUAGE="zh-CN",
+        )
+    page = response.content.decode()
+    assert "文件被拒绝" in page and "en.po:1: 语言“fr”不是本站的语言" in page
+
+
+def test_dashboard_downloads_every_article_in_a_state(translator, articles):
+    response = translator.get(f"{CHANGELIST}translations/")
+    english = next(language for language in response.context["languages"] if language["name"] == "English")
+    outdated = next(state for state in english["states"] if str(state["label"]) == "outdated")
+    assert outdated["download"] in response.content.decode()
+    po = polib.pofile(translator.get(outdated["download"]).content.decode())
+    assert {entry.msgid for entry in po if entry.msgctxt.endswith(":title")} == {"过时"}
+    assert [entry.previous_msgid for entry in po if entry.fuzzy] == ["一段。", "二段。"]
+    assert translator.get(f"{CHANGELIST}translations/en/nonsense.po").status_code == 403

@@ -1,0 +1,276 @@
+"""The admin side of translation files: states, PO download and upload, a dashboard.
+
+Everything here is open to the Translators group: downloading needs the view
+permission, uploading the change permission. An upload writes only the text of
+languages other than each article's source (see ``news.translation_files``),
+so translators still cannot change source text, publish or delete.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from news import translation_files
+from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, localized
+
+LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+STATE_LABELS = {
+    translation_files.COMPLETE: _("complete"),
+    translation_files.MISSING: _("missing"),
+    translation_files.OUTDATED: _("outdated"),
+}
+FILTER_PARAMETER = "translation"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def state_text(article: Article, language: str) -> str:
+    state, count = translation_files.translation_state(article, language)
+    if state == translation_files.OUTDATED:
+        return ngettext("outdated (%(count)d segment)", "outdated (%(count)d segments)", count) % {"count": count}
+    return str(STATE_LABELS[state])
+
+
+def state_condition(language: str, state: str) -> Q:
+    """Articles translatable into ``language`` that are in ``state`` there, as a database condition."""
+    title = localized("title", language)
+    has_text = ~Q(**{title: ""}) & Q(**{f"{title}__isnull": False})
+    translatable = ~Q(source_language=language)
+    if state == translation_files.MISSING:
+        return translatable & ~has_text
+    behind = Q(outdated_segments__has_key=language)
+    if state == translation_files.OUTDATED:
+        return translatable & has_text & behind
+    return translatable & has_text & ~behind
+
+
+class TranslationStateFilter(admin.SimpleListFilter):
+    title = _("translation")
+    parameter_name = FILTER_PARAMETER
+
+    def lookups(self, request, model_admin):
+        return [
+            (f"{code}:{state}", f"{LANGUAGE_NAMES[code]}: {label}")
+            for code in LANGUAGE_CODES
+            for state, label in STATE_LABELS.items()
+        ]
+
+    def queryset(self, request, queryset):
+        language, _sep, state = (self.value() or "").partition(":")
+        if language in LANGUAGE_CODES and state in STATE_LABELS:
+            return queryset.filter(state_condition(language, state))
+        return queryset
+
+
+class UploadForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the translation"), choices=LANGUAGE_CHOICES)
+    file = forms.FileField(label=_("PO file"), help_text=_("A file downloaded here, translated."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        try:
+            return upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is not UTF-8 text; save it as UTF-8 and try again.")) from None
+
+
+class ApplyForm(forms.Form):
+    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, widget=forms.HiddenInput)
+    name = forms.CharField(widget=forms.HiddenInput)
+    content = forms.CharField(widget=forms.HiddenInput, strip=False)
+
+    def clean_content(self):
+        # Browsers send line breaks inside form values as CRLF.
+        return self.cleaned_data["content"].replace("\r\n", "\n")
+
+
+def _download_action(language: str):
+    def download(modeladmin, request, queryset):
+        articles = translation_files.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
+        po = translation_files.export_po(language=language, articles=articles, base_url=request.build_absolute_uri("/"))
+        response = HttpResponse(str(po), content_type="text/x-gettext-translation; charset=utf-8")
+        filename = f"articles-{translation_files.po_language(language)}.po"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    download.allowed_permissions = ("view",)
+    download.short_description = _("Download PO for translation into %(language)s") % {
+        "language": LANGUAGE_NAMES[language]
+    }
+    return download
+
+
+@admin.action(permissions=["change"], description=_("Upload a translated PO file…"))
+def _upload_action(modeladmin, request, queryset):
+    return HttpResponseRedirect(reverse("admin:news_article_translations_upload"))
+
+
+class TranslationFilesAdminMixin:
+    """Adds translation states, PO download/upload and the dashboard to the article admin."""
+
+    translation_fieldset = (_("Translations"), {"fields": ("translation_overview",)})
+
+    @admin.display(description=_("translation"))
+    def translation_states(self, obj):
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            ((LANGUAGE_NAMES[code], state_text(obj, code)) for code in translation_files.target_languages(obj)),
+        )
+
+    @admin.display(description=_("translation"))
+    def translation_overview(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        rows = []
+        for code in translation_files.target_languages(obj):
+            state, _count = translation_files.translation_state(obj, code)
+            link = reverse("admin:news_article_translations_download", args=[obj.pk, code])
+            rows.append((LANGUAGE_NAMES[code], state, state_text(obj, code), link, gettext("Download PO")))
+        return format_html_join(
+            mark_safe("<br>"), '{}: <strong class="translation-{}">{}</strong> · <a href="{}">{}</a>', rows
+        )
+
+    def get_list_display(self, request):
+        return [*super().get_list_display(request), "translation_states"]
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), TranslationStateFilter]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "translation_overview"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        return [*fieldsets, self.translation_fieldset] if obj else fieldsets
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if self.has_view_permission(request):
+            for code in LANGUAGE_CODES:
+                action = _download_action(code)
+                name = f"download_po_{code.replace('-', '_')}"
+                actions[name] = (action, name, action.short_description)
+        if self.has_change_permission(request):
+            actions["upload_po"] = (_upload_action, "upload_po", _upload_action.short_description)
+        return actions
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_upload_translations": self.has_change_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        extra = [
+            path("translations/", view(self.translations_dashboard), name="news_article_translations"),
+            path("translations/upload/", view(self.translations_upload), name="news_article_translations_upload"),
+            path(
+                "translations/<str:language>/<str:state>.po",
+                view(self.translations_download_state),
+                name="news_article_translations_download_state",
+            ),
+            path(
+                "<int:pk>/translations/<str:language>.po",
+                view(self.translations_download),
+                name="news_article_translations_download",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def _context(self, request, title):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title}
+
+    def translations_dashboard(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = reverse("admin:news_article_changelist")
+        counts = Article.objects.aggregate(
+            **{
+                f"{index}_{state}": Count("pk", filter=state_condition(code, state))
+                for index, code in enumerate(LANGUAGE_CODES)
+                for state in STATE_LABELS
+            }
+        )
+        languages = [
+            {
+                "name": LANGUAGE_NAMES[code],
+                "states": [
+                    {
+                        "label": label,
+                        "count": counts[f"{index}_{state}"],
+                        "url": f"{changelist}?{FILTER_PARAMETER}={code}:{state}",
+                        "download": reverse("admin:news_article_translations_download_state", args=[code, state]),
+                    }
+                    for state, label in STATE_LABELS.items()
+                ],
+            }
+            for index, code in enumerate(LANGUAGE_CODES)
+        ]
+        context = {
+            **self._context(request, gettext("Translations")),
+            "languages": languages,
+            "can_upload": self.has_change_permission(request),
+        }
+        return TemplateResponse(request, "admin/news/article/translations_dashboard.html", context)
+
+    def translations_download(self, request, pk, language):
+        if not self.has_view_permission(request) or language not in LANGUAGE_CODES:
+            raise PermissionDenied
+        return _download_action(language)(self, request, Article.objects.filter(pk=pk))
+
+    def translations_download_state(self, request, language, state):
+        """Every article in one state for one language, in one PO file."""
+        if not self.has_view_permission(request) or language not in LANGUAGE_CODES or state not in STATE_LABELS:
+            raise PermissionDenied
+        return _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
+
+    def translations_upload(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        report = apply_form = None
+        form = UploadForm()
+        if request.method == "POST" and "apply" in request.POST:
+            apply_form = ApplyForm(request.POST)
+            if apply_form.is_valid():
+                data = apply_form.cleaned_data
+                report = _import(data["name"], data["content"], data["language"], dry_run=False)
+                if report.applied:
+                    self.message_user(request, _report_message(report), messages.SUCCESS)
+                    return HttpResponseRedirect(reverse("admin:news_article_changelist"))
+        elif request.method == "POST":
+            form = UploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                name = request.FILES["file"].name
+                data = form.cleaned_data
+                report = _import(name, data["file"], data["language"], dry_run=True)
+                if report.ok:
+                    initial = {"language": data["language"], "name": name, "content": data["file"]}
+                    apply_form = ApplyForm(initial=initial)
+        context = {
+            **self._context(request, gettext("Upload translations")),
+            "form": form,
+            "report": report,
+            "apply_form": apply_form if report and report.ok else None,
+        }
+        return TemplateResponse(request, "admin/news/article/translations_upload.html", context)
+
+
+def _import(name: str, content: str, language: str, *, dry_run: bool) -> translation_files.ImportReport:
+    return translation_files.import_po(
+        sources=[translation_files.PoSource(name=name, text=content)], language=language, dry_run=dry_run
+    )
+
+
+def _report_message(report: translation_files.ImportReport) -> str:
+    return gettext(
+        "Translations imported: %(updated)d updated, %(unchanged)d unchanged, %(untranslated)d left untranslated."
+    ) % {"updated": len(report.updated), "unchanged": len(report.unchanged), "untranslated": len(report.untranslated)}
