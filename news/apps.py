@@ -6,3 +6,7 @@ class NewsConfig(AppConfig):
     name = "news"
     verbose_name = _("News and blog")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Signal receivers: renditions and the search index follow every save.
+        from news import images, search  # noqa: F401

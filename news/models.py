@@ -206,6 +206,8 @@ class Article(models.Model):
         help_text=_("A published article with a future time stays hidden until then."),
     )
     banner = models.ImageField(_("banner"), upload_to="banners/%Y/%m/", blank=True)
+    # WebP copies of the banner, made once when it changes (news.images).
+    banner_renditions = models.JSONField(default=dict, blank=True, editable=False)
     # Front-matter keys this portal has no field for, kept to be exported again.
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -362,6 +364,8 @@ class ArticleImage(models.Model):
         blank=True,
     )
     alt = models.CharField(_("alt text"), max_length=300, blank=True)
+    # WebP copies at a few widths, made once when the file changes (news.images).
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["reference"]
@@ -377,9 +381,9 @@ class ArticleImage(models.Model):
         return markdown.normalize_reference(self.reference)
 
     def as_ref(self) -> markdown.ImageRef:
-        return markdown.ImageRef(
-            url=self.image.url, width=self.width, height=self.height, alt=first_filled(self, "alt")
-        )
+        from news.images import image_ref
+
+        return image_ref(self)
 
     def save(self, *args, **kwargs):
         if not self.reference and self.image:
@@ -407,3 +411,24 @@ def first_filled(obj, field: str, *, prefer: str | None = None) -> str:
 def language_of_text(text: str) -> str:
     """zh-hans when the text contains Chinese characters, else English."""
     return "zh-hans" if any(markdown.is_cjk(ch) for ch in text) else "en"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one article, both languages, kept current on save (news.search).
+
+    On PostgreSQL the migration adds a weighted ``tsvector`` column with a GIN
+    index, filled from the same text; it is not a model field because SQLite
+    has no such type.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    title = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="Summaries and tag names.")
+    body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return self.title[:80]

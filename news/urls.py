@@ -1,6 +1,6 @@
 from django.urls import path
 
-from news import views
+from news import feeds, views
 
 app_name = "news"
 
@@ -9,4 +9,17 @@ urlpatterns = [
     path("news/category/<slug:category>/", views.ArticleListView.as_view(), name="category"),
     path("news/tag/<slug:tag>/", views.ArticleListView.as_view(), name="tag"),
     path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+]
+
+# Pages for finding articles. Inserted before the detail URL, whose slug would match them too.
+urlpatterns[-1:-1] = [
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("news/archive/", views.ArchiveView.as_view(), name="archive"),
+    path("news/archive/<int:year>/<int:month>/", views.MonthArchiveView.as_view(), name="month"),
+    path("news/rss/", feeds.LatestRss(), name="rss"),
+    path("news/atom/", feeds.LatestAtom(), name="atom"),
+    path("news/category/<slug:category>/rss/", feeds.LatestRss(), name="category-rss"),
+    path("news/category/<slug:category>/atom/", feeds.LatestAtom(), name="category-atom"),
+    path("news/tag/<slug:tag>/rss/", feeds.LatestRss(), name="tag-rss"),
+    path("news/tag/<slug:tag>/atom/", feeds.LatestAtom(), name="tag-atom"),
 ]
