@@ -250,8 +250,12 @@ class Article(models.Model):
     def translation(self, requested: str | None = None) -> Translation:
         requested = requested or translation.get_language()
         language = self.text_language(requested)
+        # A listing defers the bodies (for_listing): reading them here would cost a query per card.
+        deferred = self.get_deferred_fields()
 
         def field(name):
+            if localized(name, language) in deferred:
+                return ""
             return getattr(self, localized(name, language), "") or ""
 
         return Translation(

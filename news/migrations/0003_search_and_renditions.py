@@ -15,7 +15,7 @@ ALTER TABLE news_searchdocument ADD COLUMN vector tsvector GENERATED ALWAYS AS (
     || setweight(to_tsvector('english'::regconfig, summary), 'B')
     || setweight(to_tsvector('english'::regconfig, body), 'C')
 ) STORED;
-CREATE INDEX news_searchdocument_vector_gin ON news_searchdocument USING GIN (vector);
+CREATE INDEX news_searchdocument_vector_gin ON news_searchdocument USING GIN (vector) WITH (fastupdate = off);
 """
 
 

@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 from news import images
 
@@ -20,7 +20,7 @@ def banner_img(article, variant: str = "banner", alt: str = "", css_class: str =
         format_html(' srcset="{}" sizes="{}"', picture["srcset"], picture["sizes"]) if picture["srcset"] else "",
         format_html(' width="{}"', picture["width"]) if picture["width"] else "",
         format_html(' height="{}"', picture["height"]) if picture["height"] else "",
-        alt,
-        css_class,
+        escape(alt),  # escape() also escapes template literals, which arrive marked safe
+        escape(css_class),
         format_html(' loading="lazy"') if lazy else format_html(' fetchpriority="high"'),
     )
