@@ -247,3 +247,9 @@ def test_postgres_search_uses_the_gin_index_not_a_table_scan():
     assert "news_searchdocument_vector_gin" in plan, plan
     assert "Seq Scan on news_searchdocument" not in plan, plan
     assert len(queryset) == 1
+
+
+def test_queries_of_only_common_words_find_nothing_without_error(client):
+    factories.article(en="The and of")
+    response = search_page(client, "the and")
+    assert response.status_code == 200

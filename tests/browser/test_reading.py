@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import MOBILE, axe_violations, screenshot
+from tests.browser.conftest import ARTIFACTS, MOBILE, axe_violations, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -173,3 +173,6 @@ def test_screenshots_of_every_page(pages, content):
     screenshot(page, "detail-zh-desktop-dark")
     page = pages.open("/en/", color_scheme="dark", viewport=MOBILE)
     screenshot(page, "home-en-mobile-dark")
+    page = pages.open("/zh/news/", viewport=MOBILE)
+    page.locator(".menu-toggle").click()
+    page.screenshot(path=str(ARTIFACTS / "menu-zh-mobile-open.png"))
