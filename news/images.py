@@ -130,6 +130,8 @@ def banner(article: Article, *, sizes: str = BANNER_SIZES) -> dict | None:
 def _article_saved(sender, instance: Article, raw=False, **kwargs):
     if raw or is_current(instance.banner_renditions, instance.banner):
         return
+    if not instance.banner and not instance.banner_renditions:
+        return
     old = instance.banner_renditions
     instance.banner_renditions = make_renditions(instance.banner) if instance.banner else {}
     Article.objects.filter(pk=instance.pk).update(banner_renditions=instance.banner_renditions)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -160,6 +160,17 @@ def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
 def _tag_saved(sender, instance, created, raw=False, **kwargs):
     if not (raw or created):
         rebuild(articles=Article.objects.filter(tags=instance))
+
+
+@receiver(pre_delete, sender=Tag, dispatch_uid="news.search.tag_deleting")
+def _tag_deleting(sender, instance, **kwargs):
+    # Its links to articles are deleted by cascade, which sends no m2m signal.
+    instance._tagged_article_ids = list(Article.objects.filter(tags=instance).values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Tag, dispatch_uid="news.search.tag_deleted")
+def _tag_deleted(sender, instance, **kwargs):
+    rebuild(articles=Article.objects.filter(pk__in=getattr(instance, "_tagged_article_ids", [])))
 
 
 # Querying ------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from news import images
 from news.templatetags.news import switch_url
@@ -27,13 +28,13 @@ def json_ld(data: dict) -> str:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
 
 
-def _article_data(request, article, text, banner_url):
+def _article_data(request, article, text, banner_url, description):
     authors = [{"@type": "Person", "name": name} for name in article.authors]
     data = {
         "@context": "https://schema.org",
         "@type": "BlogPosting" if article.category.slug == "blog" else "NewsArticle",
         "headline": Truncator(text.title).chars(110),
-        "description": text.summary,
+        "description": description,
         "inLanguage": html_lang(text.language),
         "datePublished": article.publish_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
@@ -67,14 +68,14 @@ def seo_head(context):
         description = text.summary or Truncator(strip_tags(text.body_html)).chars(DESCRIPTION_LENGTH)
         title = text.title
         og_type = "article"
-        structured = json_ld(_article_data(request, article, text, banner_url))
+        structured = json_ld(_article_data(request, article, text, banner_url, description))
     else:
         path = request.path + (f"?page={page.number}" if page is not None and page.number > 1 else "")
         canonical = absolute(path)
         alternates = [(html_lang(code), absolute(switch_url(path, code))) for code, _name in settings.LANGUAGES]
         x_default = absolute(switch_url(path, settings.LANGUAGE_CODE))
         banner_url = ""
-        description = ""
+        description = gettext("News and blog posts of our open source community, in Chinese and English.")
         title = str(settings.SITE_NAME)
         og_type = "website"
         structured = ""

@@ -3,7 +3,9 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from news import images
@@ -110,3 +112,22 @@ def test_banner_tag_is_empty_without_a_banner():
     article = factories.article(en="None")
     html = Template("{% load images %}{% banner_img article %}").render(Context({"article": article}))
     assert html == ""
+
+
+def test_only_the_first_card_image_loads_eagerly(client):
+    for n in range(3):
+        factories.article(en=f"Card {n}", banner=factories.png_file(f"c{n}.png", (800, 400)), days_ago=n + 1)
+    html = client.get("/en/news/").content.decode()
+    cards = re.findall(r'<img [^>]*class="card-banner"[^>]*>', html)
+    assert len(cards) == 3
+    assert 'fetchpriority="high"' in cards[0] and 'loading="lazy"' not in cards[0]
+    assert all('loading="lazy"' in card for card in cards[1:])
+
+
+def test_saving_an_article_without_banner_makes_no_rendition_work():
+    article = factories.article(en="No banner")
+    article.title_en = "Still no banner"
+    with CaptureQueriesContext(connection) as queries:
+        article.save()
+    article_updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "news_article"')]
+    assert len(article_updates) == 1, "only the save itself; no renditions written"

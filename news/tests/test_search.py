@@ -253,3 +253,10 @@ def test_queries_of_only_common_words_find_nothing_without_error(client):
     factories.article(en="The and of")
     response = search_page(client, "the and")
     assert response.status_code == 200
+
+
+def test_document_forgets_a_deleted_tag(client):
+    article = factories.article(en="Plain", tags=("loongarch",))
+    Tag.objects.get(name="loongarch").delete()
+    assert "loongarch" not in SearchDocument.objects.get(article=article).summary
+    assert found_slugs(search_page(client, "loongarch")) == []
