@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -260,3 +262,46 @@ def test_document_forgets_a_deleted_tag(client):
     Tag.objects.get(name="loongarch").delete()
     assert "loongarch" not in SearchDocument.objects.get(article=article).summary
     assert found_slugs(search_page(client, "loongarch")) == []
+
+
+# The real corpus ----------------------------------------------------------------
+
+
+def corpus_documents(language: str, limit: int) -> list[tuple[str, str]]:
+    """(title, body) of the first Markdown files of the shared corpus in one language."""
+    import os
+    from pathlib import Path
+
+    import yaml
+    from django.conf import settings
+
+    root = Path(os.environ.get("PORTAL_SHARED_DIR") or Path(settings.BASE_DIR).parent / "shared") / "corpus"
+    if not root.is_dir():
+        pytest.skip(f"no corpus at {root}")
+    found = []
+    for path in sorted(root.rglob(f"docs/{language}/**/*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if not text.startswith("---"):
+            continue
+        _start, front, body = text.split("---", 2)
+        meta = yaml.safe_load(front) or {}
+        if isinstance(meta, dict) and meta.get("title"):
+            found.append((str(meta["title"]), body))
+        if len(found) == limit:
+            break
+    if not found:
+        pytest.skip(f"no {language} documents in the corpus")
+    return found
+
+
+def test_corpus_articles_are_found_by_words_of_their_titles(client):
+    chinese = [factories.article(zh=title, body_zh=body) for title, body in corpus_documents("zh", 8)]
+    english = [factories.article(en=title, body_en=body) for title, body in corpus_documents("en", 8)]
+    for article in chinese:
+        run = max(re.findall(r"[\u4e00-\u9fff]+", article.title_zh_hans) or [""], key=len)
+        if len(run) >= 2:
+            assert article.slug in found_slugs(search_page(client, run[:2], "zh-hans")), run[:2]
+    for article in english:
+        words = [w for w in re.findall(r"[A-Za-z]{5,}", article.title_en)]
+        if words:
+            assert article.slug in found_slugs(search_page(client, words[0])), words[0]
