@@ -268,3 +268,20 @@ def snippet(text: str, query: Query, *, length: int = SNIPPET_LENGTH) -> str:
 
 def plain_text(html_fragment: str) -> str:
     return html.unescape(strip_tags(html_fragment))
+
+
+def best_snippet(article: Article, query: Query, language: str) -> tuple[str, str]:
+    """A snippet from the text the query matched: the visitor's language first, else another.
+
+    Returns the highlighted snippet and the language its text is written in.
+    """
+    shown = article.translation(language)
+    texts = [shown] + [article.translation(code) for code in LANGUAGE_CODES if code != shown.language]
+    pattern = _pattern(query)
+    for text in texts:
+        if not text.title:
+            continue
+        plain = f"{text.summary} {plain_text(text.body_html)}"
+        if pattern and pattern.search(plain):
+            return snippet(plain, query), text.language
+    return snippet(f"{shown.summary} {plain_text(shown.body_html)}", query), shown.language

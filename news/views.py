@@ -5,6 +5,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -137,17 +138,19 @@ class SearchView(ArticleVisibilityMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, **kwargs)
-        context["results"] = [
-            {
-                "article": article,
-                "text": article.display,
-                "title": search.highlight(article.display.title, self.query),
-                "snippet": search.snippet(
-                    f"{article.display.summary} {search.plain_text(article.display.body_html)}", self.query
-                ),
-            }
-            for article in context["articles"]
-        ]
+        language = translation.get_language()
+        context["results"] = []
+        for article in context["articles"]:
+            snippet, snippet_language = search.best_snippet(article, self.query, language)
+            context["results"].append(
+                {
+                    "article": article,
+                    "text": article.display,
+                    "title": search.highlight(article.display.title, self.query),
+                    "snippet": snippet,
+                    "snippet_language": snippet_language,
+                }
+            )
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()

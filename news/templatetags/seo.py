@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
@@ -50,6 +51,22 @@ def _article_data(request, article, text, banner_url, description):
     return data
 
 
+def _website_data(request):
+    """The site, and how to search it (for search engines' site search box)."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": str(settings.SITE_NAME),
+        "url": request.build_absolute_uri(reverse("home")),
+        "inLanguage": html_lang(translation.get_language()),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": request.build_absolute_uri(reverse("news:search")) + "?q={search_term_string}",
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
 @register.inclusion_tag("includes/seo_head.html", takes_context=True)
 def seo_head(context):
     """Canonical and alternate links, description, Open Graph, Twitter card and JSON-LD."""
@@ -79,6 +96,8 @@ def seo_head(context):
         title = str(settings.SITE_NAME)
         og_type = "website"
         structured = ""
+        if request.resolver_match and request.resolver_match.url_name == "home":
+            structured = json_ld(_website_data(request))
     return {
         "canonical": canonical,
         "alternates": alternates,

@@ -305,3 +305,12 @@ def test_corpus_articles_are_found_by_words_of_their_titles(client):
         words = [w for w in re.findall(r"[A-Za-z]{5,}", article.title_en)]
         if words:
             assert article.slug in found_slugs(search_page(client, words[0])), words[0]
+
+
+def test_snippet_comes_from_the_language_that_matched(client):
+    factories.article(en="Release", zh="发布", body_en="English text.", body_zh="中文正文提到了内核模块。")
+    response = search_page(client, "内核", "en")
+    (result,) = response.context["results"]
+    assert result["snippet_language"] == "zh-hans"
+    assert "<mark>内核</mark>" in result["snippet"]
+    assert 'class="snippet" lang="zh-Hans"' in response.content.decode()

@@ -148,3 +148,32 @@ def test_list_pages_have_canonical_and_both_languages(client, article):
 def test_search_and_missing_pages_are_not_indexed(client, article):
     assert read(client, "/en/search/?q=kernel").meta["robots"] == "noindex"
     assert read(client, "/en/missing/", status=404).meta["robots"] == "noindex"
+
+
+def test_home_describes_the_site_and_its_search(client, article):
+    (script,) = read(client, "/zh/").scripts
+    data = json.loads(script)
+    assert data["@type"] == "WebSite"
+    assert data["potentialAction"]["target"] == "http://testserver/zh/search/?q={search_term_string}"
+
+
+class Scripts(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.inline, self.handlers = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and "src" not in attrs and attrs.get("type") != "application/ld+json":
+            self.inline.append(attrs)
+        self.handlers += [(tag, name) for name in attrs if name.startswith("on")]
+
+
+def test_pages_have_no_inline_scripts_or_event_handlers(client, article):
+    """A Content-Security-Policy without 'unsafe-inline' must not break any page."""
+    for url in [*PAGES, f"/{{lang}}/news/{article.slug}/", "/{lang}/nothing-here/"]:
+        response = client.get(url.format(lang="en"))
+        scripts = Scripts()
+        scripts.feed(response.content.decode())
+        assert scripts.inline == [], url
+        assert scripts.handlers == [], url
