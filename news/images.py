@@ -126,27 +126,39 @@ def banner(article: Article, *, sizes: str = BANNER_SIZES) -> dict | None:
     }
 
 
+def refresh_banner(article: Article) -> None:
+    """Make the banner's renditions unless they are current; drop the old ones."""
+    if is_current(article.banner_renditions, article.banner):
+        return
+    if not article.banner and not article.banner_renditions:
+        return
+    old = article.banner_renditions
+    article.banner_renditions = make_renditions(article.banner) if article.banner else {}
+    Article.objects.filter(pk=article.pk).update(banner_renditions=article.banner_renditions)
+    delete_renditions(old)
+
+
+def refresh_image(image: ArticleImage) -> None:
+    """Make a body image's renditions unless they are current; drop the old ones."""
+    if is_current(image.renditions, image.image):
+        return
+    old = image.renditions
+    image.renditions = make_renditions(image.image)
+    ArticleImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
+    delete_renditions(old)
+
+
 @receiver(post_save, sender=Article, dispatch_uid="news.images.article_banner")
 def _article_saved(sender, instance: Article, raw=False, **kwargs):
-    if raw or is_current(instance.banner_renditions, instance.banner):
-        return
-    if not instance.banner and not instance.banner_renditions:
-        return
-    old = instance.banner_renditions
-    instance.banner_renditions = make_renditions(instance.banner) if instance.banner else {}
-    Article.objects.filter(pk=instance.pk).update(banner_renditions=instance.banner_renditions)
-    delete_renditions(old)
+    if not raw:
+        refresh_banner(instance)
 
 
 @receiver(post_save, sender=ArticleImage, dispatch_uid="news.images.body_image")
 def _image_saved(sender, instance: ArticleImage, raw=False, **kwargs):
     # Runs before ArticleImage.save re-renders the article, so the body uses the new renditions.
-    if raw or is_current(instance.renditions, instance.image):
-        return
-    old = instance.renditions
-    instance.renditions = make_renditions(instance.image)
-    ArticleImage.objects.filter(pk=instance.pk).update(renditions=instance.renditions)
-    delete_renditions(old)
+    if not raw:
+        refresh_image(instance)
 
 
 @receiver(post_delete, sender=ArticleImage, dispatch_uid="news.images.body_image_deleted")
@@ -157,3 +169,20 @@ def _image_deleted(sender, instance: ArticleImage, **kwargs):
 @receiver(post_delete, sender=Article, dispatch_uid="news.images.article_deleted")
 def _article_deleted(sender, instance: Article, **kwargs):
     delete_renditions(instance.banner_renditions)
+
+
+def ensure_renditions(*, dry_run: bool = False) -> tuple[int, int]:
+    """Make missing or stale renditions (rows written without save(), e.g. by loaddata).
+
+    Returns how many banners and body images needed them.
+    """
+    banners = [a for a in Article.objects.exclude(banner="") if not is_current(a.banner_renditions, a.banner)]
+    bodies = [i for i in ArticleImage.objects.select_related("article") if not is_current(i.renditions, i.image)]
+    if not dry_run:
+        for article in banners:
+            refresh_banner(article)
+        for image in bodies:
+            refresh_image(image)
+        for article in {image.article_id: image.article for image in bodies}.values():
+            article.rerender()
+    return len(banners), len(bodies)
