@@ -34,18 +34,22 @@ def fill_documents(apps, schema_editor):
 
     Article = apps.get_model("news", "Article")
     SearchDocument = apps.get_model("news", "SearchDocument")
-    for article in Article.objects.prefetch_related("tags"):
-        def texts(field):
+    TaggedArticle = apps.get_model("news", "TaggedArticle")
+    labels = {}
+    for link in TaggedArticle.objects.select_related("tag"):
+        tag = link.tag
+        names = [tag.name] + [getattr(tag, f"label_{suffix}", "") or "" for suffix in LANGUAGE_SUFFIXES]
+        labels.setdefault(link.content_object_id, []).extend(names)
+    for article in Article.objects.iterator():
+
+        def texts(field, article=article):
             return [getattr(article, f"{field}_{suffix}", "") or "" for suffix in LANGUAGE_SUFFIXES]
 
-        labels = [tag.name for tag in article.tags.all()] + [
-            getattr(tag, f"label_{suffix}", "") or "" for tag in article.tags.all() for suffix in LANGUAGE_SUFFIXES
-        ]
         SearchDocument.objects.update_or_create(
             article=article,
             defaults={
                 "title": document_text(" \n".join(texts("title"))),
-                "summary": document_text(" \n".join(texts("summary") + labels)),
+                "summary": document_text(" \n".join(texts("summary") + labels.get(article.pk, []))),
                 "body": document_text(" \n".join(html.unescape(strip_tags(t)) for t in texts("body_html"))),
             },
         )
