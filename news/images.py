@@ -31,7 +31,7 @@ WIDTHS = (480, 960, 1440)
 WEBP_QUALITY = 80
 # How wide images are drawn, for the browser to pick a width before layout.
 BANNER_SIZES = "(min-width: 50rem) 46rem, 100vw"
-CARD_SIZES = "(min-width: 72rem) 22rem, (min-width: 40rem) 45vw, 100vw"
+CARD_SIZES = "(min-width: 75rem) 17rem, (min-width: 40rem) 45vw, 100vw"
 BODY_SIZES = "(min-width: 50rem) 46rem, 100vw"
 # Pillow refuses larger images outright (decompression bombs).
 Image.MAX_IMAGE_PIXELS = 60_000_000
