@@ -87,3 +87,10 @@ def test_feed_query_budget(client, content, django_assert_num_queries):
         client.get("/en/news/rss/")
     with django_assert_num_queries(3):
         client.get("/en/news/tag/kernel/atom/")
+
+
+def test_list_pages_link_their_own_feed(client, content):
+    assert (
+        'class="feed-link" href="/zh/news/category/blog/rss/"' in client.get("/zh/news/category/blog/").content.decode()
+    )
+    assert 'class="feed-link" href="/en/news/rss/"' in client.get("/en/news/").content.decode()
