@@ -33,8 +33,6 @@ WEBP_QUALITY = 80
 BANNER_SIZES = "(min-width: 50rem) 46rem, 100vw"
 CARD_SIZES = "(min-width: 75rem) 17rem, (min-width: 40rem) 45vw, 100vw"
 BODY_SIZES = "(min-width: 50rem) 46rem, 100vw"
-# Pillow refuses larger images outright (decompression bombs).
-Image.MAX_IMAGE_PIXELS = 60_000_000
 
 
 def rendition_name(source: str, width: int) -> str:
@@ -53,14 +51,10 @@ def make_renditions(field_file, *, storage=default_storage) -> dict:
     if not field_file:
         return {}
     try:
-        with field_file.open("rb") as handle, Image.open(handle) as opened:
-            image = ImageOps.exif_transpose(opened)
-            image.load()
+        image = _open_upright(field_file)
     except (OSError, ValueError, Image.DecompressionBombError) as error:
         logger.warning("No renditions for %s: %s", field_file.name, error)
         return {}
-    if image.mode not in ("RGB", "RGBA"):
-        image = image.convert("RGBA" if "transparency" in image.info or image.mode in ("LA", "PA") else "RGB")
     widths = [width for width in WIDTHS if width < image.width] + [min(image.width, WIDTHS[-1])]
     items = []
     for width in sorted(set(widths)):
@@ -74,6 +68,17 @@ def make_renditions(field_file, *, storage=default_storage) -> dict:
         saved = storage.save(name, ContentFile(buffer.getvalue()))
         items.append({"width": width, "height": height, "name": saved})
     return {"source": field_file.name, "width": image.width, "height": image.height, "items": items}
+
+
+def _open_upright(field_file) -> Image.Image:
+    """The image decoded, turned as its EXIF says, in a mode WebP can store."""
+    with field_file.open("rb") as handle, Image.open(handle) as opened:
+        image = ImageOps.exif_transpose(opened)
+        image.load()
+    if image.mode not in ("RGB", "RGBA"):
+        transparent = "transparency" in image.info or image.mode in ("LA", "PA", "RGBa")
+        image = image.convert("RGBA" if transparent else "RGB")
+    return image
 
 
 def delete_renditions(value: dict, *, storage=default_storage) -> None:

@@ -1,3 +1,4 @@
+import io
 import re
 
 import pytest
@@ -131,3 +132,18 @@ def test_saving_an_article_without_banner_makes_no_rendition_work():
         article.save()
     article_updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('UPDATE "news_article"')]
     assert len(article_updates) == 1, "only the save itself; no renditions written"
+
+
+def test_exif_orientation_is_applied_and_transparency_kept():
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotated 90° clockwise: a 400 by 200 picture is seen as 200 by 400
+    Image.new("RGB", (400, 200), "#884422").save(buffer, format="JPEG", exif=exif)
+    article = factories.article(en="Rotated", banner=SimpleUploadedFile("r.jpg", buffer.getvalue()))
+    assert (article.banner_renditions["width"], article.banner_renditions["height"]) == (200, 400)
+
+    buffer = io.BytesIO()
+    Image.new("LA", (300, 300), (128, 0)).save(buffer, format="PNG")
+    image = ArticleImage.objects.create(article=article, image=SimpleUploadedFile("t.png", buffer.getvalue()))
+    with default_storage.open(image.renditions["items"][0]["name"]) as handle, Image.open(handle) as webp:
+        assert webp.mode == "RGBA"
