@@ -175,4 +175,5 @@ def test_screenshots_of_every_page(pages, content):
     screenshot(page, "home-en-mobile-dark")
     page = pages.open("/zh/news/", viewport=MOBILE)
     page.locator(".menu-toggle").click()
+    page.wait_for_timeout(300)  # the icon's transition
     page.screenshot(path=str(ARTIFACTS / "menu-zh-mobile-open.png"))
