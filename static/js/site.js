@@ -1,12 +1,10 @@
-// The header menu on narrow screens. Without JavaScript the menu is simply
-// always shown, so every link stays reachable.
+// The header menu on narrow screens. Without JavaScript, css/nojs.css keeps
+// the menu unfolded, so every link stays reachable.
 (function () {
   "use strict";
   var toggle = document.querySelector(".menu-toggle");
   var menu = document.getElementById("site-menu");
   if (!toggle || !menu) return;
-  document.documentElement.classList.add("js");
-  toggle.hidden = false;
 
   function setOpen(open, returnFocus) {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
