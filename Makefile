@@ -73,6 +73,8 @@ browser-deps: $(VENV)/.requirements-dev
 	@test -x /usr/bin/chromium || { echo "Installing Debian's chromium with apt"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { echo "Installing Chinese fonts for the screenshots with apt"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk) >/dev/null || true; }
 
 test-browser: browser-deps compilemessages
 	DATABASE_URL= $(VENV)/bin/pytest -m browser -q

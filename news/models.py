@@ -229,6 +229,8 @@ class Article(models.Model):
         help_text=_("A published article with a future time stays hidden until then."),
     )
     banner = models.ImageField(_("banner"), upload_to="banners/%Y/%m/", blank=True)
+    # WebP copies of the banner, made once when it changes (news.images).
+    banner_renditions = models.JSONField(default=dict, blank=True, editable=False)
     # Front-matter keys this portal has no field for, kept to be exported again.
     metadata = models.JSONField(_("metadata"), default=dict, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -238,6 +240,9 @@ class Article(models.Model):
     outdated_segments = models.JSONField(_("outdated segments"), default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+
+    # Fixed paths under /news/ (news/urls.py) that an article slug would shadow.
+    RESERVED_SLUGS = frozenset({"archive", "rss", "atom", "category", "tag"})
 
     class Meta:
         ordering = ["-publish_at", "-id"]
@@ -317,6 +322,10 @@ class Article(models.Model):
                 validate_slug(self.slug)
             except ValidationError:
                 errors["slug"] = _("Use only ASCII letters, digits, hyphens and underscores.")
+            if self.slug in self.RESERVED_SLUGS:
+                errors["slug"] = _("“%(slug)s” is the address of a page of the site; choose another slug.") % {
+                    "slug": self.slug
+                }
         if errors:
             raise ValidationError(errors)
 
@@ -332,7 +341,7 @@ class Article(models.Model):
         if not base:
             base = f"{timezone.localtime(self.publish_at):%Y%m%d}-{secrets.token_hex(3)}"
         slug, n = base, 2
-        while Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+        while slug in self.RESERVED_SLUGS or Article.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, n = f"{base}-{n}", n + 1
         return slug
 
@@ -375,6 +384,8 @@ class ArticleImage(models.Model):
         blank=True,
     )
     alt = models.CharField(_("alt text"), max_length=300, blank=True)
+    # WebP copies at a few widths, made once when the file changes (news.images).
+    renditions = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["reference"]
@@ -390,9 +401,9 @@ class ArticleImage(models.Model):
         return markdown.normalize_reference(self.reference)
 
     def as_ref(self) -> markdown.ImageRef:
-        return markdown.ImageRef(
-            url=self.image.url, width=self.width, height=self.height, alt=first_filled(self, "alt")
-        )
+        from news.images import image_ref
+
+        return image_ref(self)
 
     def save(self, *args, **kwargs):
         if not self.reference and self.image:
@@ -471,3 +482,24 @@ class SegmentTranslation(models.Model):
 
     def __str__(self):
         return f"{self.segment.key} ({self.language})"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one article, both languages, kept current on save (news.search).
+
+    On PostgreSQL the migration adds a weighted ``tsvector`` column with a GIN
+    index, filled from the same text; it is not a model field because SQLite
+    has no such type.
+    """
+
+    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    title = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="Summaries and tag names.")
+    body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return self.title[:80]

@@ -1,12 +1,15 @@
+import datetime
 from collections import OrderedDict
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
+from news import archive, search
 from news.models import LANGUAGE_CODES, Article, Category, Tag, localized
 
 HOME_ARTICLES_PER_CATEGORY = 4
@@ -113,9 +116,70 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
             previous_article=neighbours.filter(older).order_by("-publish_at", "-id").first(),
             next_article=neighbours.filter(newer).order_by("publish_at", "id").first(),
             is_preview=not article.is_public,
+            related_articles=archive.related(article),
             **kwargs,
         )
 
 
 def _title_fields():
     return [localized("title", code) for code in LANGUAGE_CODES] + ["source_language"]
+
+
+class SearchView(ArticleVisibilityMixin, ListView):
+    """``?q=`` over published articles of both languages, best matches first."""
+
+    template_name = "news/search.html"
+    context_object_name = "articles"
+    paginate_by = 10
+
+    def get_queryset(self):
+        self.query = search.parse(self.request.GET.get("q"))
+        return search.search(super().get_queryset(), self.query).select_related("category").prefetch_related("tags")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, **kwargs)
+        language = translation.get_language()
+        context["results"] = []
+        for article in context["articles"]:
+            snippet, snippet_language = search.best_snippet(article, self.query, language)
+            context["results"].append(
+                {
+                    "article": article,
+                    "text": article.display,
+                    "title": search.highlight(article.display.title, self.query),
+                    "snippet": snippet,
+                    "snippet_language": snippet_language,
+                }
+            )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+class ArchiveView(TemplateView):
+    """Months with their article counts, and every tag in use with its count."""
+
+    template_name = "news/archive.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(years=archive.months(), tags=archive.tag_counts(), **kwargs)
+
+
+class MonthArchiveView(ArticleListView):
+    """One month's articles: the list page with its year and month fixed by the URL."""
+
+    def get_filters(self):
+        filters = super().get_filters()
+        year, month = self.kwargs["year"], self.kwargs["month"]
+        if not (1900 <= year <= 2999 and 1 <= month <= 12):
+            raise Http404(_("There is no such month."))
+        filters.update(year=year, month=month)
+        return filters
+
+    def get_queryset(self):
+        return archive.in_month(super().get_queryset(), self.filters["year"], self.filters["month"])
+
+    def get_context_data(self, **kwargs):
+        month_start = datetime.date(self.filters["year"], self.filters["month"], 1)
+        return super().get_context_data(month_start=month_start, **kwargs)

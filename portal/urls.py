@@ -1,13 +1,17 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from news.sitemaps import SITEMAPS, robots_txt
 from news.views import HomeView
 from portal.i18n import i18n_patterns
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     # "/" is answered by LocaleMiddleware with a redirect to the visitor's language.
 ]
 

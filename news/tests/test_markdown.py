@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 -- Chinese text uses full-width punctuation on purpose.
 import html
 import os
 import re

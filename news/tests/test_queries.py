@@ -81,9 +81,10 @@ def test_combined_filters(client, site, django_assert_num_queries):
 @pytest.mark.parametrize("prefix", ["zh", "en"])
 @pytest.mark.parametrize("which", ["bilingual", "fallback"])
 def test_detail(client, site, prefix, which, django_assert_num_queries):
-    """4 queries: the article with its category joined, its tags, and the
-    previous and the next article (titles and slug only). A fallback text
-    costs nothing more: it is read from the same row."""
+    """5 queries: the article with its category joined, its tags, the
+    previous and the next article (titles and slug only), and the related
+    articles (those sharing most tags, one query with their categories). A
+    fallback text costs nothing more: it is read from the same row."""
     slug = "bilingual-2" if which == "bilingual" else "english-only-1"
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(f"/{prefix}/news/{slug}/").status_code == 200

@@ -1,0 +1,287 @@
+"""Full-text search over published articles, in Chinese and English.
+
+Chinese has no spaces between words, so text is indexed as overlapping
+character pairs (``开源社区`` → ``开源 源社 社区``) and a query is cut the same
+way: a query of two or more Chinese characters finds the articles that
+contain them. Latin words are case-folded.
+
+Each article's text in both languages is kept in a ``SearchDocument``, cut
+into those terms, whenever the article or its tags change. On PostgreSQL the
+document also has a weighted ``tsvector`` column (title A, summary and tags
+B, body C) with a GIN index, which gives English stemming and ranking
+without scanning the table; on SQLite the same terms are matched as
+substrings and ranked by where they occur.
+"""
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from news.markdown import is_cjk
+from news.models import LANGUAGE_CODES, Article, SearchDocument, Tag, TaggedArticle, localized
+
+MIN_QUERY_LENGTH = 2
+MAX_QUERY_LENGTH = 100
+MAX_TERMS = 10
+SNIPPET_LENGTH = 180
+PG_CONFIG = "english"
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _runs(word: str):
+    """A word split into runs of Chinese and of other characters."""
+    start = 0
+    for index in range(1, len(word) + 1):
+        if index == len(word) or is_cjk(word[index]) != is_cjk(word[start]):
+            yield word[start:index], is_cjk(word[start])
+            start = index
+
+
+def _normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def tokenize(text: str) -> list[str]:
+    """Index terms: case-folded Latin words and Chinese character pairs, in text order."""
+    terms = []
+    for match in _WORD.finditer(_normalize(text)):
+        for run, chinese in _runs(match.group()):
+            if chinese and len(run) > 1:
+                terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+            else:
+                terms.append(run)
+    return terms
+
+
+def document_text(text: str) -> str:
+    return " ".join(tokenize(text))
+
+
+@dataclass(frozen=True)
+class Query:
+    """A visitor's query, cut into terms; ``error`` says why it cannot be run."""
+
+    text: str
+    terms: tuple[str, ...]  # Chinese runs and Latin words as typed (case-folded)
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+def parse(raw: str | None) -> Query:
+    """Check and cut a query; bad queries get a message, never an exception."""
+    text = " ".join((raw or "").split())
+    if not text:
+        return Query(text, (), _("Type a word or two to search for."))
+    if len(text) > MAX_QUERY_LENGTH:
+        return Query(
+            text[:MAX_QUERY_LENGTH],
+            (),
+            _("That query is too long: use at most %(max)d characters.") % {"max": MAX_QUERY_LENGTH},
+        )
+    terms = []
+    for match in _WORD.finditer(_normalize(text)):
+        for run, _chinese in _runs(match.group()):
+            if run not in terms:
+                terms.append(run)
+    if sum(len(term) for term in terms) < MIN_QUERY_LENGTH:
+        return Query(text, (), _("Type at least %(min)d letters or Chinese characters.") % {"min": MIN_QUERY_LENGTH})
+    if len(terms) > MAX_TERMS:
+        return Query(text, (), _("Use at most %(max)d words.") % {"max": MAX_TERMS})
+    return Query(text, tuple(terms))
+
+
+# Keeping the documents current --------------------------------------------
+
+
+def document_fields(article: Article, tags) -> dict[str, str]:
+    """The three weighted texts of an article, both languages, cut into terms."""
+
+    def texts(field):
+        return [getattr(article, localized(field, code), "") or "" for code in LANGUAGE_CODES]
+
+    body = [html.unescape(strip_tags(value)) for value in texts("body_html")]
+    labels = [tag.name for tag in tags] + [
+        getattr(tag, localized("label", code), "") or "" for tag in tags for code in LANGUAGE_CODES
+    ]
+    return {
+        "title": document_text(" \n".join(texts("title"))),
+        "summary": document_text(" \n".join(texts("summary") + labels)),
+        "body": document_text(" \n".join(body)),
+    }
+
+
+def update_document(article: Article) -> SearchDocument:
+    """Write the article's search document (the PostgreSQL vector follows by itself)."""
+    fields = document_fields(article, list(article.tags.all()))
+    document, _created = SearchDocument.objects.update_or_create(article=article, defaults=fields)
+    return document
+
+
+def rebuild(*, articles=None) -> int:
+    """Write the documents of all (or the given) articles; returns how many."""
+    count = 0
+    for article in (articles if articles is not None else Article.objects.all()).prefetch_related("tags"):
+        update_document(article)
+        count += 1
+    return count
+
+
+@receiver(post_save, sender=Article, dispatch_uid="news.search.article_saved")
+def _article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        update_document(instance)
+
+
+@receiver(m2m_changed, sender=TaggedArticle, dispatch_uid="news.search.tags_changed")
+def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:  # tag.tagged_articles changed: instance is a Tag
+        rebuild(articles=Article.objects.filter(pk__in=pk_set or ()))
+    else:
+        update_document(instance)
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="news.search.tag_saved")
+def _tag_saved(sender, instance, created, raw=False, **kwargs):
+    if not (raw or created):
+        rebuild(articles=Article.objects.filter(tags=instance))
+
+
+@receiver(pre_delete, sender=Tag, dispatch_uid="news.search.tag_deleting")
+def _tag_deleting(sender, instance, **kwargs):
+    # Its links to articles are deleted by cascade, which sends no m2m signal.
+    instance._tagged_article_ids = list(Article.objects.filter(tags=instance).values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Tag, dispatch_uid="news.search.tag_deleted")
+def _tag_deleted(sender, instance, **kwargs):
+    rebuild(articles=Article.objects.filter(pk__in=getattr(instance, "_tagged_article_ids", [])))
+
+
+# Querying ------------------------------------------------------------------
+
+
+def _tsquery(query: Query) -> str:
+    """A to_tsquery() expression; terms hold only letters and digits, so nothing needs quoting."""
+    parts = []
+    for term in query.terms:
+        pieces = tokenize(term)
+        parts.append(f"({' <-> '.join(pieces)})" if len(pieces) > 1 else pieces[0])
+    return " & ".join(parts)
+
+
+def _postgres_search(articles, query: Query):
+    tsquery = _tsquery(query)
+    vector = f'"{SearchDocument._meta.db_table}"."vector"'
+    matches = RawSQL(f"{vector} @@ to_tsquery(%s::regconfig, %s)", [PG_CONFIG, tsquery], output_field=BooleanField())
+    rank = RawSQL(f"ts_rank({vector}, to_tsquery(%s::regconfig, %s))", [PG_CONFIG, tsquery], FloatField())
+    # Joins the document table (title is never NULL) without offering its primary key as an access path.
+    return articles.filter(search_document__title__isnull=False).filter(matches).annotate(rank=rank)
+
+
+def _substring_search(articles, query: Query):
+    weights = {"title": 4, "summary": 2, "body": 1}
+    condition = Q()
+    rank = Value(0)
+    for term in query.terms:
+        needle = document_text(term)
+        hit = Q()
+        for field in weights:
+            hit |= Q(**{f"search_document__{field}__contains": needle})
+        condition &= hit
+        rank = rank + Case(
+            *[
+                When(Q(**{f"search_document__{field}__contains": needle}), then=Value(w))
+                for field, w in weights.items()
+            ],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    return articles.filter(condition).annotate(rank=rank)
+
+
+def search(articles, query: Query):
+    """``articles`` that match every term of ``query``, best first."""
+    if not query.ok:
+        return articles.none()
+    if connection.vendor == "postgresql":
+        found = _postgres_search(articles, query)
+    else:
+        found = _substring_search(articles, query)
+    return found.order_by(F("rank").desc(), "-publish_at", "-id")
+
+
+# Showing results -----------------------------------------------------------
+
+
+def _pattern(query: Query) -> re.Pattern | None:
+    alternatives = []
+    for term in sorted(query.terms, key=len, reverse=True):
+        if any(is_cjk(ch) for ch in term):
+            alternatives.append(re.escape(term))
+        else:
+            # A word's stem and whatever follows it: "installs" marks "installation".
+            stem = term if len(term) <= 4 else term[: max(4, len(term) - 3)]
+            alternatives.append(rf"(?<![^\W_]){re.escape(stem)}[^\W_]*")
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
+def highlight(text: str, query: Query) -> str:
+    """``text`` escaped, with the query's terms in ``<mark>``."""
+    pattern = _pattern(query)
+    if not pattern:
+        return html.escape(text)
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out += [html.escape(text[last : match.start()]), f"<mark>{html.escape(match.group())}</mark>"]
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return mark_safe("".join(out))
+
+
+def snippet(text: str, query: Query, *, length: int = SNIPPET_LENGTH) -> str:
+    """About ``length`` characters of ``text`` around its first match, highlighted."""
+    text = " ".join(text.split())
+    pattern = _pattern(query)
+    match = pattern.search(text) if pattern else None
+    start = 0 if match is None else max(0, match.start() - length // 3)
+    piece = text[start : start + length]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + length < len(text) else ""
+    return mark_safe(f"{prefix}{highlight(piece, query)}{suffix}")
+
+
+def plain_text(html_fragment: str) -> str:
+    return html.unescape(strip_tags(html_fragment))
+
+
+def best_snippet(article: Article, query: Query, language: str) -> tuple[str, str]:
+    """A snippet from the text the query matched: the visitor's language first, else another.
+
+    Returns the highlighted snippet and the language its text is written in.
+    """
+    shown = article.translation(language)
+    texts = [shown] + [article.translation(code) for code in LANGUAGE_CODES if code != shown.language]
+    pattern = _pattern(query)
+    for text in texts:
+        if not text.title:
+            continue
+        plain = f"{text.summary} {plain_text(text.body_html)}"
+        if pattern and pattern.search(plain):
+            return snippet(plain, query), text.language
+    return snippet(f"{shown.summary} {plain_text(shown.body_html)}", query), shown.language

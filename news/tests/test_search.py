@@ -1,0 +1,316 @@
+import re
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import translation
+
+from news import search
+from news.models import Article, SearchDocument, Tag
+from news.tests import factories
+
+pytestmark = pytest.mark.django_db
+postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+
+
+def search_page(client, query, language="en", **params):
+    prefix = "zh" if language == "zh-hans" else language
+    return client.get(f"/{prefix}/search/", {"q": query, **params})
+
+
+def found_slugs(response):
+    return [result["article"].slug for result in response.context["results"]]
+
+
+# Cutting text into terms ----------------------------------------------------
+
+
+def test_chinese_is_cut_into_character_pairs_and_latin_words_are_folded():
+    assert search.tokenize("开源社区 openEuler 22.03") == ["开源", "源社", "社区", "openeuler", "22", "03"]
+
+
+def test_mixed_words_split_where_the_script_changes():
+    assert search.tokenize("欧拉OS发布") == ["欧拉", "os", "发布"]
+
+
+def test_single_chinese_character_stays_a_term():
+    assert search.tokenize("的 a") == ["的", "a"]
+
+
+@pytest.mark.parametrize("raw", ["", "   ", None])
+def test_empty_query_gets_a_message(raw):
+    query = search.parse(raw)
+    assert not query.ok
+    assert "Type" in query.error
+
+
+@pytest.mark.parametrize("raw", ["a", "中", " x "])
+def test_one_character_query_gets_a_message(raw):
+    query = search.parse(raw)
+    assert not query.ok
+    assert "at least 2" in query.error
+
+
+def test_very_long_query_gets_a_message():
+    query = search.parse("kernel " * 40)
+    assert not query.ok
+    assert "too long" in query.error
+
+
+def test_too_many_words_get_a_message():
+    query = search.parse(" ".join(f"w{n}" for n in range(search.MAX_TERMS + 1)))
+    assert not query.ok
+
+
+def test_query_terms_keep_chinese_runs_whole():
+    assert search.parse("安装步骤 Kernel").terms == ("安装步骤", "kernel")
+
+
+# Finding articles -------------------------------------------------------------
+
+
+def test_two_chinese_characters_find_an_article_containing_them(client):
+    wanted = factories.article(zh="社区新闻", body_zh="本次发布带来了全新的安装步骤说明。")
+    factories.article(zh="其他文章", body_zh="与此无关的内容。")
+    response = search_page(client, "安装", "zh-hans")
+    assert found_slugs(response) == [wanted.slug]
+
+
+def test_a_longer_chinese_phrase_must_appear_as_written(client):
+    wanted = factories.article(zh="安装指南", body_zh="请按照安装步骤操作。")
+    factories.article(zh="步骤与安装", body_zh="步骤很多。安装很慢。")
+    response = search_page(client, "安装步骤", "zh-hans")
+    assert found_slugs(response) == [wanted.slug]
+
+
+def test_english_words_are_found_in_both_site_languages(client):
+    wanted = factories.article(en="Kernel release notes", zh="内核发布说明")
+    factories.article(en="Community meeting")
+    assert found_slugs(search_page(client, "kernel", "en")) == [wanted.slug]
+    assert found_slugs(search_page(client, "kernel", "zh-hans")) == [wanted.slug]
+
+
+def test_chinese_text_is_found_from_the_english_site(client):
+    wanted = factories.article(zh="容器镜像发布")
+    assert found_slugs(search_page(client, "镜像", "en")) == [wanted.slug]
+
+
+def test_summary_and_tag_names_are_searched(client):
+    by_summary = factories.article(en="First", summary_en="A note about virtualization.")
+    by_tag = factories.article(en="Second", tags=("virtualization",))
+    assert set(found_slugs(search_page(client, "virtualization"))) == {by_summary.slug, by_tag.slug}
+
+
+def test_all_words_must_match(client):
+    both = factories.article(en="Kernel security update")
+    factories.article(en="Kernel release")
+    assert found_slugs(search_page(client, "kernel security")) == [both.slug]
+
+
+def test_title_matches_rank_above_body_matches(client):
+    in_body = factories.article(en="Weekly notes", body_en="This week the compiler got faster.", days_ago=1)
+    in_title = factories.article(en="Compiler news", body_en="Some text.", days_ago=30)
+    assert found_slugs(search_page(client, "compiler")) == [in_title.slug, in_body.slug]
+
+
+def test_unpublished_articles_are_not_found(client):
+    factories.article(en="Secret draft about compilers", status=Article.Status.DRAFT)
+    factories.article(en="Scheduled compilers post", days_ago=-3)
+    response = search_page(client, "compilers")
+    assert found_slugs(response) == []
+    assert "Nothing found" in response.content.decode()
+
+
+def test_results_are_paginated(client):
+    for n in range(12):
+        factories.article(en=f"Release {n}", days_ago=n + 1)
+    first = search_page(client, "release")
+    second = search_page(client, "release", page=2)
+    assert len(first.context["results"]) == 10
+    assert len(second.context["results"]) == 2
+    assert 'href="?q=release&amp;page=2"' in first.content.decode()
+
+
+def test_bad_queries_answer_200_with_a_message(client):
+    for query in ["", "x", "y" * 500]:
+        response = search_page(client, query)
+        assert response.status_code == 200
+        assert 'class="notice search-message"' in response.content.decode()
+        assert response.context["results"] == []
+
+
+def test_snippets_highlight_terms_and_escape_text(client):
+    factories.article(en="Markup", body_en="Use `<script>` tags with kernel modules, never alert(1).")
+    html = search_page(client, "kernel").content.decode()
+    assert "<mark>kernel</mark>" in html
+    assert "<script>" not in html.split("<main", 1)[1]
+    assert "&lt;script&gt;" in html
+
+
+def test_highlight_marks_word_forms_and_chinese_runs():
+    query = search.parse("install 安装")
+    marked = search.highlight("Installing: 安装步骤 <b>", query)
+    assert marked == "<mark>Installing</mark>: <mark>安装</mark>步骤 &lt;b&gt;"
+
+
+def test_snippet_is_cut_around_the_first_match():
+    text = "lorem " * 100 + "kernel" + " ipsum" * 100
+    result = search.snippet(text, search.parse("kernel"))
+    assert "<mark>kernel</mark>" in result
+    assert result.startswith("…") and result.endswith("…")
+    assert len(result) < search.SNIPPET_LENGTH + 40
+
+
+# Keeping the index current -----------------------------------------------------
+
+
+def test_document_follows_article_saves():
+    article = factories.article(en="Old title")
+    article.title_en = "Brand new heading"
+    article.save()
+    assert "brand new heading" in SearchDocument.objects.get(article=article).title
+
+
+def test_document_follows_tag_changes(client):
+    article = factories.article(en="Plain")
+    article.tags.add("riscv")
+    assert found_slugs(search_page(client, "riscv")) == [article.slug]
+    article.tags.remove(Tag.objects.get(name="riscv"))
+    assert found_slugs(search_page(client, "riscv")) == []
+
+
+def test_document_follows_tag_label_changes(client):
+    article = factories.article(en="Plain", tags=("arm",))
+    tag = Tag.objects.get(name="arm")
+    tag.label_zh_hans = "鲲鹏架构"
+    tag.save()
+    assert found_slugs(search_page(client, "鲲鹏", "zh-hans")) == [article.slug]
+
+
+def test_rebuild_writes_every_document():
+    factories.article(en="One")
+    factories.article(en="Two")
+    SearchDocument.objects.all().delete()
+    assert search.rebuild() == 2
+    assert SearchDocument.objects.count() == 2
+
+
+def test_search_page_query_budget(client, django_assert_num_queries):
+    """Count, one page of results, their tags: never a query per result."""
+    for n in range(5):
+        factories.article(en=f"Kernel note {n}", tags=("kernel", f"t{n}"))
+    with django_assert_num_queries(3):
+        response = search_page(client, "kernel")
+    assert len(response.context["results"]) == 5
+
+
+def test_search_url_is_per_language():
+    with translation.override("zh-hans"):
+        assert reverse("news:search") == "/zh/search/"
+
+
+# PostgreSQL: stemming and the index ------------------------------------------------
+
+
+@postgres_only
+def test_english_words_are_stemmed_on_postgres(client):
+    wanted = factories.article(en="Installing the toolchain")
+    assert found_slugs(search_page(client, "installed")) == [wanted.slug]
+
+
+@postgres_only
+def test_postgres_search_uses_the_gin_index_not_a_table_scan():
+    """With a realistic number of articles the planner finds matches through the GIN index."""
+    factories.article(en="Kernel update", zh="内核更新")
+    template = factories.article(en="Template")
+    filler = [
+        Article(
+            slug=f"filler-{n}",
+            title_en=f"Filler {n}",
+            category=template.category,
+            publish_at=template.publish_at,
+            status=Article.Status.PUBLISHED,
+        )
+        for n in range(3000)
+    ]
+    created = Article.objects.bulk_create(filler)
+    SearchDocument.objects.bulk_create(
+        SearchDocument(article=article, title=f"filler {n}", body=search.document_text(f"社区 news number {n}"))
+        for n, article in enumerate(created)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE news_article")
+        cursor.execute("ANALYZE news_searchdocument")
+    queryset = search.search(Article.objects.published(), search.parse("kernel 内核"))
+    with connection.cursor() as cursor:
+        sql, params = queryset.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "news_searchdocument_vector_gin" in plan, plan
+    assert "Seq Scan on news_searchdocument" not in plan, plan
+    assert len(queryset) == 1
+
+
+def test_queries_of_only_common_words_find_nothing_without_error(client):
+    factories.article(en="The and of")
+    response = search_page(client, "the and")
+    assert response.status_code == 200
+
+
+def test_document_forgets_a_deleted_tag(client):
+    article = factories.article(en="Plain", tags=("loongarch",))
+    Tag.objects.get(name="loongarch").delete()
+    assert "loongarch" not in SearchDocument.objects.get(article=article).summary
+    assert found_slugs(search_page(client, "loongarch")) == []
+
+
+# The real corpus ----------------------------------------------------------------
+
+
+def corpus_documents(language: str, limit: int) -> list[tuple[str, str]]:
+    """(title, body) of the first Markdown files of the shared corpus in one language."""
+    import os
+    from pathlib import Path
+
+    import yaml
+    from django.conf import settings
+
+    root = Path(os.environ.get("PORTAL_SHARED_DIR") or Path(settings.BASE_DIR).parent / "shared") / "corpus"
+    if not root.is_dir():
+        pytest.skip(f"no corpus at {root}")
+    found = []
+    for path in sorted(root.rglob(f"docs/{language}/**/*.md")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if not text.startswith("---"):
+            continue
+        _start, front, body = text.split("---", 2)
+        meta = yaml.safe_load(front) or {}
+        if isinstance(meta, dict) and meta.get("title"):
+            found.append((str(meta["title"]), body))
+        if len(found) == limit:
+            break
+    if not found:
+        pytest.skip(f"no {language} documents in the corpus")
+    return found
+
+
+def test_corpus_articles_are_found_by_words_of_their_titles(client):
+    chinese = [factories.article(zh=title, body_zh=body) for title, body in corpus_documents("zh", 8)]
+    english = [factories.article(en=title, body_en=body) for title, body in corpus_documents("en", 8)]
+    for article in chinese:
+        run = max(re.findall(r"[\u4e00-\u9fff]+", article.title_zh_hans) or [""], key=len)
+        if len(run) >= 2:
+            assert article.slug in found_slugs(search_page(client, run[:2], "zh-hans")), run[:2]
+    for article in english:
+        words = [w for w in re.findall(r"[A-Za-z]{5,}", article.title_en)]
+        if words:
+            assert article.slug in found_slugs(search_page(client, words[0])), words[0]
+
+
+def test_snippet_comes_from_the_language_that_matched(client):
+    factories.article(en="Release", zh="发布", body_en="English text.", body_zh="中文正文提到了内核模块。")
+    response = search_page(client, "内核", "en")
+    (result,) = response.context["results"]
+    assert result["snippet_language"] == "zh-hans"
+    assert "<mark>内核</mark>" in result["snippet"]
+    assert 'class="snippet" lang="zh-Hans"' in response.content.decode()
