@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 
 from news import images
 
@@ -22,5 +23,5 @@ def banner_img(article, variant: str = "banner", alt: str = "", css_class: str =
         format_html(' height="{}"', picture["height"]) if picture["height"] else "",
         escape(alt),  # escape() also escapes template literals, which arrive marked safe
         escape(css_class),
-        format_html(' loading="lazy"') if lazy else format_html(' fetchpriority="high"'),
+        mark_safe(' loading="lazy"' if lazy else ' fetchpriority="high"'),  # constant markup
     )
