@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import snowballstemmer
 from django.db import connection
 from django.db.models import BooleanField, Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.expressions import RawSQL
@@ -194,12 +195,27 @@ def _postgres_search(articles, query: Query):
     return articles.filter(search_document__title__isnull=False).filter(matches).annotate(rank=rank)
 
 
+_english = snowballstemmer.stemmer("english")
+
+
+def _needle(term: str) -> str:
+    """What a term must match in a stored document on SQLite.
+
+    Chinese runs become their character pairs; an English word is cut to its
+    Snowball stem, so "kernels" finds "kernel" and "releases" finds "released",
+    the way PostgreSQL's English configuration does.
+    """
+    if any(is_cjk(ch) for ch in term):
+        return document_text(term)
+    return _english.stemWord(term)
+
+
 def _substring_search(articles, query: Query):
     weights = {"title": 4, "summary": 2, "body": 1}
     condition = Q()
     rank = Value(0)
     for term in query.terms:
-        needle = document_text(term)
+        needle = _needle(term)
         hit = Q()
         for field in weights:
             hit |= Q(**{f"search_document__{field}__contains": needle})

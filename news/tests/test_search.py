@@ -209,6 +209,15 @@ def test_search_url_is_per_language():
         assert reverse("news:search") == "/zh/search/"
 
 
+def test_english_word_forms_find_each_other_on_every_database(client):
+    kernel = factories.article(en="Kernel release notes", body_en="What changed in this cycle.")
+    installing = factories.article(en="Installing the toolchain")
+    factories.article(en="Community meeting")
+    assert found_slugs(search_page(client, "kernels")) == [kernel.slug]
+    assert found_slugs(search_page(client, "installed")) == [installing.slug]
+    assert found_slugs(search_page(client, "released kernels")) == [kernel.slug]
+
+
 # PostgreSQL: stemming and the index ------------------------------------------------
 
 
