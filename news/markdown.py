@@ -210,10 +210,19 @@ def _markdown(title: str) -> markdown_lib.Markdown:
     )
 
 
+_CODE_PARTS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+
+
 def _strip_framework_tags(text: str) -> str:
     """Drop front-end framework components outside code spans and blocks."""
-    parts = re.split(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", text, flags=re.S)
+    parts = _CODE_PARTS.split(text)
     return "".join(part if index % 2 else FRAMEWORK_TAG.sub("", part) for index, part in enumerate(parts))
+
+
+def framework_tags(text: str) -> list[str]:
+    """The framework component tags ``render`` drops from ``text``, as written."""
+    parts = _CODE_PARTS.split(text)
+    return [tag for part in parts[::2] for tag in FRAMEWORK_TAG.findall(part)]
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:

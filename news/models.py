@@ -407,3 +407,30 @@ def first_filled(obj, field: str, *, prefer: str | None = None) -> str:
 def language_of_text(text: str) -> str:
     """zh-hans when the text contains Chinese characters, else English."""
     return "zh-hans" if any(markdown.is_cjk(ch) for ch in text) else "en"
+
+
+class ArticleSource(models.Model):
+    """A file an article was imported from, one per language.
+
+    Re-import finds the article again by ``path``; ``content_hash`` tells
+    whether the file changed, ``fingerprint`` whether the article was edited
+    since (see ``news.importing``).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources", verbose_name=_("article"))
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    path = models.CharField(_("source path"), max_length=500, unique=True)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    fingerprint = models.CharField(_("fingerprint at import"), max_length=64)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("article source")
+        verbose_name_plural = _("article sources")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="unique_article_source_language"),
+        ]
+
+    def __str__(self):
+        return self.path
