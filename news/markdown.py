@@ -142,11 +142,14 @@ class _PortalTreeprocessor(Treeprocessor):
         self._wrap_tables(root)
 
     def _drop_repeated_title(self, root):
-        first = next(iter(root), None)
+        parent, first = root, next(iter(root), None)
+        # Site generators wrap the whole text in <div class="markdown">.
+        while first is not None and first.tag == "div" and not (first.text or "").strip():
+            parent, first = first, next(iter(first), None)
         if first is not None and first.tag == "h1" and self.title:
             text = "".join(first.itertext())
             if _normalize_title(text) == _normalize_title(self.title):
-                root.remove(first)
+                parent.remove(first)
 
     def _join_cjk_lines(self, element):
         if element.tag in ("pre", "code"):
@@ -198,6 +201,7 @@ def _markdown(title: str) -> markdown_lib.Markdown:
             "fenced_code",
             "footnotes",
             "sane_lists",
+            "md_in_html",
             "codehilite",
             "toc",
             _PortalExtension(title=title),
@@ -217,6 +221,40 @@ def _strip_framework_tags(text: str) -> str:
     """Drop front-end framework components outside code spans and blocks."""
     parts = _CODE_PARTS.split(text)
     return "".join(part if index % 2 else FRAMEWORK_TAG.sub("", part) for index, part in enumerate(parts))
+
+
+_BLOCK_HTML_OPEN = re.compile(r"<(div|center)\b(?![^>\n]*\bmarkdown=)([^>\n]*?)(/?)>", re.I)
+_ALIGN_CENTER = re.compile(r"""\salign\s*=\s*["']?center["']?""", re.I)
+_CENTER_CLOSE = re.compile(r"</center\s*>", re.I)
+
+
+def _markdown_inside_html(text: str) -> str:
+    """Render Markdown inside block HTML too.
+
+    Site generators render Markdown within ``<div class="markdown">`` wrappers
+    and ``<center>``; Python-Markdown keeps such blocks raw unless marked
+    ``markdown="1"`` (md_in_html), which would show ``**bold**`` as text.
+    ``<center>`` becomes a ``div`` the sanitiser keeps. Only tags that start
+    a block (at the margin, after a blank line) are marked: inside a
+    paragraph or a list item they are inline HTML, which md_in_html would
+    mangle.
+    """
+
+    def mark(match):
+        tag, attributes, closing = match.groups()
+        if tag.lower() == "center" or (_ALIGN_CENTER.search(attributes) and "class=" not in attributes):
+            attributes = ' class="center"' + _ALIGN_CENTER.sub("", attributes)
+        return f'<div{attributes} markdown="1"{closing}>'
+
+    def mark_blocks(part: str) -> str:
+        lines = part.split("\n")
+        for index, line in enumerate(lines):
+            if index == 0 or not lines[index - 1].strip():
+                lines[index] = _BLOCK_HTML_OPEN.sub(mark, line, count=1) if _BLOCK_HTML_OPEN.match(line) else line
+        return _CENTER_CLOSE.sub("</div>", "\n".join(lines))
+
+    parts = _CODE_PARTS.split(text)
+    return "".join(part if index % 2 else mark_blocks(part) for index, part in enumerate(parts))
 
 
 def framework_tags(text: str) -> list[str]:
@@ -313,7 +351,7 @@ def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str =
         return Rendered(html="", toc_html="", headings=())
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     md = _markdown(title)
-    raw = md.convert(_strip_framework_tags(text))
+    raw = md.convert(_markdown_inside_html(_strip_framework_tags(text)))
     clean = sanitize(raw)
     clean = _resolve_images(clean, images or {})
     clean = _mark_external_links(clean)

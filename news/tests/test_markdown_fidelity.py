@@ -1,0 +1,51 @@
+"""Rendering fixes found by importing real community content (Markdown inside site-generator HTML)."""
+
+from news.markdown import ImageRef, framework_tags, render
+
+
+def test_markdown_inside_a_wrapper_div_is_rendered():
+    text = '<div class="markdown">\n\nSome **bold** and a [link](https://example.org/).\n\n</div>\n'
+    html = render(text).html
+    assert "<strong>bold</strong>" in html
+    assert '<a href="https://example.org/"' in html
+    assert "**" not in html
+
+
+def test_a_repeated_title_inside_a_wrapper_div_is_dropped():
+    text = '<div class="markdown">\n\n# Release 20.09 is here\n\nBody.\n\n</div>\n'
+    html = render(text, title="Release 20.09 is here").html
+    assert "Release 20.09 is here" not in html
+    assert "<p>Body.</p>" in html
+
+
+def test_center_becomes_a_kept_centred_block_with_markdown_inside():
+    html = render("Before.\n\n<center>**Centred**</center>\n\nAfter.\n").html
+    assert '<div class="center">' in html
+    assert "<strong>Centred</strong>" in html
+    assert "center>" not in html.replace('class="center"', "")
+
+
+def test_align_center_becomes_the_centre_class():
+    text = "<div align='center'>\n\n![Logo](logo.png)\n\n</div>\n"
+    html = render(text, images={"logo.png": ImageRef(url="/m/l.png")}).html
+    assert '<div class="center">' in html
+    assert 'src="/m/l.png"' in html
+
+
+def test_an_html_image_in_a_list_item_continuation_is_kept():
+    text = "- A step\nwith more text\n\n   <div><img src='./shot.png' alt='Shot'/></div>\n"
+    html = render(text, images={"shot.png": ImageRef(url="/media/shot.png")}).html
+    assert "&lt;img" not in html
+    assert 'src="/media/shot.png"' in html
+
+
+def test_div_in_code_is_left_as_code():
+    html = render('```html\n<div class="markdown">**x**</div>\n```\n').html
+    assert "markdown=" not in html
+    assert "**x**" in html
+
+
+def test_framework_tags_lists_what_render_drops_outside_code():
+    text = "<ClientOnly>\n  <news-newsHeader/>\n</ClientOnly>\n\n`<Keep-me>`\n"
+    assert framework_tags(text) == ["<ClientOnly>", "<news-newsHeader/>", "</ClientOnly>"]
+    assert "newsHeader" not in render(text).html
