@@ -924,7 +924,7 @@ class Writer:
         for item in sorted(files.values(), key=lambda item: item.language != code):
             for use in item.images:
                 stored = self.images.get(use.file) if use.file else None
-                reference = markdown.normalize_reference(use.reference)
+                reference = markdown.normalize_reference(urlsplit(use.reference).path)
                 if stored is None or not reference:
                     continue
                 if reference in wanted and wanted[reference].digest != stored.digest:
