@@ -18,6 +18,7 @@ import csv
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import posixpath
 import re
@@ -25,6 +26,7 @@ import shutil
 import stat
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -34,7 +36,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -89,6 +91,8 @@ KEY_ALIASES = {
 }
 TAG_SEPARATORS = re.compile("[,;\u3001\uff0c\uff1b]")  # also the full-width comma and semicolon
 STORAGE_FOLDER = "imported"
+# Below this many new articles, rendering in worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 200
 
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ISO_DATE = re.compile(
@@ -831,7 +835,8 @@ class Writer:
 
     # one article
 
-    def write(self, files: dict[str, ParsedFile]) -> None:
+    def write(self, files: dict[str, ParsedFile], *, rendered: dict[str, str] | None = None) -> None:
+        """Create, update or leave one article; ``rendered``: its HTML fields, rendered in advance."""
         source_language = "zh-hans" if "zh-hans" in files else "en"
         primary = files[source_language]
         shown = primary.source.shown + "".join(
@@ -862,7 +867,7 @@ class Writer:
                 return
         try:
             with transaction.atomic():
-                status, article = self._save(files, article=article, primary=primary, shown=shown)
+                status, article = self._save(files, article=article, primary=primary, shown=shown, rendered=rendered)
         except (DatabaseError, ValidationError, OSError) as error:
             message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             self.report.reject(shown, 0, f"not saved: {message}")
@@ -870,7 +875,13 @@ class Writer:
         self.report.add(status, shown, slug=article.slug, languages=languages)
 
     def _save(
-        self, files: dict[str, ParsedFile], *, article: Article | None, primary: ParsedFile, shown: str
+        self,
+        files: dict[str, ParsedFile],
+        *,
+        article: Article | None,
+        primary: ParsedFile,
+        shown: str,
+        rendered: dict[str, str] | None,
     ) -> tuple[str, Article]:
         created = article is None
         if created:
@@ -900,7 +911,10 @@ class Writer:
         tags = self._tags(files)
         kept: list[tuple[str, str]] = []
         if created:
-            article.save()
+            if rendered and not wanted:
+                for name, value in rendered.items():
+                    setattr(article, name, value)
+            article.save(render=not (rendered and not wanted))
             ArticleImage.objects.bulk_create(imported_images(article, wanted.items()))
             if wanted:
                 article.rerender()
@@ -936,6 +950,12 @@ class Writer:
                     continue
                 wanted[reference] = stored
         return wanted
+
+    def texts_to_render(self, files: dict[str, ParsedFile]) -> RenderTexts | None:
+        """What a new article without images needs rendered; ``None`` for the rest (rendered on save)."""
+        if self._known_sources(files) or any(item.images for item in files.values()):
+            return None
+        return tuple((code, item.title, item.body) for code, item in sorted(files.items()))
 
     def _known_sources(self, files: dict[str, ParsedFile]) -> list[ArticleSource]:
         return [self.sources[item.source.relpath] for item in files.values() if item.source.relpath in self.sources]
@@ -1015,12 +1035,14 @@ def import_paths(
     force: bool = False,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    processes: int = 1,
 ) -> Report:
     """Import Markdown files and folder trees; see the module docstring.
 
     ``language`` ("zh-hans"/"en") applies to every file; otherwise each file's
     ``zh``/``en`` folder decides. ``pairs`` pairs files explicitly (zh, en).
     With ``dry_run`` the report is the same and nothing is written.
+    ``processes`` > 1 renders new articles in that many worker processes.
     """
     report = Report(dry_run=dry_run)
     settings = Settings(
@@ -1044,16 +1066,53 @@ def import_paths(
     if pairs:
         apply_pairs(parsed, pairs, report=report)
     groups = group_files(parsed, report=report)
-    with transaction.atomic():
-        writer = Writer(settings=settings, images=images, report=report)
-        writer.load(groups)
-        for number, group in enumerate(groups, start=1):
-            writer.write(group)
+    writer = Writer(settings=settings, images=images, report=report)
+    writer.load(groups)
+    texts = [writer.texts_to_render(group) for group in groups]
+    with rendering(texts, processes=processes) as rendered, transaction.atomic():
+        for number, (group, html) in enumerate(zip(groups, rendered, strict=True), start=1):
+            writer.write(group, rendered=html)
             if progress:
                 progress(number, len(groups))
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+RenderTexts = tuple[tuple[str, str, str], ...]  # (language, title, body)
+
+
+def render_texts(texts: RenderTexts | None) -> dict[str, str] | None:
+    """The stored HTML fields of a new article with these texts, through ``Article.render``."""
+    if texts is None:
+        return None
+    article = Article()
+    for language, title, body in texts:
+        setattr(article, localized("title", language), title)
+        setattr(article, localized("body", language), body)
+    article.render(images={})
+    return {
+        localized(name, code): getattr(article, localized(name, code))
+        for name in ("body_html", "toc_html")
+        for code in LANGUAGE_CODES
+    }
+
+
+@contextmanager
+def rendering(texts: list[RenderTexts | None], *, processes: int):
+    """Render the texts of new articles in worker processes while the caller writes.
+
+    Rendering Markdown is most of an import's time; with ``processes`` > 1 and
+    enough texts it is spread over the machine's cores. Yields the results in
+    order (``None`` where nothing was to be rendered in advance).
+    """
+    work = sum(item is not None for item in texts)
+    if processes <= 1 or work < PARALLEL_THRESHOLD:
+        yield (render_texts(item) for item in texts)
+        return
+    connections.close_all()  # the forked workers must not share the database connection
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        yield pool.imap(render_texts, texts, chunksize=32)
 
 
 # Uploads ---------------------------------------------------------------------

@@ -8,6 +8,7 @@ import html
 import posixpath
 import re
 import string
+import threading
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -194,7 +195,21 @@ class _PortalExtension(Extension):
         md.treeprocessors.register(_PortalTreeprocessor(md, self.title), "portal", 6)
 
 
+_converters = threading.local()
+
+
 def _markdown(title: str) -> markdown_lib.Markdown:
+    """A converter set up for ``title``; one per thread, reset between texts (building one costs
+    as much as converting a short article)."""
+    md = getattr(_converters, "md", None)
+    if md is None:
+        md = _converters.md = _new_markdown()
+    md.reset()
+    md.treeprocessors["portal"].title = title
+    return md
+
+
+def _new_markdown() -> markdown_lib.Markdown:
     return markdown_lib.Markdown(
         extensions=[
             "tables",
@@ -204,7 +219,7 @@ def _markdown(title: str) -> markdown_lib.Markdown:
             "md_in_html",
             "codehilite",
             "toc",
-            _PortalExtension(title=title),
+            _PortalExtension(),
         ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},

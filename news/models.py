@@ -307,10 +307,12 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, render: bool = True, **kwargs):
+        """Save, rendering every language first; ``render=False`` when the caller just called ``render()``."""
         if not self.slug:
             self.slug = self.make_slug()
-        self.render(images=self.image_map() if self.pk else {})
+        if render:
+            self.render(images=self.image_map() if self.pk else {})
         super().save(*args, **kwargs)
 
     def make_slug(self) -> str:

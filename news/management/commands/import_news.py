@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
             force=force,
             dry_run=dry_run,
             progress=self.progress_bar() if verbosity >= 1 else None,
+            processes=os.cpu_count() or 1,
         )
         for line in report.lines(verbosity=verbosity):
             self.stdout.write(line)
