@@ -94,7 +94,17 @@ STORAGE_FOLDER = "imported"
 # Below this many new articles, rendering in worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """A safe loader that leaves dates as written: ``parse_date`` reads more forms, and an
+    impossible date is a clear rejection instead of an exception."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_YAML_LOADER = _FrontMatterLoader
 _ISO_DATE = re.compile(
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})"
     r"(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
@@ -225,6 +235,7 @@ class SourceFile:
     path: Path  # absolute, not resolved (so its folder is the one it was found in)
     root: Path  # absolute and resolved
     shown: str  # as the report shows it
+    named: bool = False  # given by name, not found in a folder
 
     @property
     def relpath(self) -> str:
@@ -279,7 +290,7 @@ def collect_files(paths: Sequence[str | Path], *, report: Report) -> list[Source
         given = Path(given)
         if given.is_file():
             root = given.absolute().parent.resolve()
-            found.append(SourceFile(path=root / given.name, root=root, shown=str(given)))
+            found.append(SourceFile(path=root / given.name, root=root, shown=str(given), named=True))
             continue
         if not given.is_dir():
             report.reject(str(given), 0, "no such file or folder")
@@ -978,6 +989,7 @@ class Writer:
         ArticleImage.objects.bulk_create(
             imported_images(article, ((ref, stored) for ref, stored in wanted.items() if ref not in current))
         )
+        getattr(article, "_prefetched_objects_cache", {}).pop("images", None)  # save() renders with the new ones
         return kept
 
     def _tags(self, files: dict[str, ParsedFile]) -> list[Tag]:
@@ -1057,7 +1069,7 @@ def import_paths(
         try:
             parsed.append(parse_file(source, settings=settings, images=images, report=report))
         except Rejected as error:
-            if not error.line and error.reason.startswith("language unknown") and source.shown != source.path.name:
+            if error.reason.startswith("language unknown") and not source.named:
                 report.ignored.append(Problem(source.shown, 0, error.reason))
             else:
                 report.reject(source.shown, error.line, error.reason)
