@@ -24,15 +24,17 @@ import posixpath
 import re
 import shutil
 import stat
+import time as time_module
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import yaml
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -198,6 +200,21 @@ class Report:
     @property
     def has_rejections(self) -> bool:
         return any(entry.status == self.REJECTED for entry in self.entries)
+
+    def shown_relative_to(self, folder: Path) -> Report:
+        """The same report with paths shown relative to ``folder`` (an upload's temporary folder)."""
+        prefix = f"{folder}{os.sep}"
+
+        def relative(problems):
+            return [replace(problem, path=problem.path.replace(prefix, "")) for problem in problems]
+
+        return Report(
+            dry_run=self.dry_run,
+            entries=relative(self.entries),
+            warnings=relative(self.warnings),
+            notes=relative(self.notes),
+            ignored=relative(self.ignored),
+        )
 
     def by_status(self, status: str) -> list[Entry]:
         return [entry for entry in self.entries if entry.status == status]
@@ -1134,6 +1151,7 @@ UPLOAD_SUFFIXES = MARKDOWN_SUFFIXES | IMAGE_SUFFIXES
 
 @dataclass(frozen=True)
 class UploadLimits:
+    max_upload_bytes: int = 50 * 1024 * 1024
     max_files: int = 2000
     max_total_bytes: int = 200 * 1024 * 1024
     max_file_bytes: int = 20 * 1024 * 1024
@@ -1214,5 +1232,23 @@ def _copy_limited(source, output, *, written: int, name: str, member: zipfile.Zi
     return written
 
 
+def upload_folder(token: str) -> Path:
+    """The private folder (outside MEDIA_ROOT) an upload waits in between preview and confirmation."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token):
+        raise ValueError("not an upload token")
+    return Path(django_settings.VAR_DIR) / "imports" / token
+
+
 def remove_upload(folder: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_uploads(*, max_age_seconds: int = 24 * 3600) -> None:
+    """Drop uploads previewed but never confirmed."""
+    base = Path(django_settings.VAR_DIR) / "imports"
+    if not base.is_dir():
+        return
+    oldest = time_module.time() - max_age_seconds
+    for folder in base.iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < oldest:
+            remove_upload(folder)

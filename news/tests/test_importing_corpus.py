@@ -46,15 +46,6 @@ FENCED_BLOCK = re.compile(r"^\s*(```|~~~).*?^\s*\1", re.M | re.S)
 
 
 @pytest.fixture
-def plain_static(settings):
-    """Pages render without a collectstatic manifest."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
-@pytest.fixture
 def imported():
     report = importing.import_paths([CORPUS], static_roots=[root for root in STATIC_ROOTS if root.is_dir()])
     return report
