@@ -1132,11 +1132,13 @@ def rendering(texts: list[RenderTexts | None], *, processes: int):
     """Render the texts of new articles in worker processes while the caller writes.
 
     Rendering Markdown is most of an import's time; with ``processes`` > 1 and
-    enough texts it is spread over the machine's cores. Yields the results in
-    order (``None`` where nothing was to be rendered in advance).
+    enough texts it is spread over the machine's cores (not inside a caller's
+    transaction: the workers are forked, so the connection is closed first).
+    Yields the results in order (``None`` where nothing was rendered in advance).
     """
     work = sum(item is not None for item in texts)
-    if processes <= 1 or work < PARALLEL_THRESHOLD:
+    in_transaction = any(connection.in_atomic_block for connection in connections.all(initialized_only=True))
+    if processes <= 1 or work < PARALLEL_THRESHOLD or in_transaction:
         yield (render_texts(item) for item in texts)
         return
     connections.close_all()  # the forked workers must not share the database connection

@@ -559,11 +559,16 @@ def test_command_refuses_a_static_root_that_is_not_a_folder(tmp_path):
         call_command("import_news", str(tmp_path), "--static-root", str(tmp_path / "missing"))
 
 
+@pytest.mark.django_db(transaction=True)
 def test_parallel_rendering_gives_the_same_html(tmp_path, monkeypatch):
     for number in range(6):
         write(tmp_path, f"zh/news/{number}.md", post(title=f"标题{number}", body=f"## 小节\n\n正文**{number}**\n"))
     monkeypatch.setattr(importing, "PARALLEL_THRESHOLD", 2)
+    pools = []
+    real_context = importing.multiprocessing.get_context
+    monkeypatch.setattr(importing.multiprocessing, "get_context", lambda kind: pools.append(kind) or real_context(kind))
     run(tmp_path, processes=2)
+    assert pools == ["fork"]
     parallel = dict(Article.objects.values_list("slug", "body_html_zh_hans"))
     Article.objects.all().delete()
     run(tmp_path, processes=1)
