@@ -27,7 +27,7 @@ import stat
 import time as time_module
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -95,6 +95,8 @@ TAG_SEPARATORS = re.compile("[,;\u3001\uff0c\uff1b]")  # also the full-width com
 STORAGE_FOLDER = "imported"
 # Below this many new articles, rendering in worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 200
+# Articles written per transaction; each still has its own savepoint.
+WRITE_BATCH = 200
 
 
 class _FrontMatterLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
@@ -252,11 +254,8 @@ class SourceFile:
     path: Path  # absolute, not resolved (so its folder is the one it was found in)
     root: Path  # absolute and resolved
     shown: str  # as the report shows it
+    relpath: str  # POSIX path under the root: what re-import finds the article by
     named: bool = False  # given by name, not found in a folder
-
-    @property
-    def relpath(self) -> str:
-        return self.path.relative_to(self.root).as_posix()
 
 
 @dataclass
@@ -302,12 +301,20 @@ class Settings:
 
 def collect_files(paths: Sequence[str | Path], *, report: Report) -> list[SourceFile]:
     """Markdown files named or found under the given folders (hidden folders skipped)."""
-    found: list[SourceFile] = []
+    found: dict[str, SourceFile] = {}
+
+    def add(source: SourceFile) -> None:
+        if source.relpath in found:
+            other = found[source.relpath].shown
+            report.reject(source.shown, 0, f"same path as {other} under another root; import the roots one by one")
+        else:
+            found[source.relpath] = source
+
     for given in paths:
         given = Path(given)
         if given.is_file():
             root = given.absolute().parent.resolve()
-            found.append(SourceFile(path=root / given.name, root=root, shown=str(given), named=True))
+            add(SourceFile(path=root / given.name, root=root, shown=str(given), relpath=given.name, named=True))
             continue
         if not given.is_dir():
             report.reject(str(given), 0, "no such file or folder")
@@ -315,11 +322,12 @@ def collect_files(paths: Sequence[str | Path], *, report: Report) -> list[Source
         root = given.resolve()
         for folder, dirnames, filenames in os.walk(root):
             dirnames[:] = sorted(name for name in dirnames if not name.startswith(".") and name != "node_modules")
+            relative_folder = Path(folder).relative_to(root)
             for name in sorted(filenames):
                 if Path(name).suffix.lower() in MARKDOWN_SUFFIXES:
-                    path = Path(folder) / name
-                    found.append(SourceFile(path=path, root=root, shown=str(given / path.relative_to(root))))
-    return found
+                    relpath = (relative_folder / name).as_posix()
+                    add(SourceFile(path=Path(folder) / name, root=root, shown=str(given / relpath), relpath=relpath))
+    return list(found.values())
 
 
 def decode(raw: bytes) -> str:
@@ -529,6 +537,8 @@ def _within(path: Path, base: Path) -> bool:
 
 def image_references(body: str, *, line_offset: int) -> list[tuple[str, str, int]]:
     """``(reference, alt, file line)`` for every image in the body outside code."""
+    if "![" not in body and "]:" not in body and "<img" not in body.lower():
+        return []
     found = []
     position = 0
     for index, part in enumerate(markdown._CODE_PARTS.split(body)):
@@ -816,18 +826,21 @@ class Writer:
         self.tags = {tag.name.casefold(): tag for tag in Tag.objects.all()}
         self.slugs = set(Article.objects.values_list("slug", flat=True))
         self.sources: dict[str, ArticleSource] = {}
-        self.articles: dict[int, Article] = {}
+        self._slugs_by_id: dict[int, str] | None = None
+        # Rows of new articles, inserted together at the end of each batch (see ``flush``).
+        self.deferred_sources: list[ArticleSource] = []
+        self.deferred_tags: list[TaggedArticle] = []
 
     def load(self, groups: list[dict[str, ParsedFile]]) -> None:
-        """The sources and articles the files were imported into before, in a few queries."""
+        """The sources the files were imported from before, in a query per 500 files."""
         paths = [item.source.relpath for group in groups for item in group.values()]
         for start in range(0, len(paths), 500):
             for source in ArticleSource.objects.filter(path__in=paths[start : start + 500]):
                 self.sources[source.path] = source
-        ids = sorted({source.article_id for source in self.sources.values()})
-        for start in range(0, len(ids), 500):
-            chunk = Article.objects.filter(pk__in=ids[start : start + 500])
-            self.articles.update((a.pk, a) for a in chunk.prefetch_related("tags", "images", "sources"))
+
+    def article(self, pk: int) -> Article:
+        """An article to compare or update, with what its fingerprint reads (only for files that changed)."""
+        return Article.objects.prefetch_related("tags", "images", "sources").get(pk=pk)
 
     # lookups
 
@@ -870,20 +883,22 @@ class Writer:
         shown = primary.source.shown + "".join(
             f" + {item.source.shown}" for code, item in files.items() if code != source_language
         )
-        found = {known.article_id for known in self._known_sources(files)}
-        article = self.articles.get(min(found)) if found else None
+        known = self._known_sources(files)
+        found = {source.article_id for source in known}
+        languages = tuple(sorted(files))
+        same = len(known) == len(files) and len(found) == 1
+        same = same and all(
+            self.sources[item.source.relpath].content_hash == item.content_hash for item in files.values()
+        )
+        if same and not self.settings.force:
+            slug = self.slug_of(known[0].article_id)
+            self.report.add(Report.UNCHANGED, shown, slug=slug, languages=languages)
+            return
+        article = self.article(min(found)) if found else None
         if len(found) > 1:
             self.report.warn(shown, 0, "these files were imported into different articles; updating the first")
-        languages = tuple(sorted(files))
         if article is not None:
             stored = {source.path: source for source in article.sources.all()}
-            same = all(
-                item.source.relpath in stored and stored[item.source.relpath].content_hash == item.content_hash
-                for item in files.values()
-            )
-            if same and not self.settings.force:
-                self.report.add(Report.UNCHANGED, shown, slug=article.slug, languages=languages)
-                return
             edited = any(source.fingerprint != current_fingerprint(article) for source in stored.values())
             if same and not edited:
                 self.report.add(Report.UNCHANGED, shown, slug=article.slug, languages=languages)
@@ -946,7 +961,7 @@ class Writer:
             ArticleImage.objects.bulk_create(imported_images(article, wanted.items()))
             if wanted:
                 article.rerender()
-            TaggedArticle.objects.bulk_create(TaggedArticle(content_object=article, tag=tag) for tag in tags)
+            self.deferred_tags += [TaggedArticle(content_object=article, tag=tag) for tag in tags]
         else:
             kept = self._sync_images(article, wanted)
             article.save()
@@ -978,6 +993,15 @@ class Writer:
                     continue
                 wanted[reference] = stored
         return wanted
+
+    def slug_of(self, pk: int) -> str:
+        if self._slugs_by_id is None:
+            ids = {source.article_id for source in self.sources.values()}
+            self._slugs_by_id = {}
+            for start in range(0, len(ids), 500):
+                chunk = sorted(ids)[start : start + 500]
+                self._slugs_by_id.update(Article.objects.filter(pk__in=chunk).values_list("pk", "slug"))
+        return self._slugs_by_id.get(pk, "")
 
     def texts_to_render(self, files: dict[str, ParsedFile]) -> RenderTexts | None:
         """What a new article without images needs rendered; ``None`` for the rest (rendered on save)."""
@@ -1041,8 +1065,23 @@ class Writer:
                 known.save()
             else:
                 new.append(ArticleSource(path=item.source.relpath, **values))
-        for source in ArticleSource.objects.bulk_create(new):
-            self.sources[source.path] = source
+        if created:
+            self.deferred_sources += new
+        else:
+            ArticleSource.objects.bulk_create(new)
+
+    def flush(self) -> None:
+        """Write the rows of new articles kept for one insert per batch (their sources and tags)."""
+        ArticleSource.objects.bulk_create(self.deferred_sources)
+        TaggedArticle.objects.bulk_create(self.deferred_tags)
+        self.deferred_sources, self.deferred_tags = [], []
+
+    def forget(self) -> None:
+        """After a batch was rolled back: drop what the caches learnt from it."""
+        self.deferred_sources, self.deferred_tags = [], []
+        self.tags = {tag.name.casefold(): tag for tag in Tag.objects.all()}
+        self.categories = {category.slug: category for category in Category.objects.all()}
+        self.slugs = set(Article.objects.values_list("slug", flat=True))
 
 
 def imported_images(article: Article, images: Iterable[tuple[str, StoredImage]]) -> list[ArticleImage]:
@@ -1098,27 +1137,59 @@ def import_paths(
     writer = Writer(settings=settings, images=images, report=report)
     writer.load(groups)
     texts = [writer.texts_to_render(group) for group in groups]
-    with rendering(texts, processes=processes) as rendered, transaction.atomic():
-        for number, (group, html) in enumerate(zip(groups, rendered, strict=True), start=1):
-            writer.write(group, rendered=html)
+    done = 0
+    with rendering(texts, processes=processes) as rendered, transaction.atomic() if dry_run else nullcontext():
+        for batch in batches(zip(groups, rendered, strict=True), size=WRITE_BATCH):
+            written = len(report.entries)
+            try:
+                with transaction.atomic():
+                    for group, html in batch:
+                        writer.write(group, rendered=html)
+                    writer.flush()
+            except DatabaseError as error:
+                writer.forget()
+                report.entries[written:] = [
+                    Entry(Report.REJECTED, entry.path, message=f"not saved: {error}")
+                    if entry.status in (Report.CREATED, Report.UPDATED)
+                    else entry
+                    for entry in report.entries[written:]
+                ]
+            done += len(batch)
             if progress:
-                progress(number, len(groups))
+                progress(done, len(groups))
         if dry_run:
             transaction.set_rollback(True)
     return report
 
 
+def batches(items: Iterable, *, size: int) -> Iterable[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 RenderTexts = tuple[tuple[str, str, str], ...]  # (language, title, body)
+_render_article: Article | None = None
 
 
 def render_texts(texts: RenderTexts | None) -> dict[str, str] | None:
     """The stored HTML fields of a new article with these texts, through ``Article.render``."""
     if texts is None:
         return None
-    article = Article()
-    for language, title, body in texts:
-        setattr(article, localized("title", language), title)
-        setattr(article, localized("body", language), body)
+    global _render_article
+    if _render_article is None:
+        _render_article = Article()  # one per process: building a translated model costs as much as a short render
+    article = _render_article
+    given = {language: (title, body) for language, title, body in texts}
+    for code in LANGUAGE_CODES:
+        title, body = given.get(code, ("", ""))
+        setattr(article, localized("title", code), title)
+        setattr(article, localized("body", code), body)
     article.render(images={})
     return {
         localized(name, code): getattr(article, localized(name, code))

@@ -234,6 +234,8 @@ _CODE_PARTS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
 
 def _strip_framework_tags(text: str) -> str:
     """Drop front-end framework components outside code spans and blocks."""
+    if "<" not in text:
+        return text
     parts = _CODE_PARTS.split(text)
     return "".join(part if index % 2 else FRAMEWORK_TAG.sub("", part) for index, part in enumerate(parts))
 
@@ -268,12 +270,17 @@ def _markdown_inside_html(text: str) -> str:
                 lines[index] = _BLOCK_HTML_OPEN.sub(mark, line, count=1) if _BLOCK_HTML_OPEN.match(line) else line
         return _CENTER_CLOSE.sub("</div>", "\n".join(lines))
 
+    lowered = text.lower()
+    if "<div" not in lowered and "<center" not in lowered:
+        return text
     parts = _CODE_PARTS.split(text)
     return "".join(part if index % 2 else mark_blocks(part) for index, part in enumerate(parts))
 
 
 def framework_tags(text: str) -> list[str]:
     """The framework component tags ``render`` drops from ``text``, as written."""
+    if "<" not in text:
+        return []
     parts = _CODE_PARTS.split(text)
     return [tag for part in parts[::2] for tag in FRAMEWORK_TAG.findall(part)]
 

@@ -265,6 +265,14 @@ def test_slug_collisions_get_a_numbered_suffix_and_a_warning(tmp_path):
     assert any("slug “20220715” is taken; using “20220715-2”" in str(problem) for problem in report.warnings)
 
 
+def test_the_same_path_under_two_roots_in_one_run_is_rejected(tmp_path):
+    write(tmp_path, "a/zh/news/x.md", post(title="一"))
+    second = write(tmp_path, "b/zh/news/x.md", post(title="二"))
+    report = run(tmp_path / "a", tmp_path / "b")
+    assert only_article().title_zh_hans == "一"
+    assert str(report.by_status("rejected")[0]).startswith(f"rejected  {second}: same path as")
+
+
 def test_the_same_file_always_gets_the_same_slug(tmp_path):
     write(tmp_path, "zh/news/20220715-Hello World.md", post(title="一"))
     run(tmp_path)
