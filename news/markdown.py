@@ -277,6 +277,41 @@ def _markdown_inside_html(text: str) -> str:
     return "".join(part if index % 2 else mark_blocks(part) for index, part in enumerate(parts))
 
 
+# A bullet, or an ordered list starting at 1: what may interrupt a paragraph in CommonMark.
+_LIST_START = re.compile(r" {0,3}(?:[-*+]|1[.)])[ \t]+\S")
+_NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-*+][ \t]|\d+[.)][ \t]|[#>|<]|```|~~~)| {4}|\t")
+
+
+def _lists_interrupt_paragraphs(text: str) -> str:
+    """Let a list start right under a paragraph line, as CommonMark (and the site generators) do.
+
+    Python-Markdown needs a blank line first; without one, "- item" lines
+    would show as text with dashes.
+    """
+    lines = text.split("\n")
+    result, fence, paragraph, in_list = [], "", False, False
+    for line in lines:
+        stripped = line.lstrip()
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
+            result.append(line)
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence, paragraph = stripped[:3], False
+            result.append(line)
+            continue
+        if not stripped:
+            in_list = paragraph = False
+        elif _LIST_START.match(line):
+            if paragraph and not in_list:
+                result.append("")
+            in_list, paragraph = True, False
+        else:
+            paragraph = not _NOT_PARAGRAPH.match(line)
+        result.append(line)
+    return "\n".join(result)
+
+
 def framework_tags(text: str) -> list[str]:
     """The framework component tags ``render`` drops from ``text``, as written."""
     if "<" not in text:
@@ -373,7 +408,7 @@ def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str =
         return Rendered(html="", toc_html="", headings=())
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     md = _markdown(title)
-    raw = md.convert(_markdown_inside_html(_strip_framework_tags(text)))
+    raw = md.convert(_lists_interrupt_paragraphs(_markdown_inside_html(_strip_framework_tags(text))))
     clean = sanitize(raw)
     clean = _resolve_images(clean, images or {})
     clean = _mark_external_links(clean)

@@ -38,6 +38,7 @@ LEAKS = {
     "link": re.compile(r"\]\("),
     "escaped quote": re.compile(r'\\"'),
     "setext underline": re.compile(r"^\s*(?:-{2,}|={2,})\s*$", re.M),
+    "list marker": re.compile(r"^[ \t]*[-+][ \t]+[^\s-]", re.M),
     "framework tag": markdown.FRAMEWORK_TAG,
 }
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)

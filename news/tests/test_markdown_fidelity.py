@@ -49,3 +49,27 @@ def test_framework_tags_lists_what_render_drops_outside_code():
     text = "<ClientOnly>\n  <news-newsHeader/>\n</ClientOnly>\n\n`<Keep-me>`\n"
     assert framework_tags(text) == ["<ClientOnly>", "<news-newsHeader/>", "</ClientOnly>"]
     assert "newsHeader" not in render(text).html
+
+
+def test_a_list_right_under_a_paragraph_line_is_a_list():
+    html = render("Notifications:\n- Scenario one\n- Scenario two\n\nSteps:\n1. First\n2. Second\n").html
+    assert "<ul>\n<li>Scenario one</li>\n<li>Scenario two</li>\n</ul>" in html
+    assert "<ol>\n<li>First</li>\n<li>Second</li>\n</ol>" in html
+    assert "- Scenario" not in html
+
+
+def test_only_a_list_starting_at_one_interrupts_a_paragraph():
+    html = render("The year was\n2021. A good one.\n").html
+    assert "<ol" not in html
+
+
+def test_list_items_with_continuation_lines_stay_one_tight_list():
+    html = render("Intro:\n- one\n  more of one\n- two\n").html
+    assert html.count("<li>") == 2
+    assert "<p>" not in html.split("<ul>")[1]
+
+
+def test_dashes_in_code_blocks_are_left_alone():
+    html = render("Text\n```\nline\n- not a list\n```\n").html
+    assert "- not a list" in html
+    assert "<ul>" not in html
