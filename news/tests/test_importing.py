@@ -500,6 +500,16 @@ def test_a_symlink_leading_outside_the_import_root_is_rejected(tmp_path):
     assert not Article.objects.exists()
 
 
+def test_a_markdown_symlink_leading_outside_the_import_root_is_rejected(tmp_path):
+    outside = write(tmp_path, "elsewhere/secret.md", post(title="Secret"))
+    site = tmp_path / "site"
+    (site / "en" / "news").mkdir(parents=True)
+    os.symlink(outside, site / "en/news/link.md")
+    report = run(site)
+    assert report.by_status("rejected")[0].message == "symbolic link leading outside the import root"
+    assert not Article.objects.exists()
+
+
 def test_a_database_error_while_saving_leaves_no_partial_article(tmp_path, monkeypatch):
     write(tmp_path, "en/news/a.md", post(title="A", tags="[one, two]"))
 
