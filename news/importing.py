@@ -265,7 +265,6 @@ class ImageUse:
     reference: str
     line: int
     file: Path | None
-    alt: str = ""
 
 
 @dataclass
@@ -394,18 +393,17 @@ def json_safe(value):
     return str(value)
 
 
-def split_keys(data: dict) -> tuple[dict, dict, dict[str, str]]:
-    """``(known fields, metadata, known key → key as written)``: capitalised and misspelt keys understood."""
-    known, metadata, written = {}, {}, {}
+def split_keys(data: dict) -> tuple[dict, dict]:
+    """``(known fields, metadata)``: capitalised and misspelt keys understood, the others kept as written."""
+    known, metadata = {}, {}
     for key, value in data.items():
         name = str(key).strip()
         canonical = KEY_ALIASES.get(name.lower(), name.lower())
         if canonical in KNOWN_KEYS and canonical not in known:
             known[canonical] = value
-            written[canonical] = name
         else:
             metadata[name] = json_safe(value)
-    return known, metadata, written
+    return known, metadata
 
 
 def parse_date(value) -> datetime | None:
@@ -535,8 +533,8 @@ def _within(path: Path, base: Path) -> bool:
     return path == base or base in path.parents
 
 
-def image_references(body: str, *, line_offset: int) -> list[tuple[str, str, int]]:
-    """``(reference, alt, file line)`` for every image in the body outside code."""
+def image_references(body: str, *, line_offset: int) -> list[tuple[str, int]]:
+    """``(reference, file line)`` for every image in the body outside code."""
     if "![" not in body and "]:" not in body and "<img" not in body.lower():
         return []
     found = []
@@ -544,17 +542,16 @@ def image_references(body: str, *, line_offset: int) -> list[tuple[str, str, int
     for index, part in enumerate(markdown._CODE_PARTS.split(body)):
         if index % 2 == 0:
             for match in _MD_IMAGE.finditer(part):
-                reference = match.group(2).strip("<>")
-                found.append((reference, match.group(1), position + match.start()))
+                found.append((match.group(2).strip("<>"), position + match.start()))
             for match in _HTML_IMAGE.finditer(part):
                 reference = next(group for group in match.groups() if group is not None)
-                found.append((reference, "", position + match.start()))
+                found.append((reference, position + match.start()))
             for match in _REFERENCE_DEFINITION.finditer(part):
                 if posixpath.splitext(urlsplit(match.group(1)).path)[1].lower() in IMAGE_SUFFIXES:
-                    found.append((match.group(1), "", position + match.start()))
+                    found.append((match.group(1), position + match.start()))
         position += len(part)
-    found.sort(key=lambda item: item[2])
-    return [(reference, alt, line_offset + body.count("\n", 0, offset) + 1) for reference, alt, offset in found]
+    found.sort(key=lambda item: item[1])
+    return [(reference, line_offset + body.count("\n", 0, offset) + 1) for reference, offset in found]
 
 
 def resolve_image_file(reference: str, *, line: int, folder: Path, root: Path, static_roots: Sequence[Path]):
@@ -650,7 +647,7 @@ def parse_file(source: SourceFile, *, settings: Settings, images: ImageStore, re
         raise Rejected(0, "language unknown: put the file under a zh/ or en/ folder, or pass --lang")
     front_text, body, offset = split_front_matter(text)
     data = load_front_matter(front_text) if front_text is not None else {}
-    known, metadata, _written = split_keys(data)
+    known, metadata = split_keys(data)
     front_text = front_text or ""
 
     title = known.get("title")
@@ -692,11 +689,10 @@ def parse_file(source: SourceFile, *, settings: Settings, images: ImageStore, re
         parsed.metadata["translation_key"] = translation_key
     folder = source.path.parent
     resolve = {"folder": folder, "root": source.root, "static_roots": settings.static_roots}
-    for reference, alt, line in image_references(body, line_offset=offset):
+    for reference, line in image_references(body, line_offset=offset):
         found = resolve_image_file(reference, line=line, **resolve)
-        if found is False:
-            continue
-        parsed.images.append(ImageUse(reference=reference, line=line, file=found, alt=alt))
+        if found is not False:
+            parsed.images.append(ImageUse(reference=reference, line=line, file=found))
     banner = known.get("banner")
     if isinstance(banner, str) and banner.strip():
         banner_reference = banner.strip().split("?")[0]
@@ -898,8 +894,8 @@ class Writer:
         if len(found) > 1:
             self.report.warn(shown, 0, "these files were imported into different articles; updating the first")
         if article is not None:
-            stored = {source.path: source for source in article.sources.all()}
-            edited = any(source.fingerprint != current_fingerprint(article) for source in stored.values())
+            current = current_fingerprint(article)
+            edited = any(source.fingerprint != current for source in article.sources.all())
             if same and not edited:
                 self.report.add(Report.UNCHANGED, shown, slug=article.slug, languages=languages)
                 return
@@ -954,10 +950,10 @@ class Writer:
         tags = self._tags(files)
         kept: list[tuple[str, str]] = []
         if created:
-            if rendered and not wanted:
-                for name, value in rendered.items():
-                    setattr(article, name, value)
-            article.save(render=not (rendered and not wanted))
+            prerendered = rendered if rendered and not wanted else {}  # images change the HTML: render on save
+            for name, value in prerendered.items():
+                setattr(article, name, value)
+            article.save(render=not prerendered)
             ArticleImage.objects.bulk_create(imported_images(article, wanted.items()))
             if wanted:
                 article.rerender()
