@@ -823,6 +823,7 @@ class Writer:
         self.slugs = set(Article.objects.values_list("slug", flat=True))
         self.sources: dict[str, ArticleSource] = {}
         self._slugs_by_id: dict[int, str] | None = None
+        self._texts: dict[tuple, str] | None = None  # see ``duplicate_of``
         # Rows of new articles, inserted together at the end of each batch (see ``flush``).
         self.deferred_sources: list[ArticleSource] = []
         self.deferred_tags: list[TaggedArticle] = []
@@ -890,6 +891,10 @@ class Writer:
             slug = self.slug_of(known[0].article_id)
             self.report.add(Report.UNCHANGED, shown, slug=slug, languages=languages)
             return
+        if not found and (duplicate := self.duplicate_of(files)):
+            message = f"same language, title and date as {duplicate}; not imported twice"
+            self.report.add(Report.SKIPPED, shown, message=message, languages=languages)
+            return
         article = self.article(min(found)) if found else None
         if len(found) > 1:
             self.report.warn(shown, 0, "these files were imported into different articles; updating the first")
@@ -912,6 +917,7 @@ class Writer:
             self.report.reject(shown, 0, f"not saved: {message}")
             return
         self.report.add(status, shown, slug=article.slug, languages=languages)
+        self.remember(files, shown=article.slug)
 
     def _save(
         self,
@@ -999,6 +1005,26 @@ class Writer:
                 self._slugs_by_id.update(Article.objects.filter(pk__in=chunk).values_list("pk", "slug"))
         return self._slugs_by_id.get(pk, "")
 
+    def duplicate_of(self, files: dict[str, ParsedFile]) -> str:
+        """The article or file a new article repeats (same language, title and date), else ""."""
+        if self._texts is None:
+            self._texts = {}
+            rows = Article.objects.values_list("slug", "publish_at", *(localized("title", c) for c in LANGUAGE_CODES))
+            for slug, publish_at, *titles in rows:
+                for code, title in zip(LANGUAGE_CODES, titles, strict=True):
+                    if title:
+                        self._texts[text_key(code, title, publish_at)] = slug
+        for item in files.values():
+            found = self._texts.get(text_key(item.language, item.title, item.publish_at))
+            if found:
+                return found
+        return ""
+
+    def remember(self, files: dict[str, ParsedFile], *, shown: str) -> None:
+        if self._texts is not None:
+            for item in files.values():
+                self._texts.setdefault(text_key(item.language, item.title, item.publish_at), shown)
+
     def texts_to_render(self, files: dict[str, ParsedFile]) -> RenderTexts | None:
         """What a new article without images needs rendered; ``None`` for the rest (rendered on save)."""
         if self._known_sources(files) or any(item.images for item in files.values()):
@@ -1078,6 +1104,10 @@ class Writer:
         self.tags = {tag.name.casefold(): tag for tag in Tag.objects.all()}
         self.categories = {category.slug: category for category in Category.objects.all()}
         self.slugs = set(Article.objects.values_list("slug", flat=True))
+
+
+def text_key(language: str, title: str, publish_at: datetime) -> tuple:
+    return (language, re.sub(r"\s+", "", title).casefold(), publish_at.astimezone(UTC))
 
 
 def imported_images(article: Article, images: Iterable[tuple[str, StoredImage]]) -> list[ArticleImage]:

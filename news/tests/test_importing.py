@@ -273,6 +273,18 @@ def test_the_same_path_under_two_roots_in_one_run_is_rejected(tmp_path):
     assert str(report.by_status("rejected")[0]).startswith(f"rejected  {second}: same path as")
 
 
+def test_the_same_article_in_two_site_generations_is_imported_once(tmp_path):
+    write(tmp_path, "portal/zh/news/20220715.md", post(title="'遇贤加入'", date="'2022-07-15'", category="news"))
+    legacy = write(tmp_path, "website/zh/news/20220715.md", post(title='"遇贤加入"', date='"2022-07-15"'))
+    report = run(tmp_path)
+    assert only_article().slug == "20220715"
+    assert [str(entry) for entry in report.by_status("skipped")] == [
+        f"skipped   {legacy} (same language, title and date as 20220715; not imported twice)"
+    ]
+    again = run(tmp_path)
+    assert (again.counts["unchanged"], again.counts["skipped"]) == (1, 1)
+
+
 def test_the_same_file_always_gets_the_same_slug(tmp_path):
     write(tmp_path, "zh/news/20220715-Hello World.md", post(title="一"))
     run(tmp_path)
