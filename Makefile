@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/portal
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-browser browser-deps messages compilemessages bench clean
+.PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-browser browser-deps messages compilemessages bench import-corpus clean
 
 $(VENV)/.requirements: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -70,6 +70,14 @@ test: lint check-migrations test-sqlite test-postgres test-browser
 
 bench: $(VENV)/.requirements-dev compilemessages
 	$(PY) benchmarks/run.py
+
+# The openEuler corpus beside the repository, imported into the development database.
+CORPUS ?= ../shared/corpus/openeuler
+import-corpus: $(VENV)/.requirements
+	DEBUG=1 $(PY) manage.py migrate --no-input -v0
+	DEBUG=1 $(PY) manage.py import_news $(CORPUS) \
+	  --static-root $(CORPUS)/website-v2/web-ui/docs/.vuepress/public \
+	  --static-root $(CORPUS)/openEuler-portal/app/.vitepress/public
 
 clean:
 	rm -rf $(VENV) var media staticfiles artifacts node_modules
