@@ -305,7 +305,7 @@ def collect_files(paths: Sequence[str | Path], *, report: Report) -> list[Source
     def add(source: SourceFile) -> None:
         if source.relpath in found:
             other = found[source.relpath].shown
-            report.reject(source.shown, 0, f"same path as {other} under another root; import the roots one by one")
+            report.reject(source.shown, 1, f"same path as {other} under another root; import the roots one by one")
         else:
             found[source.relpath] = source
 
@@ -639,12 +639,12 @@ class ImageStore:
 def parse_file(source: SourceFile, *, settings: Settings, images: ImageStore, report: Report) -> ParsedFile:
     """Read one Markdown file into a ``ParsedFile``; ``Rejected`` when it cannot be imported."""
     if source.path.is_symlink() and not _within(source.path.resolve(), source.root):
-        raise Rejected(0, "symbolic link leading outside the import root")
+        raise Rejected(1, "symbolic link leading outside the import root")
     raw = source.path.read_bytes()
     text = decode(raw)
     language, group_key = language_and_group(source, language=settings.language)
     if language is None:
-        raise Rejected(0, "language unknown: put the file under a zh/ or en/ folder, or pass --lang")
+        raise Rejected(1, "language unknown: put the file under a zh/ or en/ folder, or pass --lang")
     front_text, body, offset = split_front_matter(text)
     data = load_front_matter(front_text) if front_text is not None else {}
     known, metadata = split_keys(data)
@@ -914,7 +914,7 @@ class Writer:
                 status, article = self._save(files, article=article, primary=primary, shown=shown, rendered=rendered)
         except (DatabaseError, ValidationError, OSError) as error:
             message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-            self.report.reject(shown, 0, f"not saved: {message}")
+            self.report.reject(shown, 1, f"not saved: {message}")
             return
         self.report.add(status, shown, slug=article.slug, languages=languages)
         self.remember(files, shown=article.slug)
@@ -1156,7 +1156,7 @@ def import_paths(
             else:
                 report.reject(source.shown, error.line, error.reason)
         except OSError as error:
-            report.reject(source.shown, 0, f"cannot read: {error.strerror or error}")
+            report.reject(source.shown, 1, f"cannot read: {error.strerror or error}")
     if pairs:
         apply_pairs(parsed, pairs, report=report)
     groups = group_files(parsed, report=report)
@@ -1175,7 +1175,7 @@ def import_paths(
             except DatabaseError as error:
                 writer.forget()
                 report.entries[written:] = [
-                    Entry(Report.REJECTED, entry.path, message=f"not saved: {error}")
+                    Entry(Report.REJECTED, entry.path, line=1, message=f"not saved: {error}")
                     if entry.status in (Report.CREATED, Report.UPDATED)
                     else entry
                     for entry in report.entries[written:]

@@ -236,7 +236,9 @@ def test_lang_option_sets_the_language(tmp_path):
 def test_a_single_file_without_language_is_rejected_with_a_reason(tmp_path):
     path = write(tmp_path, "2022-01-02-hello.md", post(title="Hello"))
     report = run(path)
-    assert report.by_status("rejected")[0].message.startswith("language unknown")
+    assert [str(entry) for entry in report.by_status("rejected")] == [
+        f"rejected  {path}:1: language unknown: put the file under a zh/ or en/ folder, or pass --lang"
+    ]
 
 
 def test_category_from_the_path_when_front_matter_has_none(tmp_path):
@@ -270,7 +272,7 @@ def test_the_same_path_under_two_roots_in_one_run_is_rejected(tmp_path):
     second = write(tmp_path, "b/zh/news/x.md", post(title="二"))
     report = run(tmp_path / "a", tmp_path / "b")
     assert only_article().title_zh_hans == "一"
-    assert str(report.by_status("rejected")[0]).startswith(f"rejected  {second}: same path as")
+    assert str(report.by_status("rejected")[0]).startswith(f"rejected  {second}:1: same path as")
 
 
 def test_the_same_article_in_two_site_generations_is_imported_once(tmp_path):
