@@ -73,3 +73,11 @@ def test_dashes_in_code_blocks_are_left_alone():
     html = render("Text\n```\nline\n- not a list\n```\n").html
     assert "- not a list" in html
     assert "<ul>" not in html
+
+
+def test_the_reused_converter_carries_nothing_from_one_text_to_the_next():
+    first = render("# Same title\n\n## One\n\n## Two\n\n## Three\n\nText[^1].\n\n[^1]: A note.\n", title="Same title")
+    second = render("Plain text.\n", title="Other")
+    assert "footnote" in first.html and len(first.headings) == 3
+    assert second.html == "<p>Plain text.</p>"
+    assert second.headings == () and second.toc_html == ""
