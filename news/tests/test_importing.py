@@ -385,6 +385,16 @@ def test_body_images_resolve_beside_the_file_and_in_the_static_root(tmp_path):
     assert "image-missing" not in html
 
 
+def test_image_names_with_spaces_chinese_and_titles(tmp_path):
+    body = '![一](./my photo.png)\n\n![二](<./图 二.png> "Title")\n\n![三](./三.png "Title")\n'
+    write(tmp_path, "zh/news/a.md", post(body=body))
+    for name, color in (("my photo.png", "#111111"), ("图 二.png", "#222222"), ("三.png", "#333333")):
+        write(tmp_path, f"zh/news/{name}", png(color))
+    report = run(tmp_path)
+    assert report.warnings == []
+    assert only_article().body_html_zh_hans.count('src="/media/imported/') == 3
+
+
 def test_banner_resolves_against_the_static_root(tmp_path):
     site, public = tmp_path / "docs", tmp_path / "public"
     write(site, "zh/news/a.md", post(banner='"img/banners/a.png?t=20191219"'))
