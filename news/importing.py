@@ -960,9 +960,7 @@ class Writer:
             for name, value in prerendered.items():
                 setattr(article, name, value)
             article.save(render=not prerendered)
-            ArticleImage.objects.bulk_create(imported_images(article, wanted.items()))
-            if wanted:
-                article.rerender()
+            save_images(article, wanted.items())  # each save re-renders the article with the images so far
             self.deferred_tags += [TaggedArticle(content_object=article, tag=tag) for tag in tags]
         else:
             kept = self._sync_images(article, wanted)
@@ -1035,24 +1033,24 @@ class Writer:
         return [self.sources[item.source.relpath] for item in files.values() if item.source.relpath in self.sources]
 
     def _sync_images(self, article: Article, wanted: dict[str, StoredImage]) -> list[tuple[str, str]]:
-        """Make the article's imported images the wanted ones; returns the images editors added."""
+        """Make the article's imported images the wanted ones; returns the images editors added.
+
+        Through ``save()`` and ``delete()``, so that whatever follows an image
+        (its renditions, the article's HTML) follows here too.
+        """
         current = {image.reference: image for image in article.images.all()}
-        kept = []
+        getattr(article, "_prefetched_objects_cache", {}).pop("images", None)  # renders read the new ones
+        kept, changed = [], []
         for reference, image in current.items():
             if reference in wanted:
-                stored = wanted[reference]
-                if image.image.name != stored.name:
-                    ArticleImage.objects.filter(pk=image.pk).update(
-                        image=stored.name, width=stored.width, height=stored.height
-                    )
+                if image.image.name != wanted[reference].name:
+                    image.delete()
+                    changed.append(reference)
             elif image.image.name.startswith(f"{STORAGE_FOLDER}/"):
-                ArticleImage.objects.filter(pk=image.pk).delete()
+                image.delete()
             else:
                 kept.append((reference, image.image.name))  # added in the admin, not by an import
-        ArticleImage.objects.bulk_create(
-            imported_images(article, ((ref, stored) for ref, stored in wanted.items() if ref not in current))
-        )
-        getattr(article, "_prefetched_objects_cache", {}).pop("images", None)  # save() renders with the new ones
+        save_images(article, ((ref, stored) for ref, stored in wanted.items() if ref not in current or ref in changed))
         return kept
 
     def _tags(self, files: dict[str, ParsedFile]) -> list[Tag]:
@@ -1110,11 +1108,11 @@ def text_key(language: str, title: str, publish_at: datetime) -> tuple:
     return (language, re.sub(r"\s+", "", title).casefold(), publish_at.astimezone(UTC))
 
 
-def imported_images(article: Article, images: Iterable[tuple[str, StoredImage]]) -> list[ArticleImage]:
-    return [
-        ArticleImage(article=article, image=stored.name, width=stored.width, height=stored.height, reference=reference)
-        for reference, stored in images
-    ]
+def save_images(article: Article, images: Iterable[tuple[str, StoredImage]]) -> None:
+    for reference, stored in images:
+        image = ArticleImage(article=article, reference=reference, width=stored.width, height=stored.height)
+        image.image.name = stored.name
+        image.save()
 
 
 # The whole run ---------------------------------------------------------------
