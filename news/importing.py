@@ -38,7 +38,8 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, connections, router, transaction
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
@@ -1062,13 +1063,8 @@ class Writer:
         return list(tags.values())
 
     def _sync_tags(self, article: Article, tags: list[Tag]) -> None:
-        current = {tag.pk for tag in article.tags.all()}
-        wanted = {tag.pk for tag in tags}
-        if current != wanted:
-            TaggedArticle.objects.filter(content_object=article).exclude(tag_id__in=wanted).delete()
-            TaggedArticle.objects.bulk_create(
-                TaggedArticle(content_object=article, tag=tag) for tag in tags if tag.pk not in current
-            )
+        if {tag.pk for tag in article.tags.all()} != {tag.pk for tag in tags}:
+            article.tags.set(tags)
 
     def _record_sources(self, article: Article, files: dict[str, ParsedFile], *, mark: str, created: bool) -> None:
         if not created:
@@ -1091,9 +1087,26 @@ class Writer:
             ArticleSource.objects.bulk_create(new)
 
     def flush(self) -> None:
-        """Write the rows of new articles kept for one insert per batch (their sources and tags)."""
+        """Write the rows of new articles kept for one insert per batch (their sources and tags).
+
+        Receivers that follow tags (``m2m_changed``) hear ``post_add`` as if
+        each article's tags had been added through its tag manager.
+        """
         ArticleSource.objects.bulk_create(self.deferred_sources)
         TaggedArticle.objects.bulk_create(self.deferred_tags)
+        added: dict[int, tuple[Article, set[int]]] = {}
+        for row in self.deferred_tags:
+            added.setdefault(row.content_object.pk, (row.content_object, set()))[1].add(row.tag_id)
+        for article, tag_ids in added.values():
+            m2m_changed.send(
+                sender=TaggedArticle,
+                instance=article,
+                action="post_add",
+                reverse=False,
+                model=Tag,
+                pk_set=tag_ids,
+                using=router.db_for_write(TaggedArticle),
+            )
         self.deferred_sources, self.deferred_tags = [], []
 
     def forget(self) -> None:

@@ -10,10 +10,11 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models.signals import m2m_changed
 from django.test.utils import CaptureQueriesContext
 
 from news import importing
-from news.models import Article, ArticleImage, ArticleSource, Category
+from news.models import Article, ArticleImage, ArticleSource, Category, Tag, TaggedArticle
 from news.tests.factories import png_file
 
 pytestmark = pytest.mark.django_db
@@ -355,6 +356,25 @@ def test_adding_the_translation_later_updates_the_same_article(tmp_path):
     article = only_article()
     assert report.counts["updated"] == 1
     assert (article.title_zh_hans, article.title_en) == ("甲", "A")
+
+
+def test_receivers_that_follow_tags_hear_of_imported_tags(tmp_path):
+    heard = []
+
+    def receiver(sender, instance, action, pk_set, **kwargs):
+        heard.append((instance.slug, action, sorted(Tag.objects.get(pk=pk).name for pk in pk_set)))
+
+    m2m_changed.connect(receiver, sender=TaggedArticle)
+    try:
+        path = write(tmp_path, "en/news/a.md", post(title="A", tags="[one, two]"))
+        run(tmp_path)
+        path.write_text(post(title="A", tags="[one, three]"), encoding="utf-8")
+        run(tmp_path)
+    finally:
+        m2m_changed.disconnect(receiver, sender=TaggedArticle)
+    assert ("a", "post_add", ["one", "two"]) in heard
+    assert ("a", "post_add", ["three"]) in heard
+    assert sorted(only_article().tags.names()) == ["one", "three"]
 
 
 # Images -----------------------------------------------------------------------
