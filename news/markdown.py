@@ -12,12 +12,14 @@ import threading
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 import markdown as markdown_lib
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from pygments.formatters.html import HtmlFormatter
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
@@ -195,6 +197,26 @@ class _PortalExtension(Extension):
         md.treeprocessors.register(_PortalTreeprocessor(md, self.title), "portal", 6)
 
 
+class _HtmlFormatter(HtmlFormatter):
+    """Pygments' HTML formatter with its style table built once per style, not once per code block.
+
+    Building the table costs more than highlighting a short block; the table
+    is only read afterwards.
+    """
+
+    _tables: ClassVar[dict] = {}
+
+    def __init__(self, lang_str: str = "", **options):
+        super().__init__(**options)
+
+    def _create_stylesheet(self):
+        key = (self.style, self.classprefix)
+        if key not in self._tables:
+            super()._create_stylesheet()
+            self._tables[key] = (self.ttype2class, self.class2style)
+        self.ttype2class, self.class2style = self._tables[key]
+
+
 _converters = threading.local()
 
 
@@ -222,7 +244,12 @@ def _new_markdown() -> markdown_lib.Markdown:
             _PortalExtension(),
         ],
         extension_configs={
-            "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
+            "codehilite": {
+                "css_class": "highlight",
+                "guess_lang": False,
+                "use_pygments": True,
+                "pygments_formatter": _HtmlFormatter,
+            },
             "toc": {"slugify": heading_slug, "toc_depth": "2-4", "anchorlink": False, "permalink": False},
         },
         output_format="html",

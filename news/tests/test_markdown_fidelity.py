@@ -81,3 +81,17 @@ def test_the_reused_converter_carries_nothing_from_one_text_to_the_next():
     assert "footnote" in first.html and len(first.headings) == 3
     assert second.html == "<p>Plain text.</p>"
     assert second.headings == () and second.toc_html == ""
+
+
+def test_code_is_highlighted_as_pygments_does_it():
+    import markdown as markdown_lib
+
+    text = "```python\ndef f(x):\n    return x * 2  # twice\n```\n\n```bash\nmake -j4\n```\n"
+    plain = markdown_lib.Markdown(
+        extensions=["fenced_code", "codehilite"],
+        extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
+    ).convert(text)
+    html = render(text).html
+    assert '<span class="k">def</span>' in html
+    assert html.count('<div class="highlight">') == 2
+    assert plain.count('<span class="') == html.count('<span class="')
