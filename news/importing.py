@@ -1218,9 +1218,9 @@ def render_texts(texts: RenderTexts | None) -> dict[str, str] | None:
     """The stored HTML fields of a new article with these texts, through ``Article.render``."""
     if texts is None:
         return None
-    global _render_article
+    global _render_article  # in a worker process, which renders one text at a time
     if _render_article is None:
-        _render_article = Article()  # one per process: building a translated model costs as much as a short render
+        _render_article = Article()  # building a translated model costs as much as a short render
     article = _render_article
     given = {language: (title, body) for language, title, body in texts}
     for code in LANGUAGE_CODES:
@@ -1247,7 +1247,7 @@ def rendering(texts: list[RenderTexts | None], *, processes: int):
     work = sum(item is not None for item in texts)
     in_transaction = any(connection.in_atomic_block for connection in connections.all(initialized_only=True))
     if processes <= 1 or work < PARALLEL_THRESHOLD or in_transaction:
-        yield (render_texts(item) for item in texts)
+        yield (None for _item in texts)  # Article.save() renders
         return
     connections.close_all()  # the forked workers must not share the database connection
     with multiprocessing.get_context("fork").Pool(processes) as pool:
