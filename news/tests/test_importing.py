@@ -616,6 +616,18 @@ def test_command_progress_bar_only_on_a_terminal(monkeypatch, capsys):
     assert "5/10" in capsys.readouterr().err
 
 
+def test_command_pairs_option_and_lang_option(tmp_path):
+    site = tmp_path / "site"
+    write(site, "zh/blog/x/20200101.md", post(title="上线"))
+    write(site, "en/news/20200101.md", post(title="Launched"))
+    pairs = write(tmp_path, "pairs.csv", "zh/blog/x/20200101.md,en/news/20200101.md\n")
+    call_command("import_news", str(site), "--pairs", str(pairs), stdout=io.StringIO())
+    assert (only_article().title_zh_hans, only_article().title_en) == ("上线", "Launched")
+    loose = write(tmp_path, "loose/2023-05-06-note.md", post(title="Note", date="2023-05-06"))
+    call_command("import_news", str(loose), "--lang", "en", stdout=io.StringIO())
+    assert Article.objects.get(slug="2023-05-06-note").title_en == "Note"
+
+
 def test_command_refuses_a_static_root_that_is_not_a_folder(tmp_path):
     with pytest.raises(CommandError, match="--static-root"):
         call_command("import_news", str(tmp_path), "--static-root", str(tmp_path / "missing"))
