@@ -40,6 +40,7 @@ LEAKS = {
     "setext underline": re.compile(r"^\s*(?:-{2,}|={2,})\s*$", re.M),
     "list marker": re.compile(r"^[ \t]*[-+][ \t]+[^\s-]", re.M),
     "framework tag": markdown.FRAMEWORK_TAG,
+    "HTML tag": re.compile(r"</?(?:div|img|p|span|font|center|br|table|td)\b[^<>]*>", re.I),
 }
 TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
 FENCE = re.compile(r"^\s*(```|~~~)", re.M)
