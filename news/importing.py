@@ -231,14 +231,13 @@ class Report:
         return f"{text} (dry run: nothing written)" if self.dry_run else text
 
     def lines(self, *, verbosity: int = 1) -> Iterable[str]:
-        """The report as text: everything noteworthy, every article from verbosity 2."""
+        """The report as text: rejections always, what else is noteworthy from verbosity 1, every article from 2."""
         for entry in self.entries:
-            if verbosity >= 2 or entry.status in (self.REJECTED, self.SKIPPED):
+            if verbosity >= 2 or entry.status == self.REJECTED or (verbosity and entry.status == self.SKIPPED):
                 yield str(entry)
-        for problem in self.warnings:
-            yield f"warning   {problem}"
-        for problem in self.notes:
-            yield f"note      {problem}"
+        if verbosity >= 1:
+            yield from (f"warning   {problem}" for problem in self.warnings)
+            yield from (f"note      {problem}" for problem in self.notes)
         if verbosity >= 2:
             for problem in self.ignored:
                 yield f"ignored   {problem}"

@@ -604,6 +604,18 @@ def test_command_succeeds_and_lists_every_article_at_verbosity_2(tmp_path):
     assert not Article.objects.exists()
 
 
+def test_command_at_verbosity_0_prints_rejections_and_the_summary_only(tmp_path):
+    write(tmp_path, "en/news/a.md", post(title="A", body="![x](./gone.png)\n"))
+    bad = write(tmp_path, "en/news/bad.md", "---\ntitle: [\n---\n")
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_news", str(tmp_path), verbosity=0, stdout=out)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"rejected  {bad}:")
+    assert lines[1].startswith("Summary: 1 created")
+
+
 def test_command_progress_bar_only_on_a_terminal(monkeypatch, capsys):
     from news.management.commands.import_news import Command
 
