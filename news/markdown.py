@@ -218,31 +218,45 @@ class _HtmlFormatter(HtmlFormatter):
 
 
 _converters = threading.local()
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "md_in_html", "codehilite", "toc"]
+_INDENTED_CODE = re.compile(r"^(?: {4}|\t)", re.M)
 
 
-def _markdown(title: str) -> markdown_lib.Markdown:
-    """A converter set up for ``title``; one per thread, reset between texts (building one costs
-    as much as converting a short article)."""
-    md = getattr(_converters, "md", None)
+def needed_extensions(text: str) -> frozenset[str]:
+    """The extensions whose syntax the text may use; the others would leave its HTML unchanged."""
+    fenced = "```" in text or "~~~" in text
+    skip = set()
+    if "|" not in text:
+        skip.add("tables")
+    if "[^" not in text:
+        skip.add("footnotes")
+    if not fenced:
+        skip.add("fenced_code")
+        if not _INDENTED_CODE.search(text):
+            skip.add("codehilite")
+    return frozenset(name for name in EXTENSIONS if name not in skip)
+
+
+def _markdown(title: str, *, extensions: frozenset[str] = frozenset(EXTENSIONS)) -> markdown_lib.Markdown:
+    """A converter set up for ``title``; one per thread and set of extensions, reset between texts.
+
+    Building one costs as much as converting a short article, and every
+    extension costs time on every text, used or not.
+    """
+    cache = getattr(_converters, "by_extensions", None)
+    if cache is None:
+        cache = _converters.by_extensions = {}
+    md = cache.get(extensions)
     if md is None:
-        md = _converters.md = _new_markdown()
+        md = cache[extensions] = _new_markdown(extensions)
     md.reset()
     md.treeprocessors["portal"].title = title
     return md
 
 
-def _new_markdown() -> markdown_lib.Markdown:
+def _new_markdown(extensions: frozenset[str] = frozenset(EXTENSIONS)) -> markdown_lib.Markdown:
     return markdown_lib.Markdown(
-        extensions=[
-            "tables",
-            "fenced_code",
-            "footnotes",
-            "sane_lists",
-            "md_in_html",
-            "codehilite",
-            "toc",
-            _PortalExtension(),
-        ],
+        extensions=[*(name for name in EXTENSIONS if name in extensions), _PortalExtension()],
         extension_configs={
             "codehilite": {
                 "css_class": "highlight",
@@ -434,8 +448,9 @@ def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str =
     if not text.strip():
         return Rendered(html="", toc_html="", headings=())
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    md = _markdown(title)
-    raw = md.convert(_lists_interrupt_paragraphs(_markdown_inside_html(_strip_framework_tags(text))))
+    text = _lists_interrupt_paragraphs(_markdown_inside_html(_strip_framework_tags(text)))
+    md = _markdown(title, extensions=needed_extensions(text))
+    raw = md.convert(text)
     clean = sanitize(raw)
     clean = _resolve_images(clean, images or {})
     clean = _mark_external_links(clean)

@@ -1,5 +1,7 @@
 """Rendering fixes found by importing real community content (Markdown inside site-generator HTML)."""
 
+import pytest
+
 from news.markdown import ImageRef, framework_tags, render
 
 
@@ -95,3 +97,23 @@ def test_code_is_highlighted_as_pygments_does_it():
     assert '<span class="k">def</span>' in html
     assert html.count('<div class="highlight">') == 2
     assert plain.count('<span class="') == html.count('<span class="')
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plain paragraph with **bold** and a [link](https://example.org/).\n\n## A heading\n",
+        "| a | b |\n|---|---|\n| 1 | 2 |\n",
+        "Text with a note[^1].\n\n[^1]: The note.\n",
+        "```python\nprint('x')\n```\n",
+        "Intro:\n\n    indented code\n",
+        "- item | with a pipe\n- item [^not a note\n",
+        '<div class="markdown">\n\n中文**粗体**\n\n</div>\n',
+    ],
+)
+def test_leaving_out_unused_extensions_changes_nothing(text):
+    from news import markdown
+
+    full = markdown._markdown("T", extensions=frozenset(markdown.EXTENSIONS)).convert(text)
+    needed = markdown._markdown("T", extensions=markdown.needed_extensions(text)).convert(text)
+    assert needed == full
