@@ -48,6 +48,7 @@ def front_matter(article: Article, language: str) -> dict:
     local = timezone.localtime(article.publish_at)
     data = {
         "title": getattr(article, localized("title", language)),
+        "slug": article.slug,
         "date": local.date() if local.time() == datetime.min.time() else local.isoformat(),
         "category": article.category.slug,
         "tags": [tag.name for tag in article.tags.all()],

@@ -82,6 +82,7 @@ KNOWN_KEYS = {
     "summary",
     "translation_key",
     "draft",
+    "slug",
 }
 KEY_ALIASES = {
     "tages": "tags",
@@ -272,7 +273,7 @@ class ParsedFile:
     source: SourceFile
     language: str
     group_key: tuple
-    slug_name: str
+    slug_name: str  # what a new article's slug is made from
     title: str
     body: str
     summary: str = ""
@@ -286,6 +287,7 @@ class ParsedFile:
     metadata: dict = field(default_factory=dict)
     images: list[ImageUse] = field(default_factory=list)
     content_hash: str = ""
+    given_slug: str = ""  # taken as it is for a new article
 
 
 @dataclass(frozen=True)
@@ -511,8 +513,14 @@ def language_and_group(source: SourceFile, *, language: str | None) -> tuple[str
     return language or found, ("path", str(source.root), "/".join(prefix), key)
 
 
+def given_slug(value) -> str:
+    """A ``slug:`` from the front matter (an export writes it), when it is a valid slug."""
+    value = str(value or "").strip()
+    return value if re.fullmatch(r"[-a-zA-Z0-9_]{1,200}", value) else ""
+
+
 def slug_name(source: SourceFile) -> str:
-    """The name an article's slug comes from: the file's, or its folder's for ``index.md``."""
+    """The name a new article's slug is made from: the file's, or its folder's for ``index.md``."""
     stem = source.path.stem
     if stem.lower() in ("index", "readme") and source.path.parent != source.root:
         return source.path.parent.name
@@ -674,6 +682,7 @@ def parse_file(source: SourceFile, *, settings: Settings, images: ImageStore, re
         language=language,
         group_key=("key", translation_key) if translation_key else group_key,
         slug_name=slug_name(source),
+        given_slug=given_slug(known.get("slug")),
         title=title,
         body=body,
         summary=str(known.get("summary") or "").strip(),
@@ -861,8 +870,10 @@ class Writer:
             self.tags[key] = Tag.objects.create(name=name)
         return self.tags[key]
 
-    def new_slug(self, name: str, *, relpath: str, shown: str) -> str:
-        base = ascii_slug(name, max_length=80) or hashed_slug("article", relpath)
+    def new_slug(self, item: ParsedFile, *, shown: str) -> str:
+        base = (
+            item.given_slug or ascii_slug(item.slug_name, max_length=80) or hashed_slug("article", item.source.relpath)
+        )
         slug, number = base, 2
         while slug in self.slugs:
             slug, number = f"{base}-{number}", number + 1
@@ -930,7 +941,7 @@ class Writer:
     ) -> tuple[str, Article]:
         created = article is None
         if created:
-            article = Article(slug=self.new_slug(primary.slug_name, relpath=primary.source.relpath, shown=shown))
+            article = Article(slug=self.new_slug(primary, shown=shown))
         others = [item for code, item in files.items() if item is not primary]
         for code, item in files.items():
             setattr(article, localized("title", code), item.title)

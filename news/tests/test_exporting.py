@@ -138,6 +138,29 @@ def test_export_layout_images_beside_and_unknown_keys_again(tmp_path):
     assert "4 articles exported: 5 Markdown files" in output.getvalue()
 
 
+def test_articles_made_in_the_admin_survive_the_round_trip(tmp_path):
+    from news.models import ArticleImage
+    from news.tests.factories import png_file
+
+    made = make_article(zh="后台文章", en="Made_In Admin", body_en="![Shot](shot.png)\n", tags=("Kernel", "内核"))
+    made.slug = "Made_In-Admin"
+    made.save()
+    ArticleImage.objects.create(article=made, image=png_file("shot.png"), reference="shot.png", alt_en="Shot")
+    before = snapshot()
+    assert 'src="/media/articles/' in before["Made_In-Admin"]["body_html_en"]
+    call_command("export_news", str(tmp_path / "out"), stdout=io.StringIO())
+    Article.objects.all().delete()
+    Tag.objects.all().delete()
+    report = importing.import_paths([tmp_path / "out"])
+    assert report.counts["created"] == 1 and not report.warnings
+    after = snapshot()
+    assert set(after) == {"Made_In-Admin"}
+    assert after["Made_In-Admin"]["images"] == before["Made_In-Admin"]["images"]
+    assert after["Made_In-Admin"]["tags"] == before["Made_In-Admin"]["tags"]
+    assert after["Made_In-Admin"]["title_zh_hans"] == "后台文章"
+    assert 'src="/media/imported/' in after["Made_In-Admin"]["body_html_en"]
+
+
 def test_export_filters(tmp_path):
     make_article(en="Old news", days_ago=400, category_slug="news")
     make_article(en="Fresh blog", days_ago=2, category_slug="blog")

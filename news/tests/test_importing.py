@@ -288,6 +288,13 @@ def test_the_same_article_in_two_site_generations_is_imported_once(tmp_path):
     assert (again.counts["unchanged"], again.counts["skipped"]) == (1, 1)
 
 
+def test_a_slug_in_front_matter_is_used_when_valid(tmp_path):
+    write(tmp_path, "en/news/a.md", post(title="A", slug="Chosen_Slug-1"))
+    write(tmp_path, "en/news/b.md", post(title="B", slug="'not a slug!'"))
+    run(tmp_path)
+    assert set(Article.objects.values_list("slug", flat=True)) == {"Chosen_Slug-1", "b"}
+
+
 def test_the_same_file_always_gets_the_same_slug(tmp_path):
     write(tmp_path, "zh/news/20220715-Hello World.md", post(title="一"))
     run(tmp_path)
