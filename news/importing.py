@@ -1167,6 +1167,22 @@ def import_paths(
         dry_run=dry_run,
     )
     images = ImageStore(dry_run=dry_run)
+    parsed = read_files(paths, settings=settings, images=images, report=report)
+    if pairs:
+        apply_pairs(parsed, pairs, report=report)
+    groups = group_files(parsed, report=report)
+    writer = Writer(settings=settings, images=images, report=report)
+    writer.load(groups)
+    texts = [writer.texts_to_render(group) for group in groups]
+    with rendering(texts, processes=processes) as rendered, transaction.atomic() if dry_run else nullcontext():
+        write_in_batches(writer, zip(groups, rendered, strict=True), total=len(groups), progress=progress)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def read_files(paths, *, settings: Settings, images: ImageStore, report: Report) -> list[ParsedFile]:
+    """Every Markdown file under the paths, parsed; the rejected ones reported instead."""
     parsed: list[ParsedFile] = []
     for source in collect_files(paths, report=report):
         try:
@@ -1178,35 +1194,34 @@ def import_paths(
                 report.reject(source.shown, error.line, error.reason)
         except OSError as error:
             report.reject(source.shown, 1, f"cannot read: {error.strerror or error}")
-    if pairs:
-        apply_pairs(parsed, pairs, report=report)
-    groups = group_files(parsed, report=report)
-    writer = Writer(settings=settings, images=images, report=report)
-    writer.load(groups)
-    texts = [writer.texts_to_render(group) for group in groups]
+    return parsed
+
+
+def write_in_batches(writer: Writer, work: Iterable, *, total: int, progress: Callable | None) -> None:
+    """Write ``(files, rendered HTML)`` pairs, one transaction per batch and a savepoint per article.
+
+    A batch that fails as a whole (its deferred rows could not be inserted)
+    is rolled back, and its articles are reported as rejected.
+    """
     done = 0
-    with rendering(texts, processes=processes) as rendered, transaction.atomic() if dry_run else nullcontext():
-        for batch in batches(zip(groups, rendered, strict=True), size=WRITE_BATCH):
-            written = len(report.entries)
-            try:
-                with transaction.atomic():
-                    for group, html in batch:
-                        writer.write(group, rendered=html)
-                    writer.flush()
-            except DatabaseError as error:
-                writer.forget()
-                report.entries[written:] = [
-                    Entry(Report.REJECTED, entry.path, line=1, message=f"not saved: {error}")
-                    if entry.status in (Report.CREATED, Report.UPDATED)
-                    else entry
-                    for entry in report.entries[written:]
-                ]
-            done += len(batch)
-            if progress:
-                progress(done, len(groups))
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
+    for batch in batches(work, size=WRITE_BATCH):
+        written = len(writer.report.entries)
+        try:
+            with transaction.atomic():
+                for files, html in batch:
+                    writer.write(files, rendered=html)
+                writer.flush()
+        except DatabaseError as error:
+            writer.forget()
+            writer.report.entries[written:] = [
+                Entry(Report.REJECTED, entry.path, line=1, message=f"not saved: {error}")
+                if entry.status in (Report.CREATED, Report.UPDATED)
+                else entry
+                for entry in writer.report.entries[written:]
+            ]
+        done += len(batch)
+        if progress:
+            progress(done, total)
 
 
 def batches(items: Iterable, *, size: int) -> Iterable[list]:
