@@ -574,6 +574,25 @@ def test_a_database_error_while_saving_leaves_no_partial_article(tmp_path, monke
     assert not ArticleSource.objects.exists()
 
 
+def test_one_article_failing_to_save_leaves_the_others_of_its_batch(tmp_path, monkeypatch):
+    write(tmp_path, "en/news/a.md", post(title="Good one", tags="[x]"))
+    bad = write(tmp_path, "en/news/b.md", post(title="Bad one", tags="[y]"))
+    write(tmp_path, "en/news/c.md", post(title="Good two"))
+    real_save = Article.save
+
+    def save(self, *args, **kwargs):
+        if self.title_en == "Bad one":
+            raise importing.DatabaseError("value too long")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Article, "save", save)
+    report = run(tmp_path)
+    assert [str(entry) for entry in report.by_status("rejected")] == [f"rejected  {bad}:1: not saved: value too long"]
+    assert sorted(Article.objects.values_list("title_en", flat=True)) == ["Good one", "Good two"]
+    assert sorted(ArticleSource.objects.values_list("path", flat=True)) == ["en/news/a.md", "en/news/c.md"]
+    assert Article.objects.get(title_en="Good one").tags.names()[0] == "x"
+
+
 def test_dry_run_reports_the_same_and_writes_nothing(tmp_path, settings):
     write(tmp_path, "en/news/a.md", post(title="A", body="![x](./pic.png)\n", category="Brand new"))
     write(tmp_path, "en/news/pic.png", png())
