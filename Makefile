@@ -11,7 +11,7 @@ MANAGE := DEBUG=1 $(PY) manage.py
 MAKEMESSAGES_OPTIONS := --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks \
 	--ignore=staticfiles --ignore=var --ignore=media -v0
 
-.PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-browser browser-deps messages compilemessages bench clean
+.PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-browser browser-deps messages compilemessages bench import-corpus clean
 
 $(VENV)/.requirements: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -83,6 +83,14 @@ test: lint check-migrations test-sqlite test-postgres test-browser
 
 bench: $(VENV)/.requirements-dev compilemessages
 	$(PY) benchmarks/run.py
+
+# The openEuler corpus beside the repository, imported into the development database.
+CORPUS ?= ../shared/corpus/openeuler
+import-corpus: $(VENV)/.requirements
+	DEBUG=1 $(PY) manage.py migrate --no-input -v0
+	DEBUG=1 $(PY) manage.py import_news $(CORPUS) \
+	  --static-root $(CORPUS)/website-v2/web-ui/docs/.vuepress/public \
+	  --static-root $(CORPUS)/openEuler-portal/app/.vitepress/public
 
 clean:
 	rm -rf $(VENV) var media staticfiles artifacts node_modules

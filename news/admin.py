@@ -1,6 +1,11 @@
-from django.contrib import admin
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -8,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from news import importing
 from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
 from news.translation_admin import TranslationFilesAdminMixin
 
@@ -61,6 +67,33 @@ class ArticleImageInline(TranslationTabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return can_edit_source(request) and super().has_delete_permission(request, obj)
+
+
+IMPORT_SESSION_KEY = "news_import_upload"
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Markdown file or zip archive"),
+        help_text=_("A .md file with front matter, or a .zip of a folder tree with zh/ and en/ folders and images."),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", _("From the zh/ and en/ folders")), *LANGUAGE_CHOICES],
+        required=False,
+    )
+    force = forms.BooleanField(label=_("Overwrite articles edited since their import"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        upload = data.get("file")
+        if upload and upload.size > importing.UploadLimits().max_upload_bytes:
+            self.add_error("file", _("The file is too large."))
+        elif upload and not upload.name.lower().endswith((".md", ".markdown", ".zip")):
+            self.add_error("file", _("Upload a .md file or a .zip archive."))
+        elif upload and not upload.name.lower().endswith(".zip") and not data.get("language"):
+            self.add_error("language", _("Choose the language of a single Markdown file."))
+        return data
 
 
 @admin.register(Article)
@@ -148,9 +181,55 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
                 "tag-suggestions/",
                 self.admin_site.admin_view(self.tag_suggestions),
                 name="news_article_tag_suggestions",
-            )
+            ),
+            path("import/", self.admin_site.admin_view(self.import_view), name="news_article_import"),
         ]
         return extra + super().get_urls()
+
+    def import_view(self, request):
+        """Upload a .md or a .zip of a folder tree: a dry run's report first, then the import on confirmation."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form, report, pending = ImportUploadForm(), None, None
+        if request.method == "POST" and "confirm" in request.POST:
+            pending = request.session.pop(IMPORT_SESSION_KEY, None)
+            if pending and pending["token"] == request.POST["confirm"]:
+                folder = importing.upload_folder(pending["token"])
+                report = importing.import_paths([folder], static_roots=[folder], **pending["options"])
+                importing.remove_upload(folder)
+                report = report.shown_relative_to(folder)
+                pending = None
+            else:
+                messages.error(request, gettext("This upload has expired; upload the file again."))
+        elif request.method == "POST":
+            form = ImportUploadForm(request.POST, request.FILES)
+            if form.is_valid():
+                importing.remove_stale_uploads()
+                if request.session.get(IMPORT_SESSION_KEY):
+                    importing.remove_upload(importing.upload_folder(request.session[IMPORT_SESSION_KEY]["token"]))
+                token = secrets.token_hex(16)
+                folder = importing.upload_folder(token)
+                upload = form.cleaned_data["file"]
+                try:
+                    importing.extract_upload(upload.name, upload, folder, limits=importing.UploadLimits())
+                except importing.UnsafeArchive as error:
+                    importing.remove_upload(folder)
+                    form.add_error("file", str(error))
+                else:
+                    options = {"language": form.cleaned_data["language"] or None, "force": form.cleaned_data["force"]}
+                    report = importing.import_paths([folder], static_roots=[folder], dry_run=True, **options)
+                    report = report.shown_relative_to(folder)
+                    pending = {"token": token, "options": options, "name": upload.name}
+                    request.session[IMPORT_SESSION_KEY] = pending
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Import Markdown"),
+            "form": form,
+            "report": report,
+            "pending": pending,
+        }
+        return TemplateResponse(request, "admin/news/article/import.html", context)
 
     def tag_suggestions(self, request):
         """Tag names starting with ``q`` (or containing it), for the tag field's autocomplete."""

@@ -8,15 +8,18 @@ import html
 import posixpath
 import re
 import string
+import threading
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
+from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 import markdown as markdown_lib
 import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
+from pygments.formatters.html import HtmlFormatter
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
@@ -154,11 +157,14 @@ class _PortalTreeprocessor(Treeprocessor):
         self._wrap_tables(root)
 
     def _drop_repeated_title(self, root):
-        first = next(iter(root), None)
+        parent, first = root, next(iter(root), None)
+        # Site generators wrap the whole text in <div class="markdown">.
+        while first is not None and first.tag == "div" and not (first.text or "").strip():
+            parent, first = first, next(iter(first), None)
         if first is not None and first.tag == "h1" and self.title:
             text = "".join(first.itertext())
             if _normalize_title(text) == _normalize_title(self.title):
-                root.remove(first)
+                parent.remove(first)
 
     def _join_cjk_lines(self, element):
         if element.tag in ("pre", "code"):
@@ -209,19 +215,73 @@ class _PortalExtension(Extension):
         md.treeprocessors.register(_PortalTreeprocessor(md, self.title), "portal", 6)
 
 
-def _markdown(title: str) -> markdown_lib.Markdown:
+class _HtmlFormatter(HtmlFormatter):
+    """Pygments' HTML formatter with its style table built once per style, not once per code block.
+
+    Building the table costs more than highlighting a short block; the table
+    is only read afterwards.
+    """
+
+    _tables: ClassVar[dict] = {}
+
+    def __init__(self, lang_str: str = "", **options):
+        super().__init__(**options)
+
+    def _create_stylesheet(self):
+        key = (self.style, self.classprefix)
+        if key not in self._tables:
+            super()._create_stylesheet()
+            self._tables[key] = (self.ttype2class, self.class2style)
+        self.ttype2class, self.class2style = self._tables[key]
+
+
+_converters = threading.local()
+EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "md_in_html", "codehilite", "toc"]
+_INDENTED_CODE = re.compile(r"^(?: {4}|\t)", re.M)
+
+
+def needed_extensions(text: str) -> frozenset[str]:
+    """The extensions whose syntax the text may use; the others would leave its HTML unchanged."""
+    fenced = "```" in text or "~~~" in text
+    skip = set()
+    if "|" not in text:
+        skip.add("tables")
+    if "[^" not in text:
+        skip.add("footnotes")
+    if not fenced:
+        skip.add("fenced_code")
+        if not _INDENTED_CODE.search(text):
+            skip.add("codehilite")
+    return frozenset(name for name in EXTENSIONS if name not in skip)
+
+
+def _markdown(title: str, *, extensions: frozenset[str] = frozenset(EXTENSIONS)) -> markdown_lib.Markdown:
+    """A converter set up for ``title``; one per thread and set of extensions, reset between texts.
+
+    Building one costs as much as converting a short article, and every
+    extension costs time on every text, used or not.
+    """
+    cache = getattr(_converters, "by_extensions", None)
+    if cache is None:
+        cache = _converters.by_extensions = {}
+    md = cache.get(extensions)
+    if md is None:
+        md = cache[extensions] = _new_markdown(extensions)
+    md.reset()
+    md.treeprocessors["portal"].title = title
+    return md
+
+
+def _new_markdown(extensions: frozenset[str] = frozenset(EXTENSIONS)) -> markdown_lib.Markdown:
     return markdown_lib.Markdown(
-        extensions=[
-            "tables",
-            "fenced_code",
-            "footnotes",
-            "sane_lists",
-            "codehilite",
-            "toc",
-            _PortalExtension(title=title),
-        ],
+        extensions=[*(name for name in EXTENSIONS if name in extensions), _PortalExtension()],
         extension_configs={
-            "codehilite": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
+            "codehilite": {
+                "css_class": "highlight",
+                "guess_lang": False,
+                "use_pygments": True,
+                "pygments_formatter": _HtmlFormatter,
+            },
             # The default back-link title is an English sentence, also on Chinese pages.
             "footnotes": {"BACKLINK_TITLE": ""},
             "toc": {"slugify": heading_slug, "toc_depth": "2-4", "anchorlink": False, "permalink": False},
@@ -230,10 +290,95 @@ def _markdown(title: str) -> markdown_lib.Markdown:
     )
 
 
+_CODE_PARTS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
+
+
 def _strip_framework_tags(text: str) -> str:
     """Drop front-end framework components outside code spans and blocks."""
-    parts = re.split(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", text, flags=re.S)
+    if "<" not in text:
+        return text
+    parts = _CODE_PARTS.split(text)
     return "".join(part if index % 2 else FRAMEWORK_TAG.sub("", part) for index, part in enumerate(parts))
+
+
+_BLOCK_HTML_OPEN = re.compile(r"<(div|center)\b(?![^>\n]*\bmarkdown=)([^>\n]*?)(/?)>", re.I)
+_ALIGN_CENTER = re.compile(r"""\salign\s*=\s*["']?center["']?""", re.I)
+_CENTER_CLOSE = re.compile(r"</center\s*>", re.I)
+
+
+def _markdown_inside_html(text: str) -> str:
+    """Render Markdown inside block HTML too.
+
+    Site generators render Markdown within ``<div class="markdown">`` wrappers
+    and ``<center>``; Python-Markdown keeps such blocks raw unless marked
+    ``markdown="1"`` (md_in_html), which would show ``**bold**`` as text.
+    ``<center>`` becomes a ``div`` the sanitiser keeps. Only tags that start
+    a block (at the margin, after a blank line) are marked: inside a
+    paragraph or a list item they are inline HTML, which md_in_html would
+    mangle.
+    """
+
+    def mark(match):
+        tag, attributes, closing = match.groups()
+        if tag.lower() == "center" or (_ALIGN_CENTER.search(attributes) and "class=" not in attributes):
+            attributes = ' class="center"' + _ALIGN_CENTER.sub("", attributes)
+        return f'<div{attributes} markdown="1"{closing}>'
+
+    def mark_blocks(part: str) -> str:
+        lines = part.split("\n")
+        for index, line in enumerate(lines):
+            if index == 0 or not lines[index - 1].strip():
+                lines[index] = _BLOCK_HTML_OPEN.sub(mark, line, count=1) if _BLOCK_HTML_OPEN.match(line) else line
+        return _CENTER_CLOSE.sub("</div>", "\n".join(lines))
+
+    lowered = text.lower()
+    if "<div" not in lowered and "<center" not in lowered:
+        return text
+    parts = _CODE_PARTS.split(text)
+    return "".join(part if index % 2 else mark_blocks(part) for index, part in enumerate(parts))
+
+
+# A bullet, or an ordered list starting at 1: what may interrupt a paragraph in CommonMark.
+_LIST_START = re.compile(r" {0,3}(?:[-*+]|1[.)])[ \t]+\S")
+_NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-*+][ \t]|\d+[.)][ \t]|[#>|<]|```|~~~)| {4}|\t")
+
+
+def _lists_interrupt_paragraphs(text: str) -> str:
+    """Let a list start right under a paragraph line, as CommonMark (and the site generators) do.
+
+    Python-Markdown needs a blank line first; without one, "- item" lines
+    would show as text with dashes.
+    """
+    lines = text.split("\n")
+    result, fence, paragraph, in_list = [], "", False, False
+    for line in lines:
+        stripped = line.lstrip()
+        if fence:
+            fence = "" if stripped.startswith(fence) else fence
+            result.append(line)
+            continue
+        if stripped.startswith(("```", "~~~")):
+            fence, paragraph = stripped[:3], False
+            result.append(line)
+            continue
+        if not stripped:
+            in_list = paragraph = False
+        elif _LIST_START.match(line):
+            if paragraph and not in_list:
+                result.append("")
+            in_list, paragraph = True, False
+        else:
+            paragraph = not _NOT_PARAGRAPH.match(line)
+        result.append(line)
+    return "\n".join(result)
+
+
+def framework_tags(text: str) -> list[str]:
+    """The framework component tags ``render`` drops from ``text``, as written."""
+    if "<" not in text:
+        return []
+    parts = _CODE_PARTS.split(text)
+    return [tag for part in parts[::2] for tag in FRAMEWORK_TAG.findall(part)]
 
 
 def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
@@ -323,8 +468,9 @@ def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str =
     if not text.strip():
         return Rendered(html="", toc_html="", headings=())
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    md = _markdown(title)
-    raw = md.convert(_strip_framework_tags(text))
+    text = _lists_interrupt_paragraphs(_markdown_inside_html(_strip_framework_tags(text)))
+    md = _markdown(title, extensions=needed_extensions(text))
+    raw = md.convert(text)
     clean = sanitize(raw)
     clean = _resolve_images(clean, images or {})
     clean = _mark_external_links(clean)

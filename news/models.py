@@ -329,10 +329,12 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, render: bool = True, **kwargs):
+        """Save, rendering every language first; ``render=False`` when the caller just called ``render()``."""
         if not self.slug:
             self.slug = self.make_slug()
-        self.render(images=self.image_map() if self.pk else {})
+        if render:
+            self.render(images=self.image_map() if self.pk else {})
         super().save(*args, **kwargs)
 
     def make_slug(self) -> str:
@@ -503,3 +505,30 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return self.title[:80]
+
+
+class ArticleSource(models.Model):
+    """A file an article was imported from, one per language.
+
+    Re-import finds the article again by ``path``; ``content_hash`` tells
+    whether the file changed, ``fingerprint`` whether the article was edited
+    since (see ``news.importing``).
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources", verbose_name=_("article"))
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    path = models.CharField(_("source path"), max_length=500, unique=True)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    fingerprint = models.CharField(_("fingerprint at import"), max_length=64)
+    imported_at = models.DateTimeField(_("imported"), auto_now=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("article source")
+        verbose_name_plural = _("article sources")
+        constraints = [
+            models.UniqueConstraint(fields=["article", "language"], name="unique_article_source_language"),
+        ]
+
+    def __str__(self):
+        return self.path

@@ -14,6 +14,14 @@ def migrate(target):
     executor.migrate([("news", target)])
 
 
+@pytest.fixture(autouse=True)
+def _back_to_latest():
+    """Later tests need every migration applied again."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def test_search_migration_indexes_existing_articles():
     article = factories.article(zh="内核指南", en="Kernel guide", tags=("riscv",))
     migrate("0003_translation_segments")

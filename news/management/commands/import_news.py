@@ -1,0 +1,68 @@
+import os
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from news import importing
+
+LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Markdown files with YAML front matter (files or folder trees, zh/ and en/ folders) as articles. "
+        "Re-running is safe: unchanged files are left alone, articles edited in the admin are skipped."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="A Markdown file or a folder tree.")
+        parser.add_argument("--lang", choices=sorted(LANGUAGES), help="The language of every file (else its folder).")
+        parser.add_argument(
+            "--static-root",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="The site's public folder, where /img/… and banner paths are found (may be repeated).",
+        )
+        parser.add_argument("--pairs", metavar="CSV", help="A CSV file of zh file, en file pairs of one article.")
+        parser.add_argument("--force", action="store_true", help="Overwrite articles edited since their import.")
+        parser.add_argument("--dry-run", action="store_true", help="Report what would happen; write nothing.")
+
+    def handle(self, *args, paths, lang, static_root, pairs, force, dry_run, verbosity, **options):
+        for folder in static_root:
+            if not Path(folder).is_dir():
+                raise CommandError(f"--static-root {folder}: not a folder")
+        try:
+            pair_list = importing.read_pairs(Path(pairs)) if pairs else []
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        report = importing.import_paths(
+            paths,
+            language=LANGUAGES.get(lang) if lang else None,
+            static_roots=static_root,
+            pairs=pair_list,
+            force=force,
+            dry_run=dry_run,
+            progress=self.progress_bar() if verbosity >= 1 else None,
+            processes=os.cpu_count() or 1,
+        )
+        for line in report.lines(verbosity=verbosity):
+            self.stdout.write(line)
+        if report.has_rejections:
+            raise CommandError(f"{report.counts[report.REJECTED]} rejected", returncode=1)
+
+    def progress_bar(self):
+        """A progress bar on the terminal only; logs and pipes get the report alone."""
+        if not sys.stderr.isatty():
+            return None
+
+        def show(done: int, total: int) -> None:
+            width = 30
+            filled = width * done // max(total, 1)
+            sys.stderr.write(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+        return show

@@ -1,0 +1,143 @@
+"""Fidelity on real content: the openEuler corpus imports whole and every page reads cleanly.
+
+The corpus lives beside the repository (never copied into it); without it
+these tests are skipped.
+"""
+
+import html
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from news import importing, markdown
+from news.models import Article, ArticleSource, localized
+
+
+def corpus_dir() -> Path:
+    shared = Path(os.environ.get("PORTAL_SHARED_DIR") or Path(settings.BASE_DIR).parent / "shared")
+    return shared / "corpus" / "openeuler"
+
+
+CORPUS = corpus_dir()
+STATIC_ROOTS = (
+    CORPUS / "website-v2" / "web-ui" / "docs" / ".vuepress" / "public",
+    CORPUS / "openEuler-portal" / "app" / ".vitepress" / "public",
+)
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not CORPUS.is_dir(), reason="the openEuler corpus is not beside the repository"),
+]
+
+# A complete Markdown construct still in the visible text means it was not rendered.
+LEAKS = {
+    "bold": re.compile(r"\*\*[^*\s][^*\n]*\*\*"),
+    "image": re.compile(r"!\["),
+    "link": re.compile(r"\]\("),
+    "escaped quote": re.compile(r'\\"'),
+    "setext underline": re.compile(r"^\s*(?:-{2,}|={2,})\s*$", re.M),
+    "list marker": re.compile(r"^[ \t]*[-+][ \t]+[^\s-]", re.M),
+    "framework tag": markdown.FRAMEWORK_TAG,
+    "HTML tag": re.compile(r"</?(?:div|img|p|span|font|center|br|table|td)\b[^<>]*>", re.I),
+}
+TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)+\|?\s*$", re.M)
+FENCE = re.compile(r"^\s*(```|~~~)", re.M)
+FENCED_BLOCK = re.compile(r"^\s*(```|~~~).*?^\s*\1", re.M | re.S)
+
+
+@pytest.fixture
+def imported():
+    report = importing.import_paths([CORPUS], static_roots=[root for root in STATIC_ROOTS if root.is_dir()])
+    return report
+
+
+def body_of(page: str) -> str:
+    match = re.search(r'<div class="article-body">(.*)</div>\s*</article>', page, re.S)
+    assert match, "the page has no article body"
+    return match.group(1)
+
+
+def visible_text(fragment: str) -> str:
+    without_code = re.sub(r"<pre\b.*?</pre>|<code\b.*?</code>", " ", fragment, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", "", without_code))
+
+
+def source_body(source: ArticleSource) -> str:
+    text = importing.decode((CORPUS / source.path).read_bytes())
+    return importing.split_front_matter(text)[1]
+
+
+def image_files_present(source: ArticleSource, body: str) -> tuple[int, int]:
+    """(found, missing) image references, resolved here independently of the importer."""
+    folder = (CORPUS / source.path).parent
+    found = missing = 0
+    references = re.findall(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)", body) + re.findall(
+        r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", body, flags=re.I
+    )
+    for reference in references:
+        if reference.startswith(("http://", "https://")):
+            continue
+        relative = reference.split("?")[0].lstrip("/")
+        places = [folder / relative, *(root / relative for root in STATIC_ROOTS)]
+        if any(place.is_file() for place in places):
+            found += 1
+        else:
+            missing += 1
+    return found, missing
+
+
+def test_the_whole_corpus_imports_without_rejections(imported):
+    assert imported.counts["rejected"] == 0, "\n".join(map(str, imported.by_status("rejected")))
+    markdown_files = [path for path in CORPUS.rglob("*.md") if {"zh", "en"} & set(path.relative_to(CORPUS).parts)]
+    duplicates = sum(entry.path.count(".md") for entry in imported.by_status("skipped"))
+    assert ArticleSource.objects.count() + duplicates == len(markdown_files)
+    assert Article.objects.count() == imported.counts["created"]
+
+
+def test_every_page_reads_cleanly(client, imported):
+    problems = []
+    for source in ArticleSource.objects.select_related("article"):
+        article, language = source.article, source.language
+        response = client.get(article.url_for(language))
+        assert response.status_code == 200, source.path
+        page = response.content.decode()
+        body = body_of(page)
+        text = visible_text(body)
+        where = f"{source.path} ({language})"
+        problems += [f"{where}: {name} shown as text" for name, pattern in LEAKS.items() if pattern.search(text)]
+        if page.count("<h1") != 1:
+            problems.append(f"{where}: {page.count('<h1')} <h1> on the page")
+        title = re.sub(r"\s+", "", getattr(article, localized("title", language))).casefold()
+        for heading in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", body, re.S):
+            if re.sub(r"\s+", "", visible_text(heading)).casefold() == title:
+                problems.append(f"{where}: the title is repeated by a heading in the body")
+        markdown_text = source_body(source)
+        outside_code = FENCED_BLOCK.sub("", markdown_text)
+        if TABLE_SEPARATOR.search(outside_code) and "<table" not in body:
+            problems.append(f"{where}: a table is not rendered as a table")
+        if FENCE.search(markdown_text) and 'class="highlight"' not in body:
+            problems.append(f"{where}: code blocks are not highlighted")
+        found, missing = image_files_present(source, outside_code)
+        shown = len(re.findall(rf'<img[^>]+src="{re.escape(settings.MEDIA_URL)}', body))
+        placeholders = body.count('class="image-missing"')
+        if shown < found:
+            problems.append(f"{where}: {found} images exist in the corpus but only {shown} are shown")
+        if placeholders > missing:
+            problems.append(f"{where}: {placeholders} placeholders for {missing} missing images")
+    assert not problems, "\n".join(problems)
+
+
+def test_re_importing_the_corpus_changes_nothing(imported):
+    again = importing.import_paths([CORPUS], static_roots=[root for root in STATIC_ROOTS if root.is_dir()])
+    assert again.counts["unchanged"] == imported.counts["created"]
+    assert again.counts["skipped"] == imported.counts["skipped"]  # the same duplicates
+    assert again.counts["created"] == again.counts["updated"] == again.counts["rejected"] == 0
+
+
+def test_an_article_in_both_site_generations_is_imported_once(imported):
+    """20220715 exists in the legacy and the current site: one article, the other copy reported."""
+    duplicates = [entry for entry in imported.by_status("skipped") if "not imported twice" in entry.message]
+    assert {Path(entry.path).name for entry in duplicates} >= {"20220715.md", "20220716.md", "20220811.md"}
+    assert Article.objects.filter(title_zh_hans__startswith="遇贤微电子加入").count() == 1
