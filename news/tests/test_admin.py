@@ -110,6 +110,16 @@ def test_add_page_loads_for_superusers(admin_client):
     assert admin_client.get("/admin/news/tag/").status_code == 200
 
 
+@pytest.mark.parametrize("url", ["/admin/news/article/add/", "/admin/news/category/add/", "/admin/news/tag/add/"])
+def test_admin_scripts_are_served_by_the_portal(admin_client, url):
+    """The language tabs need jQuery UI: ours, from static files, never a CDN the admin may not reach."""
+    scripts = [
+        node.attrs["src"] for node in Page(admin_client.get(url).content).find_all("script") if "src" in node.attrs
+    ]
+    assert "/static/vendor/jquery-ui.min.js" in scripts
+    assert all(src.startswith(("/static/", "/admin/")) for src in scripts), scripts
+
+
 def test_translators_cannot_add_articles(client, translator):
     """Adding means writing a source text and choosing category and dates: editors' work."""
     client.force_login(translator)
