@@ -54,7 +54,11 @@ class ArticleImageInline(TranslationTabularInline):
     fields = ("image", "reference", "alt")
 
     def get_readonly_fields(self, request, obj=None):
-        return () if can_edit_source(request) else ("image", "reference")
+        if can_edit_source(request):
+            return ()
+        # The alt text in the article's source language is source text too.
+        source = [localized("alt", obj.source_language)] if obj else []
+        return ("image", "reference", *source)
 
     def has_add_permission(self, request, obj=None):
         return can_edit_source(request) and super().has_add_permission(request, obj)

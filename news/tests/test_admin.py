@@ -238,6 +238,18 @@ def test_translators_cannot_add_or_delete_images(client, translator, draft):
     assert (image.reference, image.alt_en) == ("media/chart.png", "A chart")
 
 
+def test_translators_cannot_change_image_alt_text_in_the_source_language(client, translator, draft):
+    """An image's alt text in the source language is source text, like the body around it."""
+    client.force_login(translator)
+    content = client.get(change_url(draft)).content.decode()
+    assert 'name="images-0-alt_en"' in content and 'name="images-0-alt_zh_hans"' not in content
+    data = form_data(content.encode())
+    data.update({"images-0-alt_zh_hans": "篡改的说明", "images-0-alt_en": "A chart"})
+    assert client.post(change_url(draft), data).status_code == 302
+    image = draft.images.get()
+    assert (image.alt_zh_hans, image.alt_en) == ("图", "A chart")
+
+
 def test_translators_for_an_english_source_may_edit_the_chinese_text(client, translator):
     obj = article(en="English source", zh="", body_en="Text.", days_ago=2)
     client.force_login(translator)
