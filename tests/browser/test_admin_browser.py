@@ -1,0 +1,187 @@
+"""The admin as editors and translators use it, in a real Chromium.
+
+Each page is watched for console errors, uncaught exceptions and requests that
+leave the test server: the admin must work offline, from our own static files.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import polib
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from news.models import Article, ArticleImage
+from news.tests.factories import article, png_file
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Session:
+    """One logged-in user's browser, recording what went wrong on the pages it opened."""
+
+    def __init__(self, chromium, base_url: str, username: str, locale: str = "en-US"):
+        self.context = chromium.new_context(base_url=base_url, locale=locale, viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        host = urlsplit(base_url).netloc
+        self.page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
+        self.page.on("console", self._console)
+        self.page.on(
+            "request",
+            lambda request: (
+                urlsplit(request.url).netloc not in (host, "")
+                and self.problems.append(f"left the machine: {request.url}")
+            ),
+        )
+        self.page.goto("/admin/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("input[type=submit]")
+        self.page.wait_for_url("**/admin/")
+
+    def _console(self, message):
+        # The admin has no favicon; the browser's own request for one is not the page's doing.
+        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+            self.problems.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def open(self, path: str):
+        response = self.page.goto(path)
+        assert response.status == 200, f"{path} answered {response.status}"
+        return self.page
+
+    def screenshot(self, name: str):
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=ARTIFACTS / f"admin-{name}.png", full_page=True)
+
+
+@pytest.fixture
+def login(chromium, live_server):
+    sessions = []
+
+    def login(group: str, locale: str = "en-US") -> Session:
+        user = User.objects.create_user(group.lower(), password=PASSWORD, is_staff=True)
+        user.groups.add(Group.objects.get(name=group))
+        session = Session(chromium, live_server.url, user.username, locale)
+        sessions.append(session)
+        return session
+
+    yield login
+    for session in sessions:
+        session.context.close()
+
+
+@pytest.fixture
+def draft():
+    obj = article(zh="内核调度器", en="", body_zh="## 小节\n\n![图](media/chart.png)", status=Article.Status.DRAFT)
+    ArticleImage.objects.create(article=obj, image=png_file("chart.png"), reference="media/chart.png", alt_zh_hans="图")
+    return obj
+
+
+def tab(page, field: str, language: str):
+    page.click(f"a[href='#tab_id_{field}_{language}']")
+
+
+def test_language_tabs_switch_the_fields_with_local_scripts_only(login):
+    editor = login("Editors")
+    page = editor.open("/admin/news/article/add/")
+    assert page.locator(".ui-tabs-nav").count() == 4  # title, summary, body, banner alt text
+    tab(page, "title", "zh_hans")
+    assert page.locator("#id_title_zh_hans").is_visible() and not page.locator("#id_title_en").is_visible()
+    tab(page, "title", "en")
+    assert page.locator("#id_title_en").is_visible() and not page.locator("#id_title_zh_hans").is_visible()
+    editor.screenshot("tabs")
+    assert editor.problems == []
+
+
+def enabled_fields(page) -> set[str]:
+    return set(
+        page.eval_on_selector_all(
+            "#article_form :is(input, textarea, select)[name]:not([type=hidden]):not([type=submit]):not(:disabled)",
+            "nodes => nodes.map(node => node.name)",
+        )
+    )
+
+
+def test_translators_edit_only_the_other_languages_text(login, draft):
+    translator = login("Translators")
+    page = translator.open(f"/admin/news/article/{draft.pk}/change/")
+    assert enabled_fields(page) == {"title_en", "summary_en", "body_en", "banner_alt_en", "images-0-alt_en"}
+    assert page.locator(".deletelink").count() == 0
+    assert not page.locator(".add-row a").is_visible()
+    page.fill("#id_title_en", "Kernel scheduler")
+    page.fill("#id_body_en", "## Section\n\n![Chart](media/chart.png)")
+    page.click("input[name=_continue]")
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    draft.refresh_from_db()
+    assert (draft.title_en, draft.title_zh_hans, draft.status) == ("Kernel scheduler", "内核调度器", "draft")
+    translator.screenshot("translator-change")
+    assert translator.problems == []
+
+
+def test_translators_download_fill_preview_and_apply_a_po_file(login, draft, tmp_path):
+    translator = login("Translators")
+    page = translator.open(f"/admin/news/article/{draft.pk}/change/")
+    with page.expect_download() as download:
+        page.click("text=Download PO")
+    po = polib.pofile(download.value.path().read_text(encoding="utf-8"))
+    translations = {"内核调度器": "Kernel scheduler", "小节": "Section", "![图]({1})": "![Chart]({1})", "图": "Chart"}
+    for entry in po:
+        entry.msgstr = translations.get(entry.msgid, "")
+    filled = tmp_path / "filled.po"
+    po.save(str(filled))
+
+    page = translator.open("/admin/news/article/translations/")
+    page.click("text=Upload translations")
+    page.select_option("#id_language", "en")
+    page.set_input_files("#id_file", filled)
+    page.click("text=Preview")
+    assert "nothing has been changed yet" in page.locator("#content").inner_text()
+    assert Article.objects.get(pk=draft.pk).title_en == ""
+    translator.screenshot("translator-upload-preview")
+    page.click("text=Apply these translations")
+    assert "Translations imported" in page.locator(".messagelist").inner_text()
+    draft.refresh_from_db()
+    assert draft.title_en == "Kernel scheduler"
+    assert "Section</h2>" in draft.body_html_en and draft.images.get().alt_en == "Chart"
+    assert translator.problems == []
+
+
+def test_po_file_problems_are_shown_with_file_and_line(login, draft, tmp_path):
+    broken = tmp_path / "broken.po"
+    broken.write_text('msgid ""\nmsgstr ""\n"Language: en\\n"\n\nmsgid "unclosed\nmsgstr ""\n', encoding="utf-8")
+    translator = login("Translators")
+    page = translator.open("/admin/news/article/translations/upload/")
+    page.select_option("#id_language", "en")
+    page.set_input_files("#id_file", broken)
+    page.click("text=Preview")
+    content = page.locator("#content").inner_text()
+    assert "The file was refused: nothing has been changed" in content
+    assert "broken.po:5:" in content
+    assert page.locator("text=Apply these translations").count() == 0
+    assert translator.problems == []
