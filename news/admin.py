@@ -1,5 +1,9 @@
+import posixpath
+
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -8,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
+from news import markdown
 from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
 from news.translation_admin import TranslationFilesAdminMixin
 
@@ -48,8 +53,32 @@ class PublicationStateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class ArticleImageFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Two images answering to one reference (``media/a.png`` and ``./media/a.png``) would be a coin toss."""
+        super().clean()
+        seen: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            image = data.get("image")
+            # An empty reference becomes the file's name when saved.
+            name = data.get("reference") or posixpath.basename(getattr(image, "name", "") or "")
+            reference = markdown.normalize_reference(name)
+            if not reference:
+                continue
+            if reference in seen:
+                raise ValidationError(
+                    _("Images %(first)d and %(second)d both use the reference “%(reference)s”; give each its own."),
+                    params={"first": seen[reference], "second": number, "reference": reference},
+                )
+            seen[reference] = number
+
+
 class ArticleImageInline(TranslationTabularInline):
     model = ArticleImage
+    formset = ArticleImageFormSet
     extra = 0
     fields = ("image", "reference", "alt")
 

@@ -154,6 +154,33 @@ def test_editors_can_add_an_article(client, editor):
     assert sorted(tag.name for tag in created.tags.all()) == ["kernel", "内核"]
 
 
+def test_two_images_with_one_reference_are_refused(client, editor, draft):
+    """``./media/chart.png`` and ``media/chart.png`` are one name in the Markdown: which image would it show?"""
+    client.force_login(editor)
+    data = form_data(client.get(change_url(draft)).content)
+    data.update(
+        {
+            "images-TOTAL_FORMS": "2",
+            "images-1-reference": "./media/chart.png",
+            "images-1-image": png_file("other.png"),
+            "images-1-article": str(draft.pk),
+        }
+    )
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert "Images 1 and 2 both use the reference “media/chart.png”" in Page(response.content).text
+    assert list(draft.images.values_list("reference", flat=True)) == ["media/chart.png"]
+
+
+def test_an_image_without_reference_answers_to_its_file_name(client, editor, draft):
+    client.force_login(editor)
+    data = form_data(client.get(change_url(draft)).content)
+    data.update({"images-TOTAL_FORMS": "2", "images-1-image": png_file("chart.png"), "images-1-article": str(draft.pk)})
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 302
+    assert sorted(draft.images.values_list("reference", flat=True)) == ["chart.png", "media/chart.png"]
+
+
 # Translators: only the other language's text --------------------------------------
 
 
