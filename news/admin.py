@@ -2,7 +2,7 @@ import posixpath
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import JsonResponse
 from django.urls import path, reverse
@@ -186,14 +186,27 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
         return extra + super().get_urls()
 
     def tag_suggestions(self, request):
-        """Tag names starting with ``q`` (or containing it), for the tag field's autocomplete."""
+        """Tags whose name or label in any language contains ``q``, for the tag field's autocomplete.
+
+        ``tags`` are the names to type (what the tag field matches); ``labels`` say, in the
+        same order, what each tag is called in every language, so that an editor typing
+        内核 is offered the existing tag ``kernel`` instead of creating a second one.
+        """
         if not self.has_view_or_change_permission(request):
             return JsonResponse({"error": gettext("Permission denied")}, status=403)
         term = request.GET.get("q", "").strip()
         tags = Tag.objects.all()
         if term:
-            tags = tags.filter(name__icontains=term)
-        return JsonResponse({"tags": list(tags.order_by("name").values_list("name", flat=True)[:20])})
+            matches = Q(name__icontains=term)
+            for code in LANGUAGE_CODES:
+                matches |= Q(**{f"{localized('label', code)}__icontains": term})
+            tags = tags.filter(matches)
+        found = list(tags.order_by("name")[:20])
+        labels = [
+            " · ".join(dict.fromkeys(filter(None, (getattr(tag, localized("label", code)) for code in LANGUAGE_CODES))))
+            for tag in found
+        ]
+        return JsonResponse({"tags": [tag.name for tag in found], "labels": labels})
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

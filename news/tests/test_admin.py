@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news.models import Article, ArticleImage, Category
+from news.models import Article, ArticleImage, Category, Tag
 from news.tests.factories import article, png_file
 from news.tests.pages import Page
 
@@ -357,9 +357,19 @@ SUGGESTIONS = "/admin/news/article/tag-suggestions/"
 def test_tag_suggestions(client, translator):
     article(en="Tagged", tags=("kernel", "kernel-dev", "security", "内核"))
     client.force_login(translator)
-    assert client.get(SUGGESTIONS, {"q": "KERN"}).json() == {"tags": ["kernel", "kernel-dev"]}
-    assert client.get(SUGGESTIONS, {"q": "内"}).json() == {"tags": ["内核"]}
+    assert client.get(SUGGESTIONS, {"q": "KERN"}).json()["tags"] == ["kernel", "kernel-dev"]
+    assert client.get(SUGGESTIONS, {"q": "内"}).json()["tags"] == ["内核"]
     assert set(client.get(SUGGESTIONS).json()["tags"]) == {"kernel", "kernel-dev", "security", "内核"}
+
+
+def test_tag_suggestions_find_tags_by_their_label_in_any_language(client, editor):
+    """Typing the Chinese label of an existing tag offers that tag, not a new duplicate."""
+    article(en="Tagged", tags=("kernel", "security"))
+    Tag.objects.filter(name="kernel").update(label_zh_hans="内核", label_en="Kernel")
+    Tag.objects.filter(name="security").update(label_zh_hans="安全", label_en="Security")
+    client.force_login(editor)
+    assert client.get(SUGGESTIONS, {"q": "内核"}).json() == {"tags": ["kernel"], "labels": ["内核 · Kernel"]}
+    assert client.get(SUGGESTIONS, {"q": "secur"}).json() == {"tags": ["security"], "labels": ["安全 · Security"]}
 
 
 def test_tag_suggestions_are_limited(admin_client):

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
-from news.models import Article, ArticleImage
+from news.models import Article, ArticleImage, Tag
 from news.tests.factories import article, png_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -185,3 +185,19 @@ def test_po_file_problems_are_shown_with_file_and_line(login, draft, tmp_path):
     assert "broken.po:5:" in content
     assert page.locator("text=Apply these translations").count() == 0
     assert translator.problems == []
+
+
+def test_tag_field_offers_existing_tags_by_name_or_label(login):
+    article(en="Tagged", tags=("kernel", "security"))
+    Tag.objects.filter(name="kernel").update(label_zh_hans="内核", label_en="Kernel")
+    editor = login("Editors")
+    page = editor.open("/admin/news/article/add/")
+    field = page.locator("#id_tags")
+    field.press_sequentially("security, 内", delay=30)
+    options = page.locator("#id_tags-suggestions option[value='security, kernel']")
+    options.wait_for(state="attached")
+    assert "内核" in options.get_attribute("label")
+    field.fill("")
+    field.press_sequentially("ker", delay=30)
+    page.locator("#id_tags-suggestions option[value='kernel']").wait_for(state="attached")
+    assert editor.problems == []
