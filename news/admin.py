@@ -98,7 +98,7 @@ class ArticleImageInline(TranslationTabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
-    list_display = ("__str__", "status", "publish_at", "category", "language_list", "view_on_site_links")
+    list_display = ("__str__", "publication_state", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
     search_fields = [localized(field, code) for field in ("title", "summary") for code in LANGUAGE_CODES] + [
         "slug",
@@ -121,6 +121,13 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
 
     class Media:
         js = ("js/admin-tags.js",)
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication_state(self, obj):
+        # "Published" alone would hide that visitors cannot see it yet.
+        if obj.status == Article.Status.PUBLISHED and obj.publish_at > timezone.now():
+            return _("Scheduled")
+        return obj.get_status_display()
 
     @admin.display(description=_("languages"))
     def language_list(self, obj):

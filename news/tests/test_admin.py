@@ -337,6 +337,19 @@ def test_list_shows_which_languages_exist(admin_client, listed):
     assert "Chinese · English" in text or "中文 · 英文" in text
 
 
+def test_list_tells_scheduled_articles_from_live_ones(admin_client, listed):
+    rows = {
+        row.text.strip()
+        for row in Page(admin_client.get(CHANGELIST).content).find_all("td")
+        if "field-publication_state" in row.attrs.get("class", "")
+    }
+    assert rows == {"Published", "Scheduled", "Draft"}
+    page = Page(admin_client.get(f"{CHANGELIST}?visibility=scheduled").content)
+    assert [
+        row.text.strip() for row in page.find_all("td") if "field-publication_state" in row.attrs.get("class", "")
+    ] == ["Scheduled"]
+
+
 def test_list_page_query_count_does_not_grow_with_articles(admin_client, listed):
     def count():
         with CaptureQueriesContext(connection) as queries:
