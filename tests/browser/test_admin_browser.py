@@ -201,3 +201,34 @@ def test_tag_field_offers_existing_tags_by_name_or_label(login):
     field.press_sequentially("ker", delay=30)
     page.locator("#id_tags-suggestions option[value='kernel']").wait_for(state="attached")
     assert editor.problems == []
+
+
+CRAFTED = """form => {
+    for (const [name, value] of Object.entries({
+        status: "published", slug: "hijacked", title_zh_hans: "篡改", body_zh_hans: "篡改",
+        "images-0-alt_zh_hans": "篡改",
+    })) {
+        const input = document.createElement("input");
+        Object.assign(input, {type: "hidden", name, value});
+        form.append(input);
+    }
+}"""
+
+
+def test_a_translators_crafted_form_cannot_publish_or_rewrite_the_source(login, draft):
+    slug = draft.slug
+    translator = login("Translators")
+    page = translator.open(f"/admin/news/article/{draft.pk}/change/")
+    page.eval_on_selector("#article_form", CRAFTED)
+    page.fill("#id_title_en", "Kernel scheduler")
+    page.click("input[name=_continue]")
+    assert "was changed successfully" in page.locator(".messagelist").inner_text()
+    draft.refresh_from_db()
+    assert (draft.status, draft.slug, draft.title_zh_hans, draft.title_en) == (
+        "draft",
+        slug,
+        "内核调度器",
+        "Kernel scheduler",
+    )
+    assert "篡改" not in draft.body_zh_hans and draft.images.get().alt_zh_hans == "图"
+    assert page.goto(f"/admin/news/article/{draft.pk}/delete/").status == 403
