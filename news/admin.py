@@ -11,6 +11,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from taggit.models import Tag as UnusedTaggitTag
 
 from news import markdown
 from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
@@ -239,3 +240,8 @@ class TagAdmin(TabbedTranslationAdmin):
     list_display = ("__str__", "name", "slug")
     search_fields = ["name", "slug"] + [localized("label", code) for code in LANGUAGE_CODES]
     ordering = ("slug",)
+
+
+# Articles use news.Tag; taggit's stock tag table stays empty, and a second "Tags" entry misleads.
+if admin.site.is_registered(UnusedTaggitTag):
+    admin.site.unregister(UnusedTaggitTag)

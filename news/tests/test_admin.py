@@ -120,6 +120,13 @@ def test_admin_scripts_are_served_by_the_portal(admin_client, url):
     assert all(src.startswith(("/static/", "/admin/")) for src in scripts), scripts
 
 
+def test_the_admin_offers_one_tag_model(admin_client):
+    """Articles use news.Tag; taggit's own table would be a second, unused "Tags" entry."""
+    content = admin_client.get("/admin/").content.decode()
+    assert "/admin/news/tag/" in content and "/admin/taggit/" not in content
+    assert admin_client.get("/admin/taggit/tag/").status_code == 404
+
+
 def test_translators_cannot_add_articles(client, translator):
     """Adding means writing a source text and choosing category and dates: editors' work."""
     client.force_login(translator)
