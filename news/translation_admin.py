@@ -97,6 +97,11 @@ def _download_action(language: str):
     def download(modeladmin, request, queryset):
         articles = translation_files.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
         po = translation_files.export_po(language=language, articles=articles, base_url=request.build_absolute_uri("/"))
+        if not po:
+            # Only articles written in that language were chosen: say so rather than hand out an empty file.
+            message = gettext("Nothing to translate into %(language)s: the selected articles are written in it.")
+            modeladmin.message_user(request, message % {"language": LANGUAGE_NAMES[language]}, messages.WARNING)
+            return None
         response = HttpResponse(str(po), content_type="text/x-gettext-translation; charset=utf-8")
         filename = f"articles-{translation_files.po_language(language)}.po"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -225,13 +230,15 @@ class TranslationFilesAdminMixin:
     def translations_download(self, request, pk, language):
         if not self.has_view_permission(request) or language not in LANGUAGE_CODES:
             raise PermissionDenied
-        return _download_action(language)(self, request, Article.objects.filter(pk=pk))
+        response = _download_action(language)(self, request, Article.objects.filter(pk=pk))
+        return response or HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
 
     def translations_download_state(self, request, language, state):
         """Every article in one state for one language, in one PO file."""
         if not self.has_view_permission(request) or language not in LANGUAGE_CODES or state not in STATE_LABELS:
             raise PermissionDenied
-        return _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
+        response = _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
+        return response or HttpResponseRedirect(reverse("admin:news_article_translations"))
 
     def translations_upload(self, request):
         if not self.has_change_permission(request):

@@ -80,6 +80,17 @@ def test_translator_downloads_the_po_of_selected_articles(translator, articles):
     assert {entry.msgid for entry in po if entry.msgctxt.endswith(":title")} == {"缺失", "完整"}
 
 
+def test_downloading_articles_into_their_own_language_explains_instead_of_an_empty_file(translator, articles):
+    selected = [articles["complete"].pk, articles["missing"].pk]
+    response = translator.post(
+        CHANGELIST, {"action": "download_po_zh_hans", "_selected_action": selected, "index": 0}, follow=True
+    )
+    assert "Content-Disposition" not in response
+    assert "Nothing to translate into Chinese: the selected articles are written in it." in response.content.decode()
+    link = f"{CHANGELIST}{articles['complete'].pk}/translations/zh-hans.po"
+    assert translator.get(link).status_code == 302
+
+
 def test_translator_is_offered_download_and_upload_but_not_delete(translator, articles):
     response = translator.get(CHANGELIST)
     actions = [choice for choice, _label in response.context["action_form"].fields["action"].choices]
