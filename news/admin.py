@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
@@ -89,6 +90,17 @@ class ArticleImageInline(TranslationTabularInline):
         # The alt text in the article's source language is source text too.
         source = [localized("alt", obj.source_language)] if obj else []
         return ("image", "reference", *source)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj and not can_edit_source(request):
+            # The tabs' script strips "[zh-hans]" from headers, which would leave the read-only
+            # source column and the editable one under the same name.
+            label = gettext("%(field)s (%(language)s)") % {
+                "field": capfirst(ArticleImage._meta.get_field("alt").verbose_name),
+                "language": LANGUAGE_NAMES[obj.source_language],
+            }
+            kwargs["labels"] = {**kwargs.get("labels", {}), localized("alt", obj.source_language): label}
+        return super().get_formset(request, obj, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return can_edit_source(request) and super().has_add_permission(request, obj)

@@ -133,6 +133,11 @@ def test_translators_edit_only_the_other_languages_text(login, draft):
     page = translator.open(f"/admin/news/article/{draft.pk}/change/")
     assert enabled_fields(page) == {"title_en", "summary_en", "body_en", "banner_alt_en", "images-0-alt_en"}
     assert page.locator(".deletelink").count() == 0
+    headers = page.locator("#images-group th:visible").all_inner_texts()
+    assert [text.strip() for text in headers if text.strip().upper().startswith("ALT")] == [
+        "ALT TEXT (CHINESE)",
+        "ALT TEXT",
+    ]
     assert not page.locator(".add-row a").is_visible()
     page.fill("#id_title_en", "Kernel scheduler")
     page.fill("#id_body_en", "## Section\n\n![Chart](media/chart.png)")
