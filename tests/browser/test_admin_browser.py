@@ -291,3 +291,20 @@ def test_an_editor_takes_an_article_from_draft_to_scheduled_to_published(login, 
     editor.screenshot("editor-journey")
     visitor.context.close()
     assert editor.problems == []
+
+
+def test_the_admin_speaks_chinese_to_a_browser_asking_for_it(login, draft):
+    editor = login("Editors", locale="zh-CN")
+    page = editor.open("/admin/news/article/")
+    assert page.evaluate("document.documentElement.lang") == "zh-hans"
+    text = page.locator("body").inner_text()
+    for django_own in ("选择 文章 来修改", "动作", "过滤器"):
+        assert django_own in text
+    for ours in ("上传翻译", "可见状态", "缺少语言", "定时发布", "英文: 缺失"):
+        assert ours in text
+    for english in ("Upload translations", "visibility", "missing language", "Scheduled", "missing"):
+        assert english not in text
+    text = editor.open(f"/admin/news/article/{draft.pk}/change/").locator("body").inner_text()
+    assert "发布" in text and "正文" in text and "下载 PO" in text
+    assert "Publication" not in text and "Download PO" not in text
+    assert editor.problems == []
