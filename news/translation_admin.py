@@ -7,10 +7,12 @@ so translators still cannot change source text, publish or delete.
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
@@ -29,6 +31,7 @@ STATE_LABELS = {
 }
 FILTER_PARAMETER = "translation"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+FORM_OVERHEAD_BYTES = 16 * 1024  # the apply form's other fields and multipart headers
 
 
 def state_text(article: Article, language: str) -> str:
@@ -75,12 +78,31 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        limit = upload_limit()
+        too_large = forms.ValidationError(
+            _("The file is larger than %(limit)s; export fewer articles at a time."),
+            params={"limit": filesizeformat(limit)},
+        )
+        if upload.size > limit:
+            raise too_large
         try:
-            return upload.read().decode("utf-8")
+            text = upload.read().decode("utf-8")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text; save it as UTF-8 and try again.")) from None
+        # Browsers send each line break of a form value as CRLF.
+        if len(text.encode()) + text.count("\n") > limit:
+            raise too_large
+        return text
+
+
+def upload_limit() -> int:
+    """The largest PO file that can be previewed and then applied.
+
+    The previewed file travels back as a field of the apply form, and Django
+    refuses form fields beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+    cap = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return MAX_UPLOAD_BYTES if cap is None else min(MAX_UPLOAD_BYTES, cap - FORM_OVERHEAD_BYTES)
 
 
 class ApplyForm(forms.Form):

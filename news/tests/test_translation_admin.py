@@ -106,6 +106,14 @@ def upload(client, text, *, language="en", name="en.po"):
     )
 
 
+def test_a_file_too_large_to_apply_is_refused_before_the_preview(translator, settings):
+    """Applying sends the previewed file back as form data, which Django caps; say so up front."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 40_000
+    response = upload(translator, 'msgid ""\nmsgstr ""\n' + "# 注释\n" * 3_000)
+    assert "The file is larger than 23.1\xa0KB; export fewer articles at a time." in response.content.decode()
+    assert response.context["report"] is None
+
+
 def translated(article, translations):
     po = tf.export_po(language="en", articles=[article])
     for entry in po:

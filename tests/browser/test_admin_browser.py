@@ -6,13 +6,14 @@ leave the test server: the admin must work offline, from our own static files.
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import polib
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
+from news import translation_files as tf
 from news.models import Article, ArticleImage, Tag
 from news.tests.factories import article, png_file
 
@@ -308,3 +309,34 @@ def test_the_admin_speaks_chinese_to_a_browser_asking_for_it(login, draft):
     assert "发布" in text and "正文" in text and "下载 PO" in text
     assert "Publication" not in text and "Download PO" not in text
     assert editor.problems == []
+
+
+def test_a_large_chinese_po_file_previews_and_applies(login, settings, tmp_path):
+    """The previewed file goes back with the apply form: URL-encoded, Chinese would triple past Django's cap."""
+    paragraphs = [f"第{n}段。开源社区的翻译工作需要耐心和细致。每一段文字都要准确传达原文的意思。" for n in range(500)]
+    long = article(zh="长文", en="", body_zh="\n\n".join(paragraphs), status=Article.Status.DRAFT)
+    po = tf.export_po(language="en", articles=[long])
+    for number, entry in enumerate(po):
+        entry.msgstr = f"Paragraph {number}." if ":body-" in entry.msgctxt else ""
+        if entry.msgctxt.endswith(":title"):
+            entry.msgstr = "A long article"
+    filled = tmp_path / "long.po"
+    po.save(str(filled))
+    text = filled.read_text(encoding="utf-8")
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = len(text.encode()) + text.count("\n") + 32_000
+    assert len(urlencode({"content": text.replace("\n", "\r\n")})) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    translator = login("Translators")
+    page = translator.open("/admin/news/article/translations/upload/")
+    page.select_option("#id_language", "en")
+    page.set_input_files("#id_file", filled)
+    page.click("text=Preview")
+    assert "nothing has been changed yet" in page.locator("#content").inner_text(), page.locator(
+        ".errorlist"
+    ).inner_text()
+    with page.expect_response(lambda response: response.request.method == "POST") as applied:
+        page.click("text=Apply these translations")
+    assert applied.value.status == 302
+    long.refresh_from_db()
+    assert "Paragraph 499." in long.body_en
+    assert translator.problems == []
