@@ -6,6 +6,8 @@ languages other than each article's source (see ``news.translation_files``),
 so translators still cannot change source text, publish or delete.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -30,6 +32,7 @@ STATE_LABELS = {
     translation_files.OUTDATED: _("outdated"),
 }
 FILTER_PARAMETER = "translation"
+ARTICLE_CONTEXT = re.compile(r"article:(\d+):")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 FORM_OVERHEAD_BYTES = 16 * 1024  # the apply form's other fields and multipart headers
 
@@ -213,6 +216,16 @@ class TranslationFilesAdminMixin:
         ]
         return extra + super().get_urls()
 
+    def _log_import(self, request, report, *, name: str, language: str) -> None:
+        """An imported translation shows in each article's history, like an edit in the form."""
+        pks = {int(match[1]) for context in report.updated if (match := ARTICLE_CONTEXT.match(context))}
+        message = gettext("Translation into %(language)s imported from %(file)s.") % {
+            "language": LANGUAGE_NAMES[language],
+            "file": name,
+        }
+        for article in Article.objects.filter(pk__in=pks):
+            self.log_change(request, article, message)
+
     def _context(self, request, title):
         return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title}
 
@@ -273,6 +286,7 @@ class TranslationFilesAdminMixin:
                 data = apply_form.cleaned_data
                 report = _import(data["name"], data["content"], data["language"], dry_run=False)
                 if report.applied:
+                    self._log_import(request, report, name=data["name"], language=data["language"])
                     self.message_user(request, _report_message(report), messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:news_article_changelist"))
         elif request.method == "POST":

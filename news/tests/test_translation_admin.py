@@ -140,6 +140,18 @@ def test_upload_previews_the_report_then_applies_it(translator, articles):
     assert article.status == Article.Status.PUBLISHED and article.title_zh_hans == "缺失"
 
 
+def test_an_applied_upload_shows_in_the_history_of_each_article_it_changed(translator, articles):
+    changed, untouched = articles["missing"], articles["complete"]
+    text = translated(changed, {"缺失": "Missing no more"})
+    apply_form = upload(translator, text, name="batch-3.po").context["apply_form"]
+    data = {name: apply_form.initial[name] for name in ("language", "name", "content")}
+    assert translator.post(f"{CHANGELIST}translations/upload/", {**data, "apply": "1"}).status_code == 302
+    history = translator.get(f"{CHANGELIST}{changed.pk}/history/").content.decode()
+    assert "Translation into English imported from batch-3.po." in history
+    assert "translator" in history
+    assert "imported from" not in translator.get(f"{CHANGELIST}{untouched.pk}/history/").content.decode()
+
+
 def test_upload_shows_problems_and_offers_no_apply(translator, articles):
     text = translated(articles["missing"], {"缺失": "Missing"}).replace("Language: en", "Language: fr")
     response = upload(translator, text)
