@@ -1,19 +1,23 @@
+import posixpath
 import secrets
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
+from taggit.models import Tag as UnusedTaggitTag
 
-from news import importing
+from news import importing, markdown
 from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
 from news.translation_admin import TranslationFilesAdminMixin
 
@@ -54,13 +58,52 @@ class PublicationStateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class ArticleImageFormSet(BaseInlineFormSet):
+    def clean(self):
+        """Two images answering to one reference (``media/a.png`` and ``./media/a.png``) would be a coin toss."""
+        super().clean()
+        seen: dict[str, int] = {}
+        for number, form in enumerate(self.forms, start=1):
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            image = data.get("image")
+            # An empty reference becomes the file's name when saved.
+            name = data.get("reference") or posixpath.basename(getattr(image, "name", "") or "")
+            reference = markdown.normalize_reference(name)
+            if not reference:
+                continue
+            if reference in seen:
+                raise ValidationError(
+                    _("Images %(first)d and %(second)d both use the reference “%(reference)s”; give each its own."),
+                    params={"first": seen[reference], "second": number, "reference": reference},
+                )
+            seen[reference] = number
+
+
 class ArticleImageInline(TranslationTabularInline):
     model = ArticleImage
+    formset = ArticleImageFormSet
     extra = 0
     fields = ("image", "reference", "alt")
 
     def get_readonly_fields(self, request, obj=None):
-        return () if can_edit_source(request) else ("image", "reference")
+        if can_edit_source(request):
+            return ()
+        # The alt text in the article's source language is source text too.
+        source = [localized("alt", obj.source_language)] if obj else []
+        return ("image", "reference", *source)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        if obj and not can_edit_source(request):
+            # The tabs' script strips "[zh-hans]" from headers, which would leave the read-only
+            # source column and the editable one under the same name.
+            label = gettext("%(field)s (%(language)s)") % {
+                "field": capfirst(ArticleImage._meta.get_field("alt").verbose_name),
+                "language": LANGUAGE_NAMES[obj.source_language],
+            }
+            kwargs["labels"] = {**kwargs.get("labels", {}), localized("alt", obj.source_language): label}
+        return super().get_formset(request, obj, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return can_edit_source(request) and super().has_add_permission(request, obj)
@@ -98,7 +141,7 @@ class ImportUploadForm(forms.Form):
 
 @admin.register(Article)
 class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
-    list_display = ("__str__", "status", "publish_at", "category", "language_list", "view_on_site_links")
+    list_display = ("__str__", "publication_state", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
     search_fields = [localized(field, code) for field in ("title", "summary") for code in LANGUAGE_CODES] + [
         "slug",
@@ -121,6 +164,13 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
 
     class Media:
         js = ("js/admin-tags.js",)
+
+    @admin.display(description=_("status"), ordering="status")
+    def publication_state(self, obj):
+        # "Published" alone would hide that visitors cannot see it yet.
+        if obj.status == Article.Status.PUBLISHED and obj.publish_at > timezone.now():
+            return _("Scheduled")
+        return obj.get_status_display()
 
     @admin.display(description=_("languages"))
     def language_list(self, obj):
@@ -232,14 +282,27 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
         return TemplateResponse(request, "admin/news/article/import.html", context)
 
     def tag_suggestions(self, request):
-        """Tag names starting with ``q`` (or containing it), for the tag field's autocomplete."""
+        """Tags whose name or label in any language contains ``q``, for the tag field's autocomplete.
+
+        ``tags`` are the names to type (what the tag field matches); ``labels`` say, in the
+        same order, what each tag is called in every language, so that an editor typing
+        内核 is offered the existing tag ``kernel`` instead of creating a second one.
+        """
         if not self.has_view_or_change_permission(request):
             return JsonResponse({"error": gettext("Permission denied")}, status=403)
         term = request.GET.get("q", "").strip()
         tags = Tag.objects.all()
         if term:
-            tags = tags.filter(name__icontains=term)
-        return JsonResponse({"tags": list(tags.order_by("name").values_list("name", flat=True)[:20])})
+            matches = Q(name__icontains=term)
+            for code in LANGUAGE_CODES:
+                matches |= Q(**{f"{localized('label', code)}__icontains": term})
+            tags = tags.filter(matches)
+        found = list(tags.order_by("name")[:20])
+        labels = [
+            " · ".join(dict.fromkeys(filter(None, (getattr(tag, localized("label", code)) for code in LANGUAGE_CODES))))
+            for tag in found
+        ]
+        return JsonResponse({"tags": [tag.name for tag in found], "labels": labels})
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -265,3 +328,8 @@ class TagAdmin(TabbedTranslationAdmin):
     list_display = ("__str__", "name", "slug")
     search_fields = ["name", "slug"] + [localized("label", code) for code in LANGUAGE_CODES]
     ordering = ("slug",)
+
+
+# Articles use news.Tag; taggit's stock tag table stays empty, and a second "Tags" entry misleads.
+if admin.site.is_registered(UnusedTaggitTag):
+    admin.site.unregister(UnusedTaggitTag)

@@ -8,12 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import TagBase, TaggedItemBase
 
 from news import markdown
@@ -93,6 +94,32 @@ class Tag(TagBase):
 
     def get_absolute_url(self):
         return reverse("news:tag", kwargs={"tag": self.slug})
+
+
+class LabelledTagManager(_TaggableManager):
+    """Article tags, where a typed tag that is no tag's name but another's label means that tag.
+
+    An editor typing 内核 gets the tag ``kernel`` labelled 内核, not a second tag;
+    names still win, and anything else becomes a new tag as usual.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        typed = {tag for tag in tags if isinstance(tag, str)}
+        keys = {name.lower() for name in typed}
+        named = set(Tag.objects.annotate(key=Lower("name")).filter(key__in=keys).values_list("key", flat=True))
+        unnamed = {name for name in typed if name.lower() not in named}
+        fields = [localized("label", code) for code in LANGUAGE_CODES]
+        by_label = {}
+        if unnamed:
+            matches = Q()
+            for field_name in fields:
+                matches |= Q(**{f"{field_name}__in": unnamed})
+            for tag in Tag.objects.filter(matches).order_by("pk"):
+                for field_name in fields:
+                    if getattr(tag, field_name) in unnamed:
+                        by_label.setdefault(getattr(tag, field_name), tag)
+        resolved = [by_label.get(tag, tag) if isinstance(tag, str) else tag for tag in tags]
+        return super()._to_tag_model_instances(resolved, tag_kwargs)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -221,7 +248,7 @@ class Article(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
     )
-    tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"))
+    tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"), manager=LabelledTagManager)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(
         _("publish at"),

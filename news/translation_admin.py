@@ -6,11 +6,15 @@ languages other than each article's source (see ``news.translation_files``),
 so translators still cannot change source text, publish or delete.
 """
 
+import re
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html_join
@@ -28,7 +32,9 @@ STATE_LABELS = {
     translation_files.OUTDATED: _("outdated"),
 }
 FILTER_PARAMETER = "translation"
+ARTICLE_CONTEXT = re.compile(r"article:(\d+):")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+FORM_OVERHEAD_BYTES = 16 * 1024  # the apply form's other fields and multipart headers
 
 
 def state_text(article: Article, language: str) -> str:
@@ -75,12 +81,31 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        limit = upload_limit()
+        too_large = forms.ValidationError(
+            _("The file is larger than %(limit)s; export fewer articles at a time."),
+            params={"limit": filesizeformat(limit)},
+        )
+        if upload.size > limit:
+            raise too_large
         try:
-            return upload.read().decode("utf-8")
+            text = upload.read().decode("utf-8")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text; save it as UTF-8 and try again.")) from None
+        # Browsers send each line break of a form value as CRLF.
+        if len(text.encode()) + text.count("\n") > limit:
+            raise too_large
+        return text
+
+
+def upload_limit() -> int:
+    """The largest PO file that can be previewed and then applied.
+
+    The previewed file travels back as a field of the apply form, and Django
+    refuses form fields beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+    cap = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return MAX_UPLOAD_BYTES if cap is None else min(MAX_UPLOAD_BYTES, cap - FORM_OVERHEAD_BYTES)
 
 
 class ApplyForm(forms.Form):
@@ -97,6 +122,11 @@ def _download_action(language: str):
     def download(modeladmin, request, queryset):
         articles = translation_files.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
         po = translation_files.export_po(language=language, articles=articles, base_url=request.build_absolute_uri("/"))
+        if not po:
+            # Only articles written in that language were chosen: say so rather than hand out an empty file.
+            message = gettext("Nothing to translate into %(language)s: the selected articles are written in it.")
+            modeladmin.message_user(request, message % {"language": LANGUAGE_NAMES[language]}, messages.WARNING)
+            return None
         response = HttpResponse(str(po), content_type="text/x-gettext-translation; charset=utf-8")
         filename = f"articles-{translation_files.po_language(language)}.po"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -186,6 +216,16 @@ class TranslationFilesAdminMixin:
         ]
         return extra + super().get_urls()
 
+    def _log_import(self, request, report, *, name: str, language: str) -> None:
+        """An imported translation shows in each article's history, like an edit in the form."""
+        pks = {int(match[1]) for context in report.updated if (match := ARTICLE_CONTEXT.match(context))}
+        message = gettext("Translation into %(language)s imported from %(file)s.") % {
+            "language": LANGUAGE_NAMES[language],
+            "file": name,
+        }
+        for article in Article.objects.filter(pk__in=pks):
+            self.log_change(request, article, message)
+
     def _context(self, request, title):
         return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title}
 
@@ -225,13 +265,15 @@ class TranslationFilesAdminMixin:
     def translations_download(self, request, pk, language):
         if not self.has_view_permission(request) or language not in LANGUAGE_CODES:
             raise PermissionDenied
-        return _download_action(language)(self, request, Article.objects.filter(pk=pk))
+        response = _download_action(language)(self, request, Article.objects.filter(pk=pk))
+        return response or HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
 
     def translations_download_state(self, request, language, state):
         """Every article in one state for one language, in one PO file."""
         if not self.has_view_permission(request) or language not in LANGUAGE_CODES or state not in STATE_LABELS:
             raise PermissionDenied
-        return _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
+        response = _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
+        return response or HttpResponseRedirect(reverse("admin:news_article_translations"))
 
     def translations_upload(self, request):
         if not self.has_change_permission(request):
@@ -244,6 +286,7 @@ class TranslationFilesAdminMixin:
                 data = apply_form.cleaned_data
                 report = _import(data["name"], data["content"], data["language"], dry_run=False)
                 if report.applied:
+                    self._log_import(request, report, name=data["name"], language=data["language"])
                     self.message_user(request, _report_message(report), messages.SUCCESS)
                     return HttpResponseRedirect(reverse("admin:news_article_changelist"))
         elif request.method == "POST":

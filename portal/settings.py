@@ -165,7 +165,8 @@ MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 # Fallbacks are decided per article (its source language), not globally.
 MODELTRANSLATION_ENABLE_FALLBACKS = False
-MODELTRANSLATION_JQUERY_UI_URL = "vendor/jquery-ui.min.js"
+# modeltranslation reads this name without its usual prefix; the tabs need jQuery UI, served locally.
+JQUERY_UI_URL = "vendor/jquery-ui.min.js"
 
 TAGGIT_CASE_INSENSITIVE = True
 

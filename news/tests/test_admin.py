@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news.models import Article, ArticleImage, Category
+from news.models import Article, ArticleImage, Category, Tag
 from news.tests.factories import article, png_file
 from news.tests.pages import Page
 
@@ -110,6 +110,23 @@ def test_add_page_loads_for_superusers(admin_client):
     assert admin_client.get("/admin/news/tag/").status_code == 200
 
 
+@pytest.mark.parametrize("url", ["/admin/news/article/add/", "/admin/news/category/add/", "/admin/news/tag/add/"])
+def test_admin_scripts_are_served_by_the_portal(admin_client, url):
+    """The language tabs need jQuery UI: ours, from static files, never a CDN the admin may not reach."""
+    scripts = [
+        node.attrs["src"] for node in Page(admin_client.get(url).content).find_all("script") if "src" in node.attrs
+    ]
+    assert "/static/vendor/jquery-ui.min.js" in scripts
+    assert all(src.startswith(("/static/", "/admin/")) for src in scripts), scripts
+
+
+def test_the_admin_offers_one_tag_model(admin_client):
+    """Articles use news.Tag; taggit's own table would be a second, unused "Tags" entry."""
+    content = admin_client.get("/admin/").content.decode()
+    assert "/admin/news/tag/" in content and "/admin/taggit/" not in content
+    assert admin_client.get("/admin/taggit/tag/").status_code == 404
+
+
 def test_translators_cannot_add_articles(client, translator):
     """Adding means writing a source text and choosing category and dates: editors' work."""
     client.force_login(translator)
@@ -142,6 +159,33 @@ def test_editors_can_add_an_article(client, editor):
     assert created.slug == "written-in-the-admin"
     assert "<strong>Markdown</strong>" in created.body_html_en
     assert sorted(tag.name for tag in created.tags.all()) == ["kernel", "内核"]
+
+
+def test_two_images_with_one_reference_are_refused(client, editor, draft):
+    """``./media/chart.png`` and ``media/chart.png`` are one name in the Markdown: which image would it show?"""
+    client.force_login(editor)
+    data = form_data(client.get(change_url(draft)).content)
+    data.update(
+        {
+            "images-TOTAL_FORMS": "2",
+            "images-1-reference": "./media/chart.png",
+            "images-1-image": png_file("other.png"),
+            "images-1-article": str(draft.pk),
+        }
+    )
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 200
+    assert "Images 1 and 2 both use the reference “media/chart.png”" in Page(response.content).text
+    assert list(draft.images.values_list("reference", flat=True)) == ["media/chart.png"]
+
+
+def test_an_image_without_reference_answers_to_its_file_name(client, editor, draft):
+    client.force_login(editor)
+    data = form_data(client.get(change_url(draft)).content)
+    data.update({"images-TOTAL_FORMS": "2", "images-1-image": png_file("chart.png"), "images-1-article": str(draft.pk)})
+    response = client.post(change_url(draft), data)
+    assert response.status_code == 302
+    assert sorted(draft.images.values_list("reference", flat=True)) == ["chart.png", "media/chart.png"]
 
 
 # Translators: only the other language's text --------------------------------------
@@ -228,6 +272,18 @@ def test_translators_cannot_add_or_delete_images(client, translator, draft):
     assert (image.reference, image.alt_en) == ("media/chart.png", "A chart")
 
 
+def test_translators_cannot_change_image_alt_text_in_the_source_language(client, translator, draft):
+    """An image's alt text in the source language is source text, like the body around it."""
+    client.force_login(translator)
+    content = client.get(change_url(draft)).content.decode()
+    assert 'name="images-0-alt_en"' in content and 'name="images-0-alt_zh_hans"' not in content
+    data = form_data(content.encode())
+    data.update({"images-0-alt_zh_hans": "篡改的说明", "images-0-alt_en": "A chart"})
+    assert client.post(change_url(draft), data).status_code == 302
+    image = draft.images.get()
+    assert (image.alt_zh_hans, image.alt_en) == ("图", "A chart")
+
+
 def test_translators_for_an_english_source_may_edit_the_chinese_text(client, translator):
     obj = article(en="English source", zh="", body_en="Text.", days_ago=2)
     client.force_login(translator)
@@ -288,6 +344,19 @@ def test_list_shows_which_languages_exist(admin_client, listed):
     assert "Chinese · English" in text or "中文 · 英文" in text
 
 
+def test_list_tells_scheduled_articles_from_live_ones(admin_client, listed):
+    rows = {
+        row.text.strip()
+        for row in Page(admin_client.get(CHANGELIST).content).find_all("td")
+        if "field-publication_state" in row.attrs.get("class", "")
+    }
+    assert rows == {"Published", "Scheduled", "Draft"}
+    page = Page(admin_client.get(f"{CHANGELIST}?visibility=scheduled").content)
+    assert [
+        row.text.strip() for row in page.find_all("td") if "field-publication_state" in row.attrs.get("class", "")
+    ] == ["Scheduled"]
+
+
 def test_list_page_query_count_does_not_grow_with_articles(admin_client, listed):
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -308,9 +377,19 @@ SUGGESTIONS = "/admin/news/article/tag-suggestions/"
 def test_tag_suggestions(client, translator):
     article(en="Tagged", tags=("kernel", "kernel-dev", "security", "内核"))
     client.force_login(translator)
-    assert client.get(SUGGESTIONS, {"q": "KERN"}).json() == {"tags": ["kernel", "kernel-dev"]}
-    assert client.get(SUGGESTIONS, {"q": "内"}).json() == {"tags": ["内核"]}
+    assert client.get(SUGGESTIONS, {"q": "KERN"}).json()["tags"] == ["kernel", "kernel-dev"]
+    assert client.get(SUGGESTIONS, {"q": "内"}).json()["tags"] == ["内核"]
     assert set(client.get(SUGGESTIONS).json()["tags"]) == {"kernel", "kernel-dev", "security", "内核"}
+
+
+def test_tag_suggestions_find_tags_by_their_label_in_any_language(client, editor):
+    """Typing the Chinese label of an existing tag offers that tag, not a new duplicate."""
+    article(en="Tagged", tags=("kernel", "security"))
+    Tag.objects.filter(name="kernel").update(label_zh_hans="内核", label_en="Kernel")
+    Tag.objects.filter(name="security").update(label_zh_hans="安全", label_en="Security")
+    client.force_login(editor)
+    assert client.get(SUGGESTIONS, {"q": "内核"}).json() == {"tags": ["kernel"], "labels": ["内核 · Kernel"]}
+    assert client.get(SUGGESTIONS, {"q": "secur"}).json() == {"tags": ["security"], "labels": ["安全 · Security"]}
 
 
 def test_tag_suggestions_are_limited(admin_client):

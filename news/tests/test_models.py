@@ -248,3 +248,19 @@ def test_saving_the_article_keeps_resolved_images():
     obj.body_en = "New text.\n\n![A chart](media/chart.png)"
     obj.save()
     assert image.as_ref().url in obj.body_html_en
+
+
+def test_a_tag_typed_as_another_tags_label_means_that_tag():
+    """Typing 内核 where the tag kernel is labelled 内核 must not create a second tag."""
+    article(en="First", tags=("kernel", "security"))
+    Tag.objects.filter(name="kernel").update(label_zh_hans="内核", label_en="Kernel")
+    second = article(en="Second", tags=("内核", "Security", "云原生"))
+    assert sorted(tag.name for tag in second.tags.all()) == sorted(["kernel", "security", "云原生"])
+    assert Tag.objects.count() == 3
+
+
+def test_a_tag_name_wins_over_another_tags_label():
+    article(en="First", tags=("kernel", "内核"))
+    Tag.objects.filter(name="kernel").update(label_zh_hans="内核")
+    second = article(en="Second", tags=("内核",))
+    assert [tag.name for tag in second.tags.all()] == ["内核"]

@@ -80,6 +80,17 @@ def test_translator_downloads_the_po_of_selected_articles(translator, articles):
     assert {entry.msgid for entry in po if entry.msgctxt.endswith(":title")} == {"缺失", "完整"}
 
 
+def test_downloading_articles_into_their_own_language_explains_instead_of_an_empty_file(translator, articles):
+    selected = [articles["complete"].pk, articles["missing"].pk]
+    response = translator.post(
+        CHANGELIST, {"action": "download_po_zh_hans", "_selected_action": selected, "index": 0}, follow=True
+    )
+    assert "Content-Disposition" not in response
+    assert "Nothing to translate into Chinese: the selected articles are written in it." in response.content.decode()
+    link = f"{CHANGELIST}{articles['complete'].pk}/translations/zh-hans.po"
+    assert translator.get(link).status_code == 302
+
+
 def test_translator_is_offered_download_and_upload_but_not_delete(translator, articles):
     response = translator.get(CHANGELIST)
     actions = [choice for choice, _label in response.context["action_form"].fields["action"].choices]
@@ -93,6 +104,14 @@ def upload(client, text, *, language="en", name="en.po"):
         f"{CHANGELIST}translations/upload/",
         {"language": language, "file": SimpleUploadedFile(name, text.encode(), "text/x-gettext-translation")},
     )
+
+
+def test_a_file_too_large_to_apply_is_refused_before_the_preview(translator, settings):
+    """Applying sends the previewed file back as form data, which Django caps; say so up front."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 40_000
+    response = upload(translator, 'msgid ""\nmsgstr ""\n' + "# 注释\n" * 3_000)
+    assert "The file is larger than 23.1\xa0KB; export fewer articles at a time." in response.content.decode()
+    assert response.context["report"] is None
 
 
 def translated(article, translations):
@@ -119,6 +138,18 @@ def test_upload_previews_the_report_then_applies_it(translator, articles):
     article.refresh_from_db()
     assert article.title_en == "Missing no more" and "The body, translated." in article.body_en
     assert article.status == Article.Status.PUBLISHED and article.title_zh_hans == "缺失"
+
+
+def test_an_applied_upload_shows_in_the_history_of_each_article_it_changed(translator, articles):
+    changed, untouched = articles["missing"], articles["complete"]
+    text = translated(changed, {"缺失": "Missing no more"})
+    apply_form = upload(translator, text, name="batch-3.po").context["apply_form"]
+    data = {name: apply_form.initial[name] for name in ("language", "name", "content")}
+    assert translator.post(f"{CHANGELIST}translations/upload/", {**data, "apply": "1"}).status_code == 302
+    history = translator.get(f"{CHANGELIST}{changed.pk}/history/").content.decode()
+    assert "Translation into English imported from batch-3.po." in history
+    assert "translator" in history
+    assert "imported from" not in translator.get(f"{CHANGELIST}{untouched.pk}/history/").content.decode()
 
 
 def test_upload_shows_problems_and_offers_no_apply(translator, articles):

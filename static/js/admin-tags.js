@@ -1,4 +1,5 @@
 // Suggests existing tags while an editor types in the comma-separated tag field.
+// A tag is found by its name or by its label in any language; choosing it types its name.
 (function () {
   "use strict";
   function setup(input) {
@@ -11,20 +12,26 @@
     input.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        var parts = input.value.split(",");
-        var term = parts.pop().trim();
-        var chosen = parts.map(function (p) { return p.trim(); }).filter(Boolean);
+        var cut = input.value.lastIndexOf(",") + 1;
+        var typed = input.value.slice(cut);
+        var term = typed.trim();
+        // Browsers show an option when its value or label contains what is typed, so both
+        // start with the text before the term exactly as the editor typed it.
+        var before = input.value.slice(0, cut) + typed.match(/^\s*/)[0];
+        var chosen = input.value.slice(0, cut).split(",").map(function (p) { return p.trim(); }).filter(Boolean);
         if (!term) { list.replaceChildren(); return; }
         fetch(input.dataset.suggestionsUrl + "?q=" + encodeURIComponent(term), { credentials: "same-origin" })
-          .then(function (r) { return r.ok ? r.json() : { tags: [] }; })
+          .then(function (r) { return r.ok ? r.json() : { tags: [], labels: [] }; })
           .then(function (data) {
-            list.replaceChildren.apply(list, data.tags.filter(function (name) {
-              return chosen.indexOf(name) === -1;
-            }).map(function (name) {
+            var options = [];
+            data.tags.forEach(function (name, index) {
+              if (chosen.indexOf(name) !== -1) { return; }
               var option = document.createElement("option");
-              option.value = chosen.concat([name]).join(", ");
-              return option;
-            }));
+              option.value = before + name;
+              option.label = before + (data.labels[index] || name) + " (" + name + ")";
+              options.push(option);
+            });
+            list.replaceChildren.apply(list, options);
           });
       }, 150);
     });
