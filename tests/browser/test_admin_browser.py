@@ -4,7 +4,6 @@ Each page is watched for console errors, uncaught exceptions and requests that
 leave the test server: the admin must work offline, from our own static files.
 """
 
-import os
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
@@ -19,28 +18,14 @@ from news.tests.factories import article, png_file
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 PASSWORD = "a-long-test-password"
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.skip(f"{CHROMIUM} is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+@pytest.fixture
+def chromium(browser):
+    """The session's Chromium (tests/browser/conftest.py)."""
+    return browser
 
 
 class Session:
@@ -264,7 +249,7 @@ def test_an_editor_takes_an_article_from_draft_to_scheduled_to_published(login, 
     page.click("input[name=_continue]")
     assert "was added successfully" in page.locator(".messagelist").inner_text()
     created = Article.objects.get(slug="editing-journey")
-    image_url = created.images.get().image.url
+    image_url = created.images.get().as_ref().url  # the WebP rendition the page serves
     assert created.status == "draft" and created.banner and f'src="{image_url}"' in created.body_html_en
     assert f'src="{image_url}"' in created.body_html_zh_hans
     links = page.locator(".field-view_on_site_links a")
