@@ -43,7 +43,7 @@ from django.db.models.signals import m2m_changed
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from news import markdown
+from news import markdown, search
 from news.models import (
     LANGUAGE_CODES,
     Article,
@@ -1174,7 +1174,11 @@ def import_paths(
     writer = Writer(settings=settings, images=images, report=report)
     writer.load(groups)
     texts = [writer.texts_to_render(group) for group in groups]
-    with rendering(texts, processes=processes) as rendered, transaction.atomic() if dry_run else nullcontext():
+    with (
+        rendering(texts, processes=processes) as rendered,
+        search.deferred_updates(),  # exits after a dry run's rollback, finding nothing to write
+        transaction.atomic() if dry_run else nullcontext(),
+    ):
         write_in_batches(writer, zip(groups, rendered, strict=True), total=len(groups), progress=progress)
         if dry_run:
             transaction.set_rollback(True)

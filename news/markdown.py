@@ -65,10 +65,10 @@ def is_cjk(char: str) -> bool:
     return any(low <= code <= high for low, high in _CJK_RANGES)
 
 
-_CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES)
-_CJK_SOFT_BREAK = re.compile(f"(?<=[{_CJK_CLASS}])[ \\t]*\\n[ \\t]*(?=[{_CJK_CLASS}])")
-_CJK_BREAK_AT_START = re.compile(f"^[ \\t]*\\n[ \\t]*(?=[{_CJK_CLASS}])")
-_CJK_BREAK_AT_END = re.compile(f"(?<=[{_CJK_CLASS}])[ \\t]*\\n[ \\t]*$")
+CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES)
+_CJK_SOFT_BREAK = re.compile(f"(?<=[{CJK_CLASS}])[ \\t]*\\n[ \\t]*(?=[{CJK_CLASS}])")
+_CJK_BREAK_AT_START = re.compile(f"^[ \\t]*\\n[ \\t]*(?=[{CJK_CLASS}])")
+_CJK_BREAK_AT_END = re.compile(f"(?<=[{CJK_CLASS}])[ \\t]*\\n[ \\t]*$")
 
 
 def _starts_cjk(element) -> bool:

@@ -15,7 +15,9 @@ substrings and ranked by where they occur.
 
 import html
 import re
+import threading
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import snowballstemmer
@@ -28,7 +30,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from news.markdown import is_cjk
+from news.markdown import CJK_CLASS, is_cjk
 from news.models import LANGUAGE_CODES, Article, SearchDocument, Tag, TaggedArticle, localized
 
 MIN_QUERY_LENGTH = 2
@@ -40,13 +42,22 @@ PG_CONFIG = "english"
 _WORD = re.compile(r"[^\W_]+")
 
 
+_CJK_RUN = re.compile(f"[{CJK_CLASS}]+")
+
+
 def _runs(word: str):
     """A word split into runs of Chinese and of other characters."""
+    if not _CJK_RUN.search(word):
+        yield word, False
+        return
     start = 0
-    for index in range(1, len(word) + 1):
-        if index == len(word) or is_cjk(word[index]) != is_cjk(word[start]):
-            yield word[start:index], is_cjk(word[start])
-            start = index
+    for match in _CJK_RUN.finditer(word):
+        if match.start() > start:
+            yield word[start : match.start()], False
+        yield match.group(), True
+        start = match.end()
+    if start < len(word):
+        yield word[start:], False
 
 
 def _normalize(text: str) -> str:
@@ -132,19 +143,68 @@ def update_document(article: Article) -> SearchDocument:
     return document
 
 
-def rebuild(*, articles=None) -> int:
-    """Write the documents of all (or the given) articles; returns how many."""
+def rebuild(*, articles=None, batch_size: int = 500) -> int:
+    """Write the documents of all (or the given) articles in bulk; returns how many."""
+    articles = (articles if articles is not None else Article.objects.all()).prefetch_related("tags")
     count = 0
-    for article in (articles if articles is not None else Article.objects.all()).prefetch_related("tags"):
-        update_document(article)
-        count += 1
+    for batch in _batches(articles.iterator(chunk_size=batch_size), batch_size):
+        documents = [SearchDocument(article=a, **document_fields(a, list(a.tags.all()))) for a in batch]
+        existing = set(
+            SearchDocument.objects.filter(article__in=[a.pk for a in batch]).values_list("article_id", flat=True)
+        )
+        SearchDocument.objects.bulk_update(
+            [d for d in documents if d.article_id in existing], ["title", "summary", "body"]
+        )
+        SearchDocument.objects.bulk_create([d for d in documents if d.article_id not in existing])
+        count += len(batch)
     return count
+
+
+def _batches(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred_updates():
+    """Within this block, saves note which documents are stale; they are written once, in bulk, at its end.
+
+    For bulk writers such as the importer, where an article is saved and then
+    tagged, and thousands follow.
+    """
+    if getattr(_deferred, "pks", None) is not None:
+        yield
+        return
+    _deferred.pks = set()
+    try:
+        yield
+    finally:
+        pks, _deferred.pks = _deferred.pks, None
+        if pks:
+            rebuild(articles=Article.objects.filter(pk__in=pks))
+
+
+def _update_or_defer(article: Article) -> None:
+    pks = getattr(_deferred, "pks", None)
+    if pks is None:
+        update_document(article)
+    else:
+        pks.add(article.pk)
 
 
 @receiver(post_save, sender=Article, dispatch_uid="news.search.article_saved")
 def _article_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        update_document(instance)
+        _update_or_defer(instance)
 
 
 @receiver(m2m_changed, sender=TaggedArticle, dispatch_uid="news.search.tags_changed")
@@ -154,7 +214,7 @@ def _tags_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if reverse:  # tag.tagged_articles changed: instance is a Tag
         rebuild(articles=Article.objects.filter(pk__in=pk_set or ()))
     else:
-        update_document(instance)
+        _update_or_defer(instance)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="news.search.tag_saved")

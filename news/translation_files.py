@@ -530,13 +530,12 @@ def sync_segments(article: Article) -> list[SourceSegment]:
     previous = list(article.source_segments.order_by("position"))
     units = assign_keys(units=source_units(article), previous=previous)
     by_key = {segment.key: segment for segment in previous}
-    current, changed = [], []
+    current, changed, created = [], [], []
     for position, unit in enumerate(units):
         segment = by_key.pop(unit.key, None)
         if segment is None:
-            segment = SourceSegment.objects.create(
-                article=article, key=unit.key, kind=unit.kind, position=position, text=unit.text
-            )
+            segment = SourceSegment(article=article, key=unit.key, kind=unit.kind, position=position, text=unit.text)
+            created.append(segment)
         elif (segment.kind, segment.position, segment.text) != (unit.kind, position, unit.text):
             segment.kind, segment.position, segment.text = unit.kind, position, unit.text
             changed.append(segment)
@@ -545,6 +544,9 @@ def sync_segments(article: Article) -> list[SourceSegment]:
         SourceSegment.objects.filter(pk__in=[segment.pk for segment in by_key.values()]).delete()
     if changed:
         SourceSegment.objects.bulk_update(changed, ["kind", "position", "text"])
+    if created:
+        # One statement for a new article's segments; the backends in use return their keys.
+        SourceSegment.objects.bulk_create(created)
     return current
 
 
@@ -628,19 +630,28 @@ def record_translations(*, article: Article, segments: Sequence[SourceSegment]) 
         records = _records(segments, language)
         texts = current_translations(article=article, language=language, segments=segments, records=records)
         stale = [record.pk for segment_id, record in records.items() if segment_id not in texts]
-        SegmentTranslation.objects.filter(pk__in=stale).delete()
+        if stale:
+            SegmentTranslation.objects.filter(pk__in=stale).delete()
+        new, changed = [], []
         for segment in segments:
             text = texts.get(segment.pk)
             record = records.get(segment.pk)
             if text is None:
                 continue
             if record is None:
-                SegmentTranslation.objects.create(
-                    segment=segment, language=language, translated_from=segment.text, translation=text
+                new.append(
+                    SegmentTranslation(
+                        segment=segment, language=language, translated_from=segment.text, translation=text
+                    )
                 )
             elif record.translation != text:
                 record.translated_from, record.translation = segment.text, text
-                record.save(update_fields=["translated_from", "translation", "updated_at"])
+                record.updated_at = timezone.now()
+                changed.append(record)
+        if new:
+            SegmentTranslation.objects.bulk_create(new)
+        if changed:
+            SegmentTranslation.objects.bulk_update(changed, ["translated_from", "translation", "updated_at"])
         count = count_outdated(segments=segments, language=language) if article.has_language(language) else 0
         if count:
             outdated[language] = count

@@ -323,3 +323,12 @@ def test_snippet_comes_from_the_language_that_matched(client):
     assert result["snippet_language"] == "zh-hans"
     assert "<mark>内核</mark>" in result["snippet"]
     assert 'class="snippet" lang="zh-Hans"' in response.content.decode()
+
+
+def test_deferred_updates_write_each_document_once_at_the_end(client):
+    with search.deferred_updates():
+        wanted = factories.article(en="Deferred kernel notes", tags=("scheduler",))
+        assert not SearchDocument.objects.filter(article=wanted).exists()
+    document = SearchDocument.objects.get(article=wanted)
+    assert "deferred" in document.title and "scheduler" in document.summary
+    assert found_slugs(search_page(client, "scheduler")) == [wanted.slug]
