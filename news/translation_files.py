@@ -525,9 +525,12 @@ def assign_keys(*, units: Sequence[Unit], previous: Sequence[SourceSegment]) -> 
     return result
 
 
-def sync_segments(article: Article) -> list[SourceSegment]:
-    """Store the article's current source segments, keeping keys stable. Returns them in order."""
-    previous = list(article.source_segments.order_by("position"))
+def sync_segments(article: Article, *, new: bool = False) -> list[SourceSegment]:
+    """Store the article's current source segments, keeping keys stable. Returns them in order.
+
+    ``new``: the article was just created, so it has no segments yet.
+    """
+    previous = [] if new else list(article.source_segments.order_by("position"))
     units = assign_keys(units=source_units(article), previous=previous)
     by_key = {segment.key: segment for segment in previous}
     current, changed, created = [], [], []
@@ -617,29 +620,34 @@ def _records(segments: Sequence[SourceSegment], language: str) -> dict[int, Segm
     return {row.segment_id: row for row in rows}
 
 
-def record_translations(*, article: Article, segments: Sequence[SourceSegment]) -> dict[str, int]:
+def record_translations(*, article: Article, segments: Sequence[SourceSegment], new: bool = False) -> dict[str, int]:
     """Keep the record of what each translation was made from; return outdated counts (> 0) per language.
 
     A translation seen for the first time, or changed since it was recorded,
     was made from the source as it is now. One that stayed the same keeps its
     record, and is outdated when the source moved on.
     """
-    SegmentTranslation.objects.filter(segment__article=article, language=article.source_language).delete()
+    if not new:
+        SegmentTranslation.objects.filter(segment__article=article, language=article.source_language).delete()
     outdated = {}
     for language in target_languages(article):
-        records = _records(segments, language)
+        if not article.has_language(language):
+            if not new:
+                SegmentTranslation.objects.filter(segment__in=segments, language=language).delete()
+            continue
+        records = {} if new else _records(segments, language)
         texts = current_translations(article=article, language=language, segments=segments, records=records)
         stale = [record.pk for segment_id, record in records.items() if segment_id not in texts]
         if stale:
             SegmentTranslation.objects.filter(pk__in=stale).delete()
-        new, changed = [], []
+        created, changed = [], []
         for segment in segments:
             text = texts.get(segment.pk)
             record = records.get(segment.pk)
             if text is None:
                 continue
             if record is None:
-                new.append(
+                created.append(
                     SegmentTranslation(
                         segment=segment, language=language, translated_from=segment.text, translation=text
                     )
@@ -648,11 +656,14 @@ def record_translations(*, article: Article, segments: Sequence[SourceSegment]) 
                 record.translated_from, record.translation = segment.text, text
                 record.updated_at = timezone.now()
                 changed.append(record)
-        if new:
-            SegmentTranslation.objects.bulk_create(new)
+        if created:
+            SegmentTranslation.objects.bulk_create(created)
         if changed:
             SegmentTranslation.objects.bulk_update(changed, ["translated_from", "translation", "updated_at"])
-        count = count_outdated(segments=segments, language=language) if article.has_language(language) else 0
+        if new:  # everything recorded was just made from the current source
+            count = sum(1 for segment in segments if segment.pk not in texts)
+        else:
+            count = count_outdated(segments=segments, language=language)
         if count:
             outdated[language] = count
     return outdated
@@ -666,14 +677,14 @@ def count_outdated(*, segments: Sequence[SourceSegment], language: str) -> int:
     return sum(1 for segment in segments if segment.pk not in current)
 
 
-def refresh(article: Article) -> list[SourceSegment]:
+def refresh(article: Article, *, new: bool = False) -> list[SourceSegment]:
     """Bring segments, translation records and the article's outdated counts up to date.
 
     Returns the segments. Runs on every save; exports run it too, for articles
     stored before this bookkeeping existed or written by bulk updates.
     """
-    segments = sync_segments(article)
-    outdated = record_translations(article=article, segments=segments)
+    segments = sync_segments(article, new=new)
+    outdated = record_translations(article=article, segments=segments, new=new)
     if outdated != article.outdated_segments:
         article.outdated_segments = outdated
         Article.objects.filter(pk=article.pk).update(outdated_segments=outdated)
@@ -681,9 +692,9 @@ def refresh(article: Article) -> list[SourceSegment]:
 
 
 @receiver(post_save, sender=Article, dispatch_uid="translation_files_article_saved")
-def _article_saved(sender, instance: Article, raw: bool = False, **kwargs) -> None:
+def _article_saved(sender, instance: Article, created: bool = False, raw: bool = False, **kwargs) -> None:
     if not raw:
-        refresh(instance)
+        refresh(instance, new=created)
 
 
 @receiver(post_save, sender=ArticleImage, dispatch_uid="translation_files_image_saved")
