@@ -101,6 +101,13 @@ def test_detail_page_links_previous_and_next_articles(client, site):
     assert rels == {"prev": [f"/en/news/{site['english'].slug}/"], "next": ["/en/news/new-kernel-release/"]}
 
 
+def test_previous_and_next_titles_shown_in_their_original_carry_its_language(client, site):
+    page = get(client, f"/zh/news/{site['both'].slug}/")
+    assert page.lang_of("只有中文的博客") == "zh-Hans"
+    page = get(client, f"/zh/news/{site['chinese'].slug}/")
+    assert page.lang_of("English only event") == "en"
+
+
 def test_detail_page_shows_the_banner_with_its_alt_text(client):
     obj = article(en="With banner", banner_alt_en="A blue sky", banner=png_file("banner.png"))
     page = get(client, f"/en/news/{obj.slug}/")
