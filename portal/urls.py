@@ -7,11 +7,14 @@ from django.urls import include, path
 from news.sitemaps import SITEMAPS, robots_txt
 from news.views import HomeView
 from portal.i18n import i18n_patterns
+from portal.views import favicon
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", favicon),
     # "/" is answered by LocaleMiddleware with a redirect to the visitor's language.
 ]
 

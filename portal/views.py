@@ -1,7 +1,8 @@
-"""Error pages in the visitor's language (LocaleMiddleware has activated it)."""
+"""Error pages in the visitor's language (LocaleMiddleware has activated it), and the favicon."""
 
-from django.http import HttpResponseNotFound, HttpResponseServerError
+from django.http import HttpResponseNotFound, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -14,3 +15,8 @@ def page_not_found(request, exception):
 def server_error(request):
     # No request context: whatever failed may fail again in a context processor.
     return HttpResponseServerError(loader.render_to_string("500.html"))
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages that name no icon (the admin's)."""
+    return HttpResponsePermanentRedirect(static("img/logo.svg"))

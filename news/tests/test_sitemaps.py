@@ -68,3 +68,10 @@ def test_sitemap_query_budget(client, django_assert_num_queries):
         factories.article(zh=f"文章{n}", en=f"Article {n}", tags=(f"tag{n}",))
     with django_assert_num_queries(3):
         client.get("/sitemap.xml")
+
+
+def test_favicon_ico_leads_to_the_site_logo(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".svg") and "logo" in response["Location"]
+    assert client.get(response["Location"]).status_code == 200
