@@ -19,6 +19,7 @@ import threading
 import unicodedata
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 import snowballstemmer
 from django.db import connection
@@ -147,7 +148,8 @@ def rebuild(*, articles=None, batch_size: int = 500) -> int:
     """Write the documents of all (or the given) articles in bulk; returns how many."""
     articles = (articles if articles is not None else Article.objects.all()).prefetch_related("tags")
     count = 0
-    for batch in _batches(articles.iterator(chunk_size=batch_size), batch_size):
+    rows = articles.iterator(chunk_size=batch_size)
+    while batch := list(islice(rows, batch_size)):
         documents = [SearchDocument(article=a, **document_fields(a, list(a.tags.all()))) for a in batch]
         existing = set(
             SearchDocument.objects.filter(article__in=[a.pk for a in batch]).values_list("article_id", flat=True)
@@ -158,17 +160,6 @@ def rebuild(*, articles=None, batch_size: int = 500) -> int:
         SearchDocument.objects.bulk_create([d for d in documents if d.article_id not in existing])
         count += len(batch)
     return count
-
-
-def _batches(items, size: int):
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 _deferred = threading.local()
