@@ -39,7 +39,56 @@ def hashed_slug(prefix: str, text: str) -> str:
     return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
 
 
-class Category(models.Model):
+class TranslatedName(models.Model):
+    """A translated name that remembers, per target language, the source text its translation was made from.
+
+    ``translated_from[language]`` is the source name when that language's name was
+    last written; when the source moves on, the translation is outdated (translation
+    files mark it fuzzy). A name with no record counts as made from the current source.
+    """
+
+    name_field = "name"
+    translated_from = models.JSONField(_("translated from"), default=dict, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def name_source_language(self) -> str:
+        """The language names are written in first, when no record says otherwise."""
+        return LANGUAGE_CODES[0]
+
+    def source_language_of_name(self) -> str:
+        """The language the other names are translations of."""
+        records = self.translated_from or {}
+        if records:
+            return next((code for code in LANGUAGE_CODES if code not in records), LANGUAGE_CODES[0])
+        return self.name_source_language()
+
+    def name_in(self, language: str) -> str:
+        return (getattr(self, localized(self.name_field, language), "") or "").strip()
+
+    def record_translated_from(self) -> None:
+        """Compare with the stored names and record what each changed translation was made from."""
+        fields = [localized(self.name_field, code) for code in LANGUAGE_CODES]
+        stored = type(self).objects.filter(pk=self.pk).values(*fields).first() if self.pk else None
+        if stored is None:
+            return
+        old = {code: (stored[localized(self.name_field, code)] or "").strip() for code in LANGUAGE_CODES}
+        source = self.source_language_of_name()
+        records = {code: text for code, text in (self.translated_from or {}).items() if code != source}
+        for target in LANGUAGE_CODES:
+            if target == source:
+                continue
+            if not self.name_in(target) or not self.name_in(source):
+                records.pop(target, None)
+            elif self.name_in(target) != old[target]:
+                records[target] = self.name_in(source)
+            elif self.name_in(source) != old[source] and target not in records and old[source]:
+                records[target] = old[source]
+        self.translated_from = records
+
+
+class Category(TranslatedName):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=100)
     description = models.CharField(_("description"), max_length=300, blank=True)
@@ -61,8 +110,12 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("news:category", kwargs={"category": self.slug})
 
+    def save(self, *args, **kwargs):
+        self.record_translated_from()
+        super().save(*args, **kwargs)
 
-class Tag(TagBase):
+
+class Tag(TagBase, TranslatedName):
     """A tag with one ASCII slug and a label per language.
 
     ``name`` is the key taggit matches typed tags against; ``label`` is what
@@ -70,6 +123,7 @@ class Tag(TagBase):
     """
 
     label = models.CharField(_("label"), max_length=100, blank=True)
+    name_field = "label"
 
     class Meta:
         verbose_name = _("tag")
@@ -90,7 +144,11 @@ class Tag(TagBase):
     def save(self, *args, **kwargs):
         if not any(getattr(self, localized("label", code)) for code in LANGUAGE_CODES):
             setattr(self, localized("label", language_of_text(self.name)), self.name)
+        self.record_translated_from()
         super().save(*args, **kwargs)
+
+    def name_source_language(self) -> str:
+        return language_of_text(self.name)
 
     def get_absolute_url(self):
         return reverse("news:tag", kwargs={"tag": self.slug})

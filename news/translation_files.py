@@ -10,6 +10,7 @@ URLs become numbered placeholders (``{1}``) that must come back intact.
 For each segment the portal records the source text a translation was made
 from (``SegmentTranslation.translated_from``). When the source changes, the
 next export marks the entry fuzzy and shows the old source as ``#| msgid``.
+Category names and tag labels keep the same record in ``translated_from``.
 This bookkeeping runs whenever an article is saved, so no sync step exists.
 
 An import checks everything first (header, every msgctxt, the Markdown
@@ -892,15 +893,23 @@ def _name_entries(*, language: str, articles: Sequence[Article]) -> list[polib.P
         for obj in sorted(objects, key=lambda item: item.slug):
             source = _name_source(obj, field_name, language)
             if source:
-                entries.append(
-                    polib.POEntry(
-                        msgctxt=f"{prefix}:{obj.slug}",
-                        msgid=source,
-                        msgstr=(getattr(obj, localized(field_name, language), "") or "").strip(),
-                        comment=f"{label}: {obj.get_absolute_url()}",
-                    )
+                entry = polib.POEntry(
+                    msgctxt=f"{prefix}:{obj.slug}",
+                    msgid=source,
+                    msgstr=obj.name_in(language),
+                    comment=f"{label}: {obj.get_absolute_url()}",
                 )
+                made_from = _name_made_from(obj, language, source)
+                if entry.msgstr and made_from != source:
+                    entry.flags.append("fuzzy")
+                    entry.previous_msgid = made_from
+                entries.append(entry)
     return entries
+
+
+def _name_made_from(obj: Category | Tag, language: str, source: str) -> str:
+    """The source name the translation into ``language`` was made from (no record: the current one)."""
+    return (obj.translated_from or {}).get(language, source)
 
 
 # --------------------------------------------------------------------------
@@ -1083,6 +1092,10 @@ def import_po(*, sources: Sequence[PoSource], language: str | None = None, dry_r
             _apply(change, language=parsed[0][2], report=report)
         for obj, field_name, value in names:
             setattr(obj, field_name, value)
+            obj.translated_from = {
+                **(obj.translated_from or {}),
+                parsed[0][2]: _name_source(obj, obj.name_field, parsed[0][2]),
+            }
             obj.save()
         report.articles = [str(change.article) for change in changes.values() if change.new]
         if report.rejected or dry_run:
@@ -1276,7 +1289,7 @@ def _check_name_entry(*, located: _Located, match: re.Match, language: str, repo
             located.problem(_("%(context)s: must stay on one line") % {"context": context}, at_msgstr=True)
         )
         return None
-    if (getattr(obj, localized(field_name, language), "") or "") == value:
+    if obj.name_in(language) == value and _name_made_from(obj, language, entry.msgid) == entry.msgid:
         report.unchanged.append(context)
         return None
     report.updated.append(context)

@@ -403,6 +403,80 @@ def test_category_and_tag_names_are_imported():
     assert tag.label_en == "Kernel" and tag.label_zh_hans == "内核"
 
 
+def name_entries(article) -> dict[str, polib.POEntry]:
+    """The category and tag entries of an English export, read afresh from the database."""
+    fresh = Article.objects.get(pk=article.pk)
+    return {
+        context: entry
+        for context, entry in entries(tf.export_po(language="en", articles=[fresh])).items()
+        if not context.startswith("article:")
+    }
+
+
+def test_category_and_tag_names_become_outdated_when_the_source_changes_and_current_again():
+    category = Category.objects.create(slug="meetups", name_zh_hans="活动")
+    article = zh_article(tags=("内核",), category_slug="meetups")
+    tag = Tag.objects.get()
+    po = tf.export_po(language="en", articles=[article])
+    report = import_text(fill(po, {"内核": "Kernel", "活动": "Events", "社区新闻": "Community news"}))
+    assert report.ok and {"tag:" + tag.slug, "category:meetups"} <= set(report.updated), report.rejected
+    assert not any(entry.fuzzy for entry in name_entries(article).values())
+
+    tag.refresh_from_db()
+    category.refresh_from_db()
+    tag.label_zh_hans = "操作系统内核"
+    tag.save()
+    category.name_zh_hans = "社区活动"
+    category.save()
+    article = Article.objects.get(pk=article.pk)
+    found = name_entries(article)
+    assert [(entry.msgid, entry.previous_msgid, entry.msgstr) for entry in found.values() if entry.fuzzy] == [
+        ("社区活动", "活动", "Events"),
+        ("操作系统内核", "内核", "Kernel"),
+    ]
+    assert '#| msgid "内核"' in str(tf.export_po(language="en", articles=[article]))
+    outdated = tf.export_po(language="en", articles=[article], only="outdated")
+    assert {entry.msgctxt for entry in outdated} == {"category:meetups", f"tag:{tag.slug}"}
+
+    # Keeping the same translation is a decision too: it clears the flag.
+    po = tf.export_po(language="en", articles=[article])
+    report = import_text(fill(po, {"操作系统内核": "OS kernel", "社区活动": "Events"}))
+    assert report.ok and {f"tag:{tag.slug}", "category:meetups"} <= set(report.updated), report.rejected
+    tag.refresh_from_db()
+    assert tag.label_en == "OS kernel" and tag.translated_from == {"en": "操作系统内核"}
+    assert not any(entry.fuzzy for entry in name_entries(article).values())
+    report = import_text(fill(tf.export_po(language="en", articles=[article]), {"操作系统内核": "OS kernel"}))
+    assert f"tag:{tag.slug}" in report.unchanged
+
+
+def test_names_saved_in_the_admin_or_shell_record_their_source():
+    # Both names and no record: the English one counts as made from the current Chinese one.
+    category = Category.objects.create(slug="guides", name_zh_hans="指南", name_en="Guide")
+    assert category.translated_from == {}
+    category.name_en = "Guides"
+    category.save()
+    assert category.translated_from == {"en": "指南"}
+    category.name_zh_hans = "使用指南"
+    category.save()
+    assert category.translated_from == {"en": "指南"}
+    category.refresh_from_db()
+    assert category.translated_from == {"en": "指南"}
+    fresh = Category.objects.create(slug="talks", name_zh_hans="演讲", name_en="Talks")
+    fresh.name_zh_hans = "技术演讲"
+    fresh.save()
+    assert fresh.translated_from == {"en": "演讲"}
+
+    tag = Tag.objects.create(name="kernel")  # an English tag: Chinese is the translation
+    tag.label_zh_hans = "内核"
+    tag.save()
+    tag.label_en = "Kernel"
+    tag.save()
+    assert tag.translated_from == {"zh-hans": "kernel"}
+    tag.label_zh_hans = ""
+    tag.save()
+    assert tag.translated_from == {}
+
+
 BAD_INPUTS = {
     "syntax error": (lambda text: text.replace('msgstr "Community news"', 'msgstr "Community news'), "syntax error"),
     "wrong language": (lambda text: text.replace('"Language: en\\n"', '"Language: fr\\n"'), "Language “fr”"),
@@ -464,6 +538,20 @@ def test_import_refuses_entries_whose_source_changed_since_export():
     article.save()
     report = import_text(text)
     assert any("source text changed" in problem.reason for problem in report.rejected)
+
+
+def test_import_refuses_names_whose_source_changed_since_export():
+    article = zh_article(tags=("内核",))
+    text = fill(tf.export_po(language="en", articles=[article]), ENGLISH)
+    tag = Tag.objects.get()
+    tag.label_zh_hans = "操作系统内核"
+    tag.save()
+    before = snapshot()
+    report = import_text(text)
+    assert [problem.reason for problem in report.rejected] == [
+        f"tag:{tag.slug}: the source name changed since this file was exported (export again)"
+    ]
+    assert snapshot() == before
 
 
 def test_import_command_reports_and_fails_loudly(tmp_path):
