@@ -60,9 +60,12 @@ class PublicationStateFilter(admin.SimpleListFilter):
 
 class ArticleImageFormSet(BaseInlineFormSet):
     def clean(self):
-        """Two images answering to one reference (``media/a.png`` and ``./media/a.png``) would be a coin toss."""
-        super().clean()
-        seen: dict[str, int] = {}
+        """Two images answering to one reference (``media/a.png`` and ``./media/a.png``) would be a coin toss.
+
+        Unless they belong to different languages: a language's own image stands in for the shared one.
+        Checked before the generic uniqueness check, whose message would name no image.
+        """
+        seen: dict[tuple[str, str], int] = {}
         for number, form in enumerate(self.forms, start=1):
             data = getattr(form, "cleaned_data", None)
             if not data or data.get("DELETE"):
@@ -71,28 +74,39 @@ class ArticleImageFormSet(BaseInlineFormSet):
             # An empty reference becomes the file's name when saved.
             name = data.get("reference") or posixpath.basename(getattr(image, "name", "") or "")
             reference = markdown.normalize_reference(name)
+            language = data.get("language", getattr(form.instance, "language", "")) or ""
             if not reference:
                 continue
-            if reference in seen:
+            if (reference, language) in seen:
+                params = {"first": seen[reference, language], "second": number, "reference": reference}
+                if not language:
+                    raise ValidationError(
+                        _("Images %(first)d and %(second)d both use the reference “%(reference)s”; give each its own."),
+                        params=params,
+                    )
                 raise ValidationError(
-                    _("Images %(first)d and %(second)d both use the reference “%(reference)s”; give each its own."),
-                    params={"first": seen[reference], "second": number, "reference": reference},
+                    _(
+                        "Images %(first)d and %(second)d both use the reference “%(reference)s” in %(language)s; "
+                        "give each its own, or another language."
+                    ),
+                    params={**params, "language": LANGUAGE_NAMES[language]},
                 )
-            seen[reference] = number
+            seen[reference, language] = number
+        super().clean()
 
 
 class ArticleImageInline(TranslationTabularInline):
     model = ArticleImage
     formset = ArticleImageFormSet
     extra = 0
-    fields = ("image", "reference", "alt")
+    fields = ("image", "reference", "language", "alt")
 
     def get_readonly_fields(self, request, obj=None):
         if can_edit_source(request):
             return ()
         # The alt text in the article's source language is source text too.
         source = [localized("alt", obj.source_language)] if obj else []
-        return ("image", "reference", *source)
+        return ("image", "reference", "language", *source)
 
     def get_formset(self, request, obj=None, **kwargs):
         if obj and not can_edit_source(request):

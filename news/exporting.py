@@ -2,8 +2,8 @@
 
 Each language of an article becomes ``<lang>/<category>/<slug>/<slug>.md``
 (``zh/…`` and ``en/…``), its images written beside it under the names the
-body uses, so that importing the folder into an empty database gives the same
-articles again.
+body uses (the shared ones and that language's own), so that importing
+the folder into an empty database gives the same articles again.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from pathlib import Path
 import yaml
 from django.utils import timezone
 
-from news import markdown
 from news.importing import EXPORT_FOLDERS, Problem
-from news.models import Article, localized
+from news.models import Article, images_shown, localized
 
 
 @dataclass
@@ -89,13 +88,18 @@ def export_articles(outdir: Path, articles) -> ExportReport:
             path = folder / f"{article.slug}.md"
             path.write_text(render_file(article, language), encoding="utf-8")
             report.files += 1
-            report.images += _write_images(article, folder=folder, outdir=outdir, report=report, shown=str(path))
+            report.images += _write_images(
+                article, language, folder=folder, outdir=outdir, report=report, shown=str(path)
+            )
     return report
 
 
-def _write_images(article: Article, *, folder: Path, outdir: Path, report: ExportReport, shown: str) -> int:
+def _write_images(
+    article: Article, language: str, *, folder: Path, outdir: Path, report: ExportReport, shown: str
+) -> int:
+    """The images one language's body shows (shared ones overlaid by its own), beside its file."""
     written = 0
-    files = [(image.image, markdown.normalize_reference(image.reference)) for image in article.images.all()]
+    files = [(image.image, reference) for reference, image in images_shown(article.images.all(), language).items()]
     if article.banner:
         files.append((article.banner, banner_name(article)))
     for stored, reference in files:

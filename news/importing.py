@@ -789,6 +789,15 @@ def group_files(parsed: list[ParsedFile], *, report: Report) -> list[dict[str, P
 # Writing ---------------------------------------------------------------------
 
 
+ImageKey = tuple[str, str]  # (normalised reference, language or "" for every language)
+
+
+def image_mark(key: ImageKey, name: str) -> tuple[str, str]:
+    """How an image counts in a fingerprint; shared images as before languages had their own."""
+    reference, language = key
+    return (f"{reference}@{language}" if language else reference, name)
+
+
 def fingerprint(article: Article, *, tags: Iterable[str], images: Iterable[tuple[str, str]]) -> str:
     """A hash of everything an import sets on an article, to notice edits made since."""
     fields = {
@@ -816,7 +825,7 @@ def current_fingerprint(article: Article) -> str:
     return fingerprint(
         article,
         tags=[tag.name for tag in article.tags.all()],
-        images=[(image.reference, image.image.name) for image in article.images.all()],
+        images=[image_mark((image.reference, image.language), image.image.name) for image in article.images.all()],
     )
 
 
@@ -980,29 +989,30 @@ class Writer:
         mark = fingerprint(
             article,
             tags=[tag.name for tag in tags],
-            images=[(ref, stored.name) for ref, stored in wanted.items()] + kept,
+            images=[image_mark(key, stored.name) for key, stored in wanted.items()] + kept,
         )
         self._record_sources(article, files, mark=mark, created=created)
         return (Report.CREATED if created else Report.UPDATED), article
 
-    def _wanted_images(self, files: dict[str, ParsedFile]) -> dict[str, StoredImage]:
-        """Images by reference; the source language's file wins when both languages use one name."""
-        wanted: dict[str, StoredImage] = {}
-        code = "zh-hans" if "zh-hans" in files else "en"
-        for item in sorted(files.values(), key=lambda item: item.language != code):
+    def _wanted_images(self, files: dict[str, ParsedFile]) -> dict[ImageKey, StoredImage]:
+        """Images by (reference, language): shared ("") unless the languages name different files alike.
+
+        Bilingual folders often hold a Chinese and an English screenshot under one
+        name; each language then keeps its own.
+        """
+        used: dict[str, dict[str, StoredImage]] = {}
+        for code, item in sorted(files.items()):
             for use in item.images:
                 stored = self.images.get(use.file) if use.file else None
                 reference = markdown.normalize_reference(urlsplit(use.reference).path)
-                if stored is None or not reference:
-                    continue
-                if reference in wanted and wanted[reference].digest != stored.digest:
-                    self.report.warn(
-                        item.source.shown,
-                        use.line,
-                        f"both languages name different files “{use.reference}”; both show the {code} one",
-                    )
-                    continue
-                wanted[reference] = stored
+                if stored is not None and reference:
+                    used.setdefault(reference, {}).setdefault(code, stored)
+        wanted: dict[ImageKey, StoredImage] = {}
+        for reference, by_language in used.items():
+            if len({stored.digest for stored in by_language.values()}) == 1:
+                wanted[(reference, "")] = next(iter(by_language.values()))
+            else:
+                wanted.update(((reference, code), stored) for code, stored in by_language.items())
         return wanted
 
     def slug_of(self, pk: int) -> str:
@@ -1043,25 +1053,25 @@ class Writer:
     def _known_sources(self, files: dict[str, ParsedFile]) -> list[ArticleSource]:
         return [self.sources[item.source.relpath] for item in files.values() if item.source.relpath in self.sources]
 
-    def _sync_images(self, article: Article, wanted: dict[str, StoredImage]) -> list[tuple[str, str]]:
+    def _sync_images(self, article: Article, wanted: dict[ImageKey, StoredImage]) -> list[tuple[str, str]]:
         """Make the article's imported images the wanted ones; returns the images editors added.
 
         Through ``save()`` and ``delete()``, so that whatever follows an image
         (its renditions, the article's HTML) follows here too.
         """
-        current = {image.reference: image for image in article.images.all()}
+        current = {(image.reference, image.language): image for image in article.images.all()}
         getattr(article, "_prefetched_objects_cache", {}).pop("images", None)  # renders read the new ones
         kept, changed = [], []
-        for reference, image in current.items():
-            if reference in wanted:
-                if image.image.name != wanted[reference].name:
+        for key, image in current.items():
+            if key in wanted:
+                if image.image.name != wanted[key].name:
                     image.delete()
-                    changed.append(reference)
+                    changed.append(key)
             elif image.image.name.startswith(f"{STORAGE_FOLDER}/"):
                 image.delete()
             else:
-                kept.append((reference, image.image.name))  # added in the admin, not by an import
-        save_images(article, ((ref, stored) for ref, stored in wanted.items() if ref not in current or ref in changed))
+                kept.append(image_mark(key, image.image.name))  # added in the admin, not by an import
+        save_images(article, ((key, stored) for key, stored in wanted.items() if key not in current or key in changed))
         return kept
 
     def _tags(self, files: dict[str, ParsedFile]) -> list[Tag]:
@@ -1131,9 +1141,11 @@ def text_key(language: str, title: str, publish_at: datetime) -> tuple:
     return (language, re.sub(r"\s+", "", title).casefold(), publish_at.astimezone(UTC))
 
 
-def save_images(article: Article, images: Iterable[tuple[str, StoredImage]]) -> None:
-    for reference, stored in images:
-        image = ArticleImage(article=article, reference=reference, width=stored.width, height=stored.height)
+def save_images(article: Article, images: Iterable[tuple[ImageKey, StoredImage]]) -> None:
+    for (reference, language), stored in images:
+        image = ArticleImage(
+            article=article, reference=reference, language=language, width=stored.width, height=stored.height
+        )
         image.image.name = stored.name
         image.save()
 

@@ -1,6 +1,7 @@
 import hashlib
 import posixpath
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -419,7 +420,7 @@ class Article(models.Model):
         if not self.slug:
             self.slug = self.make_slug()
         if render:
-            self.render(images=self.image_map() if self.pk else {})
+            self.render(images=None if self.pk else {})
         super().save(*args, **kwargs)
 
     def make_slug(self) -> str:
@@ -432,19 +433,24 @@ class Article(models.Model):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
-    def image_map(self) -> dict[str, markdown.ImageRef]:
-        """Body image references this article can resolve, by reference name."""
-        refs = {}
-        for image in self.images.all():
-            refs[image.normalized_reference] = image.as_ref()
-        return refs
+    def image_map(self, language: str = "") -> dict[str, markdown.ImageRef]:
+        """Body image references one language can resolve: the shared images overlaid by its own (none: shared only)."""
+        return self._image_maps([language])[language]
 
-    def render(self, *, images: dict[str, markdown.ImageRef]) -> None:
-        """Render every language's body into the stored HTML fields."""
+    def _image_maps(self, languages) -> dict[str, dict[str, markdown.ImageRef]]:
+        images = list(self.images.all())  # one query for every language
+        return {code: {ref: image.as_ref() for ref, image in images_shown(images, code).items()} for code in languages}
+
+    def render(self, *, images: dict[str, markdown.ImageRef] | None = None) -> None:
+        """Render every language's body into the stored HTML fields.
+
+        Each language with its own images (``image_map``), unless ``images`` gives one map for all.
+        """
+        maps = self._image_maps(LANGUAGE_CODES) if images is None else dict.fromkeys(LANGUAGE_CODES, images)
         for code in LANGUAGE_CODES:
             rendered = markdown.render(
                 getattr(self, localized("body", code), "") or "",
-                images=images,
+                images=maps[code],
                 title=getattr(self, localized("title", code), "") or "",
             )
             setattr(self, localized("body_html", code), rendered.html)
@@ -452,7 +458,7 @@ class Article(models.Model):
 
     def rerender(self) -> None:
         """Render again after images changed; touches only the stored HTML."""
-        self.render(images=self.image_map())
+        self.render()
         fields = [localized(name, code) for name in ("body_html", "toc_html") for code in LANGUAGE_CODES]
         Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in fields})
 
@@ -471,6 +477,13 @@ class ArticleImage(models.Model):
         blank=True,
     )
     alt = models.CharField(_("alt text"), max_length=300, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=LANGUAGE_CHOICES,
+        blank=True,
+        help_text=_("Empty: shown in every language. Else only in this one, in place of a shared image of that name."),
+    )
     # WebP copies at a few widths, made once when the file changes (news.images).
     renditions = models.JSONField(default=dict, blank=True, editable=False)
 
@@ -478,7 +491,11 @@ class ArticleImage(models.Model):
         ordering = ["reference"]
         verbose_name = _("article image")
         verbose_name_plural = _("article images")
-        constraints = [models.UniqueConstraint(fields=["article", "reference"], name="unique_article_image_reference")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "reference", "language"], name="unique_article_image_reference_language"
+            )
+        ]
 
     def __str__(self):
         return self.reference
@@ -502,6 +519,15 @@ class ArticleImage(models.Model):
         result = super().delete(*args, **kwargs)
         self.article.rerender()
         return result
+
+
+def images_shown(images: Iterable[ArticleImage], language: str) -> dict[str, ArticleImage]:
+    """The images a language shows, by normalised reference: the shared ones overlaid by its own."""
+    shown = {}
+    for image in sorted(images, key=lambda image: bool(image.language)):
+        if image.language in ("", language):
+            shown[image.normalized_reference] = image
+    return shown
 
 
 def first_filled(obj, field: str, *, prefer: str | None = None) -> str:

@@ -484,6 +484,8 @@ def source_units(article: Article) -> list[Unit]:
         if value:
             units.append(Unit(kind=kind, text=value, key=name))
     for image in article.images.all():
+        if image.language == source:
+            continue  # shown in the source language only: no other language reads its alt text
         value = (getattr(image, localized("alt", source), "") or "").strip()
         if value:
             units.append(Unit(kind="image-alt", text=value, key=image_key(image)))

@@ -161,22 +161,51 @@ def test_editors_can_add_an_article(client, editor):
     assert sorted(tag.name for tag in created.tags.all()) == ["kernel", "内核"]
 
 
+def post_new_images(client, obj, *images: dict[str, object]):
+    """The change form as shown, plus these new image rows (field name → value)."""
+    data = form_data(client.get(change_url(obj)).content)
+    first = int(data["images-TOTAL_FORMS"])
+    data["images-TOTAL_FORMS"] = str(first + len(images))
+    for number, fields in enumerate(images, start=first):
+        data.update({f"images-{number}-{name}": value for name, value in {"article": obj.pk, **fields}.items()})
+    return client.post(change_url(obj), data)
+
+
 def test_two_images_with_one_reference_are_refused(client, editor, draft):
     """``./media/chart.png`` and ``media/chart.png`` are one name in the Markdown: which image would it show?"""
     client.force_login(editor)
-    data = form_data(client.get(change_url(draft)).content)
-    data.update(
-        {
-            "images-TOTAL_FORMS": "2",
-            "images-1-reference": "./media/chart.png",
-            "images-1-image": png_file("other.png"),
-            "images-1-article": str(draft.pk),
-        }
-    )
-    response = client.post(change_url(draft), data)
+    response = post_new_images(client, draft, {"reference": "./media/chart.png", "image": png_file("other.png")})
     assert response.status_code == 200
     assert "Images 1 and 2 both use the reference “media/chart.png”" in Page(response.content).text
     assert list(draft.images.values_list("reference", flat=True)) == ["media/chart.png"]
+
+
+def test_one_reference_may_have_an_image_per_language(client, editor, draft):
+    """The shared image and an English screenshot of the same name: the English page shows the latter."""
+    client.force_login(editor)
+    assert form_data(client.get(change_url(draft)).content)["images-0-language"] == ""
+    english = {"reference": "./media/chart.png", "language": "en", "image": png_file("chart-en.png")}
+    response = post_new_images(client, draft, english)
+    assert response.status_code == 302, Page(response.content).text[:2000]
+    assert sorted(draft.images.values_list("reference", "language")) == [
+        ("./media/chart.png", "en"),
+        ("media/chart.png", ""),
+    ]
+
+
+def test_two_images_with_one_reference_in_one_language_are_refused(client, editor, draft):
+    client.force_login(editor)
+    response = post_new_images(
+        client,
+        draft,
+        {"reference": "media/chart.png", "language": "en", "image": png_file("one.png")},
+        {"reference": "media/chart.png", "language": "en", "image": png_file("two.png")},
+    )
+    assert response.status_code == 200
+    text = Page(response.content).text
+    assert "Images 2 and 3 both use the reference “media/chart.png” in English" in text
+    assert "Please correct the duplicate" not in text  # the generic message names no image
+    assert list(draft.images.values_list("reference", "language")) == [("media/chart.png", "")]
 
 
 def test_an_image_without_reference_answers_to_its_file_name(client, editor, draft):
@@ -277,11 +306,12 @@ def test_translators_cannot_change_image_alt_text_in_the_source_language(client,
     client.force_login(translator)
     content = client.get(change_url(draft)).content.decode()
     assert 'name="images-0-alt_en"' in content and 'name="images-0-alt_zh_hans"' not in content
+    assert 'name="images-0-language"' not in content
     data = form_data(content.encode())
-    data.update({"images-0-alt_zh_hans": "篡改的说明", "images-0-alt_en": "A chart"})
+    data.update({"images-0-alt_zh_hans": "篡改的说明", "images-0-alt_en": "A chart", "images-0-language": "en"})
     assert client.post(change_url(draft), data).status_code == 302
     image = draft.images.get()
-    assert (image.alt_zh_hans, image.alt_en) == ("图", "A chart")
+    assert (image.alt_zh_hans, image.alt_en, image.language) == ("图", "A chart", "")
 
 
 def test_translators_for_an_english_source_may_edit_the_chinese_text(client, translator):

@@ -57,7 +57,7 @@ def snapshot() -> dict:
             tags=sorted(article.tags.names()),
             languages=article.languages,
             banner=digest(article.banner) if article.banner else None,
-            images={image.reference: digest(image.image) for image in article.images.all()},
+            images={(image.reference, image.language): digest(image.image) for image in article.images.all()},
         )
         result[article.slug] = fields
     return result
@@ -76,10 +76,15 @@ def build_site(root: Path, public: Path) -> None:
             summary="中文摘要",
             archives="2022-07",
             sig="sig-Infra",
-            body="# 伙伴加入\n\n正文 **粗体**。\n\n![合影](./media/photo.png)\n\n![缺](./media/gone.png)\n",
+            body=(
+                "# 伙伴加入\n\n正文 **粗体**。\n\n![合影](./media/photo.png)\n\n![缺](./media/gone.png)\n\n"
+                "![界面](media/ui.png)\n"
+            ),
         ),
     )
     write(root, "zh/news/20220715-partner/media/photo.png", png("#123456"))
+    write(root, "zh/news/20220715-partner/media/ui.png", png("#aa0000"))  # a Chinese screenshot …
+    write(root, "en/news/20220715-partner/media/ui.png", png("#0000aa"))  # … and the English one, named alike
     write(
         root,
         "en/news/20220715-partner/index.md",
@@ -88,7 +93,7 @@ def build_site(root: Path, public: Path) -> None:
             date="2022-07-15",
             tags="[openEuler, partner]",
             summary="English summary",
-            body="Body with a [link](https://example.org/).\n\n![Photo](/img/news/shared.png)\n",
+            body="Body with a [link](https://example.org/).\n\n![Photo](/img/news/shared.png)\n\n![UI](media/ui.png)\n",
         ),
     )
     write(public, "img/banners/partner.png", png("#abcdef", size=(60, 20)))
@@ -105,6 +110,10 @@ def test_import_export_import_into_an_empty_database_gives_the_same_articles(tmp
     assert first.counts["created"] == 4 and not first.has_rejections
     before = snapshot()
     assert before["20220715-partner"]["images"] and before["20220715-partner"]["banner"]
+    languages = {
+        language for reference, language in before["20220715-partner"]["images"] if reference == "media/ui.png"
+    }
+    assert languages == {"zh-hans", "en"}
 
     call_command("export_news", str(out), stdout=io.StringIO())
     Article.objects.all().delete()
@@ -132,6 +141,9 @@ def test_export_layout_images_beside_and_unknown_keys_again(tmp_path):
     assert (folder / "banner.png").is_file()
     assert (folder / "media" / "photo.png").is_file()
     assert (folder / "img" / "news" / "shared.png").is_file()
+    english = out / "en" / "news" / "20220715-partner"
+    assert (folder / "media" / "ui.png").read_bytes() == (site / "zh/news/20220715-partner/media/ui.png").read_bytes()
+    assert (english / "media" / "ui.png").read_bytes() == (site / "en/news/20220715-partner/media/ui.png").read_bytes()
     assert (out / "en" / "news" / "20220715-partner" / "20220715-partner.md").is_file()
     assert front_matter_of(out / "zh" / "news" / "20240101" / "20240101.md")["banner"] == "img/banners/missing.png"
     assert front_matter_of(out / "en" / "blog" / "2023-02-03-draft" / "2023-02-03-draft.md")["draft"] is True

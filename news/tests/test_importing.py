@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models.signals import m2m_changed
 from django.test.utils import CaptureQueriesContext
+from PIL import Image
 
 from news import importing
 from news.models import Article, ArticleImage, ArticleSource, Category, Tag, TaggedArticle
@@ -442,6 +443,27 @@ def test_the_same_image_content_is_stored_once(tmp_path):
     assert ArticleImage.objects.count() == 3
     assert len(names) == 1
     assert default_storage.exists(names.pop())
+
+
+def test_one_name_for_different_pictures_in_each_language_gives_each_language_its_own(tmp_path):
+    """Screenshots of a Chinese and of an English interface often share a file name."""
+    write(tmp_path, "zh/news/a/index.md", post(title="甲", body="![设置](./shot.png)\n\n![标志](./logo.png)\n"))
+    write(tmp_path, "en/news/a/index.md", post(title="A", body="![Settings](./shot.png)\n\n![Logo](./logo.png)\n"))
+    write(tmp_path, "zh/news/a/shot.png", png("#aa0000"))
+    write(tmp_path, "en/news/a/shot.png", png("#0000aa"))
+    write(tmp_path, "zh/news/a/logo.png", png("#00aa00"))
+    write(tmp_path, "en/news/a/logo.png", png("#00aa00"))  # same picture: shared
+    report = run(tmp_path)
+    assert report.warnings == [] and not report.has_rejections
+    article = only_article()
+    images = {(image.reference, image.language): image for image in article.images.all()}
+    assert set(images) == {("shot.png", "zh-hans"), ("shot.png", "en"), ("logo.png", "")}
+    assert Image.open(images["shot.png", "zh-hans"].image).getpixel((0, 0)) == (0xAA, 0, 0)
+    assert Image.open(images["shot.png", "en"].image).getpixel((0, 0)) == (0, 0, 0xAA)
+    assert images["shot.png", "en"].as_ref().url in article.body_html_en
+    assert images["shot.png", "zh-hans"].as_ref().url in article.body_html_zh_hans
+    assert images["shot.png", "zh-hans"].as_ref().url not in article.body_html_en
+    assert run(tmp_path).counts["unchanged"] == 1
 
 
 def test_a_missing_image_is_a_warning_with_file_and_line_and_a_visible_placeholder(tmp_path):

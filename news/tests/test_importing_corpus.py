@@ -4,9 +4,11 @@ The corpus lives beside the repository (never copied into it); without it
 these tests are skipped.
 """
 
+import hashlib
 import html
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -69,14 +71,18 @@ def source_body(source: ArticleSource) -> str:
     return importing.split_front_matter(text)[1]
 
 
+def image_references(body: str) -> list[str]:
+    """Every image the body names, Markdown or HTML, found here independently of the importer."""
+    return re.findall(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)", body) + re.findall(
+        r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", body, flags=re.I
+    )
+
+
 def image_files_present(source: ArticleSource, body: str) -> tuple[int, int]:
     """(found, missing) image references, resolved here independently of the importer."""
     folder = (CORPUS / source.path).parent
     found = missing = 0
-    references = re.findall(r"!\[[^\]]*\]\(\s*<?([^\s)>]+)", body) + re.findall(
-        r"<img\b[^>]*?\ssrc\s*=\s*[\"']?([^\"'\s>]+)", body, flags=re.I
-    )
-    for reference in references:
+    for reference in image_references(body):
         if reference.startswith(("http://", "https://")):
             continue
         relative = reference.split("?")[0].lstrip("/")
@@ -141,3 +147,35 @@ def test_an_article_in_both_site_generations_is_imported_once(imported):
     duplicates = [entry for entry in imported.by_status("skipped") if "not imported twice" in entry.message]
     assert {Path(entry.path).name for entry in duplicates} >= {"20220715.md", "20220716.md", "20220811.md"}
     assert Article.objects.filter(title_zh_hans__startswith="遇贤微电子加入").count() == 1
+
+
+def test_the_english_page_shows_the_english_screenshots_of_a_pair(tmp_path):
+    """zh/ and en/ hold different screenshots under the same names; each language keeps its own."""
+    docs = CORPUS / "website-v2" / "web-ui" / "docs"
+    stem = "2022-07-22-gitee-notification-settings"
+    folders = {code: docs / code / "blog" / "liuqi" for code in ("zh", "en")}
+    if not all((folder / f"{stem}.md").is_file() for folder in folders.values()):
+        pytest.skip("the gitee-notification-settings pair is not in the corpus")
+    for code, folder in folders.items():  # just this pair, in a temporary import root
+        target = tmp_path / code / "blog" / "liuqi"
+        target.mkdir(parents=True)
+        for path in folder.glob(f"{stem}*"):
+            shutil.copyfile(path, target / path.name)
+    report = importing.import_paths([tmp_path])
+    assert not report.has_rejections and report.counts["created"] == 1
+    assert not [problem for problem in report.warnings if "both languages" in problem.message]
+    article = Article.objects.get()
+    english = article.image_map("en")
+    body = importing.split_front_matter(importing.decode((folders["en"] / f"{stem}.md").read_bytes()))[1]
+    references = image_references(body)
+    assert references
+    differ = 0
+    for reference in {markdown.normalize_reference(reference) for reference in references}:
+        image = next(image for image in article.images.all() if image.as_ref().url == english[reference].url)
+        with image.image.open("rb") as handle:
+            stored = hashlib.sha256(handle.read()).hexdigest()
+        expected = hashlib.sha256((folders["en"] / reference).read_bytes()).hexdigest()
+        assert stored == expected, reference
+        differ += expected != hashlib.sha256((folders["zh"] / reference).read_bytes()).hexdigest()
+        assert f'src="{english[reference].url}"' in article.body_html_en
+    assert differ, "the pair no longer has screenshots that differ by language"

@@ -264,3 +264,29 @@ def test_a_tag_name_wins_over_another_tags_label():
     Tag.objects.filter(name="kernel").update(label_zh_hans="内核")
     second = article(en="Second", tags=("内核",))
     assert [tag.name for tag in second.tags.all()] == ["内核"]
+
+
+def test_a_language_shows_its_own_image_in_place_of_the_shared_one():
+    """Bilingual articles often hold a Chinese and an English screenshot under one name."""
+    obj = article(zh="截图", en="Screenshots", body_zh="![图](media/shot.png)", body_en="![Shot](media/shot.png)")
+    shared = ArticleImage.objects.create(article=obj, image=png_file("shot.png"), reference="media/shot.png")
+    english = ArticleImage.objects.create(
+        article=obj, image=png_file("shot.png", color="#cc3333"), reference="media/shot.png", language="en"
+    )
+    other = ArticleImage.objects.create(article=obj, image=png_file("map.png"), reference="media/map.png")
+    obj = Article.objects.get(pk=obj.pk)
+    assert obj.image_map("en") == {"media/shot.png": english.as_ref(), "media/map.png": other.as_ref()}
+    assert obj.image_map("zh-hans") == {"media/shot.png": shared.as_ref(), "media/map.png": other.as_ref()}
+    assert obj.image_map() == obj.image_map("zh-hans")
+    assert english.as_ref().url in obj.body_html_en and shared.as_ref().url not in obj.body_html_en
+    assert shared.as_ref().url in obj.body_html_zh_hans and english.as_ref().url not in obj.body_html_zh_hans
+
+
+def test_a_reference_is_unique_per_language():
+    obj = article(en="Screenshots")
+    ArticleImage.objects.create(article=obj, image=png_file("a.png"), reference="shot.png")
+    ArticleImage.objects.create(article=obj, image=png_file("b.png"), reference="shot.png", language="en")
+    ArticleImage.objects.create(article=obj, image=png_file("c.png"), reference="shot.png", language="zh-hans")
+    twice = ArticleImage(article=obj, image=png_file("d.png"), reference="shot.png", language="en")
+    with pytest.raises(ValidationError):
+        twice.full_clean()

@@ -688,6 +688,23 @@ def test_image_alt_texts_are_segments_that_follow_the_images():
     assert key not in keys(article).values()
 
 
+def test_an_image_of_the_source_language_only_leaves_nothing_to_translate():
+    """A Chinese screenshot shown only on the Chinese page: its alt text needs no English."""
+    article = factories.article(zh="标题", en="Title")
+    own = ArticleImage.objects.create(
+        article=article, image=factories.png_file("a.png"), alt_zh_hans="中文截图", language="zh-hans"
+    )
+    english = ArticleImage.objects.create(
+        article=article, image=factories.png_file("a.png"), alt_zh_hans="英文截图", language="en"
+    )
+    assert tf.image_key(own) not in keys(article).values()
+    assert tf.image_key(english) in keys(article).values()
+    english.alt_en = "English screenshot"
+    english.save()
+    article.refresh_from_db()
+    assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
+
+
 @pytest.mark.parametrize(
     ("header", "language"),
     [("zh_Hans", "zh-hans"), ("zh_CN", "zh-hans"), ("zh-Hans", "zh-hans"), ("en", "en"), ("en_US", "en")],

@@ -392,3 +392,18 @@ def test_500_page_in_the_visitors_language(prefix, lang, text):
     assert page.html_lang == lang
     assert page.h1s() == [text]
     assert "a bug" not in page.text
+
+
+def test_each_language_page_shows_its_own_picture(client):
+    from news.models import ArticleImage
+
+    obj = article(zh="截图", en="Screenshots", body_zh="![设置](media/shot.png)", body_en="![Settings](media/shot.png)")
+    chinese = ArticleImage.objects.create(
+        article=obj, image=png_file("shot.png", color="#aa0000"), reference="media/shot.png", language="zh-hans"
+    )
+    english = ArticleImage.objects.create(
+        article=obj, image=png_file("shot.png", color="#0000aa"), reference="media/shot.png", language="en"
+    )
+    for prefix, own, other in [("zh", chinese, english), ("en", english, chinese)]:
+        sources = [image.attrs.get("src") for image in get(client, f"/{prefix}/news/{obj.slug}/").find_all("img")]
+        assert own.as_ref().url in sources and other.as_ref().url not in sources, (prefix, sources)
