@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('news', '0005_article_sources'),
+        ('news', '0006_name_translation_sources'),
     ]
 
     operations = [
