@@ -4,9 +4,8 @@ import secrets
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,13 +14,12 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
-from taggit.models import Tag as UnusedTaggitTag
 
 from news import importing, markdown
-from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
-from news.translation_admin import TranslationFilesAdminMixin
+from news.models import Article, ArticleImage, Category
+from translations import languages
 
-LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+LANGUAGE_NAMES = dict(languages.choices())
 TRANSLATED_TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
 
 
@@ -34,10 +32,10 @@ class MissingLanguageFilter(admin.SimpleListFilter):
     parameter_name = "missing"
 
     def lookups(self, request, model_admin):
-        return [(code, name) for code, name in LANGUAGE_CHOICES]
+        return [(code, name) for code, name in languages.choices()]
 
     def queryset(self, request, queryset):
-        if self.value() in LANGUAGE_CODES:
+        if self.value() in languages.codes():
             return queryset.missing_language(self.value())
         return queryset
 
@@ -105,7 +103,7 @@ class ArticleImageInline(TranslationTabularInline):
         if can_edit_source(request):
             return ()
         # The alt text in the article's source language is source text too.
-        source = [localized("alt", obj.source_language)] if obj else []
+        source = [languages.field("alt", obj.source_language)] if obj else []
         return ("image", "reference", "language", *source)
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -116,7 +114,7 @@ class ArticleImageInline(TranslationTabularInline):
                 "field": capfirst(ArticleImage._meta.get_field("alt").verbose_name),
                 "language": LANGUAGE_NAMES[obj.source_language],
             }
-            kwargs["labels"] = {**kwargs.get("labels", {}), localized("alt", obj.source_language): label}
+            kwargs["labels"] = {**kwargs.get("labels", {}), languages.field("alt", obj.source_language): label}
         return super().get_formset(request, obj, **kwargs)
 
     def has_add_permission(self, request, obj=None):
@@ -136,7 +134,7 @@ class ImportUploadForm(forms.Form):
     )
     language = forms.ChoiceField(
         label=_("Language"),
-        choices=[("", _("From the zh/ and en/ folders")), *LANGUAGE_CHOICES],
+        choices=[("", _("From the zh/ and en/ folders")), *languages.choices()],
         required=False,
     )
     force = forms.BooleanField(label=_("Overwrite articles edited since their import"), required=False)
@@ -154,10 +152,10 @@ class ImportUploadForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
+class ArticleAdmin(TabbedTranslationAdmin):
     list_display = ("__str__", "publication_state", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
-    search_fields = [localized(field, code) for field in ("title", "summary") for code in LANGUAGE_CODES] + [
+    search_fields = [languages.field(field, code) for field in ("title", "summary") for code in languages.codes()] + [
         "slug",
         "author",
     ]
@@ -197,7 +195,7 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
         return format_html_join(
             " ",
             '<a href="{}" target="_blank" rel="noopener">{}</a>',
-            ((obj.url_for(code), LANGUAGE_NAMES[code]) for code in LANGUAGE_CODES),
+            ((obj.url_for(code), LANGUAGE_NAMES[code]) for code in languages.codes()),
         )
 
     def get_queryset(self, request):
@@ -206,7 +204,7 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "tags" and field is not None:
-            field.widget.attrs["data-suggestions-url"] = reverse("admin:news_article_tag_suggestions")
+            field.widget.attrs["data-suggestions-url"] = reverse("admin:tags_tag_suggestions")
         return field
 
     def get_readonly_fields(self, request, obj=None):
@@ -216,7 +214,10 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
         # Translators: only the text of languages other than the source.
         source = obj.source_language if obj else None
         allowed = {
-            localized(field, code) for field in TRANSLATED_TEXT_FIELDS for code in LANGUAGE_CODES if code != source
+            languages.field(field, code)
+            for field in TRANSLATED_TEXT_FIELDS
+            for code in languages.codes()
+            if code != source
         }
         # Only concrete per-language names: modeltranslation would expand an original name such as
         # "title" into every language's field, the allowed ones included.
@@ -241,11 +242,6 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
 
     def get_urls(self):
         extra = [
-            path(
-                "tag-suggestions/",
-                self.admin_site.admin_view(self.tag_suggestions),
-                name="news_article_tag_suggestions",
-            ),
             path("import/", self.admin_site.admin_view(self.import_view), name="news_article_import"),
         ]
         return extra + super().get_urls()
@@ -295,29 +291,6 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
         }
         return TemplateResponse(request, "admin/news/article/import.html", context)
 
-    def tag_suggestions(self, request):
-        """Tags whose name or label in any language contains ``q``, for the tag field's autocomplete.
-
-        ``tags`` are the names to type (what the tag field matches); ``labels`` say, in the
-        same order, what each tag is called in every language, so that an editor typing
-        内核 is offered the existing tag ``kernel`` instead of creating a second one.
-        """
-        if not self.has_view_or_change_permission(request):
-            return JsonResponse({"error": gettext("Permission denied")}, status=403)
-        term = request.GET.get("q", "").strip()
-        tags = Tag.objects.all()
-        if term:
-            matches = Q(name__icontains=term)
-            for code in LANGUAGE_CODES:
-                matches |= Q(**{f"{localized('label', code)}__icontains": term})
-            tags = tags.filter(matches)
-        found = list(tags.order_by("name")[:20])
-        labels = [
-            " · ".join(dict.fromkeys(filter(None, (getattr(tag, localized("label", code)) for code in LANGUAGE_CODES))))
-            for tag in found
-        ]
-        return JsonResponse({"tags": [tag.name for tag in found], "labels": labels})
-
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.rerender()
@@ -335,15 +308,3 @@ class CategoryAdmin(TabbedTranslationAdmin):
     @admin.display(description=_("articles"), ordering="num_articles")
     def article_count(self, obj):
         return obj.num_articles
-
-
-@admin.register(Tag)
-class TagAdmin(TabbedTranslationAdmin):
-    list_display = ("__str__", "name", "slug")
-    search_fields = ["name", "slug"] + [localized("label", code) for code in LANGUAGE_CODES]
-    ordering = ("slug",)
-
-
-# Articles use news.Tag; taggit's stock tag table stays empty, and a second "Tags" entry misleads.
-if admin.site.is_registered(UnusedTaggitTag):
-    admin.site.unregister(UnusedTaggitTag)

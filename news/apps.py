@@ -8,5 +8,5 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Signal receivers: translation records, renditions and the search index follow every save.
-        from news import images, search, translation_files  # noqa: F401
+        # Signal receivers: renditions and the search index follow every save.
+        from news import images, search  # noqa: F401

@@ -7,7 +7,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from news.models import Article, Tag
+from news.models import Article
+from tags.models import Tag
 
 RELATED_LIMIT = 3
 

@@ -18,7 +18,9 @@ from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from news.demo_articles import ARTICLES, TAGS, DemoArticle, DemoImage
-from news.models import Article, ArticleImage, Category, Tag, localized
+from news.models import Article, ArticleImage, Category
+from tags.models import Tag
+from translations import languages
 
 BANNER_SIZE = (1200, 600)
 DIAGRAM_SIZE = (960, 480)
@@ -77,10 +79,10 @@ def create_article(spec: DemoArticle, *, category: Category, tags: dict[str, Tag
         publish_at=now.replace(minute=0, second=0, microsecond=0) - timedelta(days=spec.days_ago),
     )
     for language, text in spec.texts.items():
-        setattr(article, localized("title", language), text.title)
-        setattr(article, localized("summary", language), text.summary)
-        setattr(article, localized("body", language), text.body)
-        setattr(article, localized("banner_alt", language), text.banner_alt)
+        setattr(article, languages.field("title", language), text.title)
+        setattr(article, languages.field("summary", language), text.summary)
+        setattr(article, languages.field("body", language), text.body)
+        setattr(article, languages.field("banner_alt", language), text.banner_alt)
     article.banner.save(f"{spec.slug}.jpg", ContentFile(draw_banner(spec)), save=False)
     article.full_clean()
     article.save()
@@ -93,7 +95,7 @@ def create_article(spec: DemoArticle, *, category: Category, tags: dict[str, Tag
 def create_image(article: Article, image: DemoImage) -> ArticleImage:
     row = ArticleImage(article=article, reference=image.reference)
     for language, alt in image.alt.items():
-        setattr(row, localized("alt", language), alt)
+        setattr(row, languages.field("alt", language), alt)
     row.image.save(image.reference.rsplit("/", 1)[-1], ContentFile(DRAWINGS[image.drawing](image)), save=False)
     row.save()
     return row

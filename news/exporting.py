@@ -16,7 +16,8 @@ import yaml
 from django.utils import timezone
 
 from news.importing import EXPORT_FOLDERS, Problem
-from news.models import Article, images_shown, localized
+from news.models import Article, images_shown
+from translations import languages
 
 
 @dataclass
@@ -46,17 +47,17 @@ def front_matter(article: Article, language: str) -> dict:
     """The front matter of one language of an article; metadata keys come back as they were."""
     local = timezone.localtime(article.publish_at)
     data = {
-        "title": getattr(article, localized("title", language)),
+        "title": getattr(article, languages.field("title", language)),
         "slug": article.slug,
         "date": local.date() if local.time() == datetime.min.time() else local.isoformat(),
         "category": article.category.slug,
         "tags": [tag.name for tag in article.tags.all()],
         "author": article.authors if len(article.authors) > 1 else article.author,
-        "summary": getattr(article, localized("summary", language)) or "",
+        "summary": getattr(article, languages.field("summary", language)) or "",
     }
     if article.banner:
         data["banner"] = banner_name(article)
-    banner_alt = getattr(article, localized("banner_alt", language))
+    banner_alt = getattr(article, languages.field("banner_alt", language))
     if banner_alt:
         data["banner_alt"] = banner_alt
     if article.status == Article.Status.DRAFT:
@@ -73,7 +74,7 @@ def banner_name(article: Article) -> str:
 
 def render_file(article: Article, language: str) -> str:
     header = yaml.safe_dump(front_matter(article, language), allow_unicode=True, sort_keys=False, width=1_000_000)
-    return f"---\n{header}---\n{getattr(article, localized('body', language)) or ''}"
+    return f"---\n{header}---\n{getattr(article, languages.field('body', language)) or ''}"
 
 
 def export_articles(outdir: Path, articles) -> ExportReport:

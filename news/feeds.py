@@ -14,7 +14,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from news import images
-from news.models import Article, Category, Tag
+from news.models import Article, Category
+from tags.models import Tag
 
 FEED_LENGTH = 20
 

@@ -23,7 +23,8 @@ from django.dispatch import receiver
 from PIL import Image, ImageOps
 
 from news import markdown
-from news.models import Article, ArticleImage, first_filled
+from news.models import Article, ArticleImage
+from translations.models import first_filled
 
 logger = logging.getLogger(__name__)
 

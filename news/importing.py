@@ -44,18 +44,9 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from news import markdown, search
-from news.models import (
-    LANGUAGE_CODES,
-    Article,
-    ArticleImage,
-    ArticleSource,
-    Category,
-    Tag,
-    TaggedArticle,
-    ascii_slug,
-    hashed_slug,
-    localized,
-)
+from news.models import Article, ArticleImage, ArticleSource, Category, TaggedArticle
+from tags.models import Tag, ascii_slug, hashed_slug
+from translations import languages
 
 LANGUAGE_FOLDERS = {
     "zh": "zh-hans",
@@ -801,9 +792,9 @@ def image_mark(key: ImageKey, name: str) -> tuple[str, str]:
 def fingerprint(article: Article, *, tags: Iterable[str], images: Iterable[tuple[str, str]]) -> str:
     """A hash of everything an import sets on an article, to notice edits made since."""
     fields = {
-        localized(name, code): getattr(article, localized(name, code)) or ""
+        languages.field(name, code): getattr(article, languages.field(name, code)) or ""
         for name in ("title", "summary", "body", "banner_alt")
-        for code in LANGUAGE_CODES
+        for code in languages.codes()
     }
     fields.update(
         slug=article.slug,
@@ -865,10 +856,10 @@ class Writer:
         if slug in self.categories:
             return self.categories[slug]
         for category in self.categories.values():
-            names = {(getattr(category, localized("name", code)) or "").casefold() for code in LANGUAGE_CODES}
+            names = {(getattr(category, languages.field("name", code)) or "").casefold() for code in languages.codes()}
             if value.casefold() in names:
                 return category
-        category = Category.objects.create(slug=slug, name=value, **{localized("name", "en"): value})
+        category = Category.objects.create(slug=slug, name=value, **{languages.field("name", "en"): value})
         self.categories[slug] = category
         self.report.warn(shown, 0, f"new category “{value}” created")
         return category
@@ -902,18 +893,18 @@ class Writer:
         )
         known = self._known_sources(files)
         found = {source.article_id for source in known}
-        languages = tuple(sorted(files))
+        codes = tuple(sorted(files))
         same = len(known) == len(files) and len(found) == 1
         same = same and all(
             self.sources[item.source.relpath].content_hash == item.content_hash for item in files.values()
         )
         if same and not self.settings.force:
             slug = self.slug_of(known[0].article_id)
-            self.report.add(Report.UNCHANGED, shown, slug=slug, languages=languages)
+            self.report.add(Report.UNCHANGED, shown, slug=slug, languages=codes)
             return
         if not found and (duplicate := self.duplicate_of(files)):
             message = f"same language, title and date as {duplicate}; not imported twice"
-            self.report.add(Report.SKIPPED, shown, message=message, languages=languages)
+            self.report.add(Report.SKIPPED, shown, message=message, languages=codes)
             return
         article = self.article(min(found)) if found else None
         if len(found) > 1:
@@ -922,11 +913,11 @@ class Writer:
             current = current_fingerprint(article)
             edited = any(source.fingerprint != current for source in article.sources.all())
             if same and not edited:
-                self.report.add(Report.UNCHANGED, shown, slug=article.slug, languages=languages)
+                self.report.add(Report.UNCHANGED, shown, slug=article.slug, languages=codes)
                 return
             if edited and not self.settings.force:
                 self.report.add(
-                    Report.SKIPPED, shown, slug=article.slug, message="edited since import", languages=languages
+                    Report.SKIPPED, shown, slug=article.slug, message="edited since import", languages=codes
                 )
                 return
         try:
@@ -936,7 +927,7 @@ class Writer:
             message = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
             self.report.reject(shown, 1, f"not saved: {message}")
             return
-        self.report.add(status, shown, slug=article.slug, languages=languages)
+        self.report.add(status, shown, slug=article.slug, languages=codes)
         self.remember(files, shown=article.slug)
 
     def _save(
@@ -953,10 +944,10 @@ class Writer:
             article = Article(slug=self.new_slug(primary, shown=shown))
         others = [item for code, item in files.items() if item is not primary]
         for code, item in files.items():
-            setattr(article, localized("title", code), item.title)
-            setattr(article, localized("summary", code), item.summary)
-            setattr(article, localized("body", code), item.body)
-            setattr(article, localized("banner_alt", code), item.banner_alt)
+            setattr(article, languages.field("title", code), item.title)
+            setattr(article, languages.field("summary", code), item.summary)
+            setattr(article, languages.field("body", code), item.body)
+            setattr(article, languages.field("banner_alt", code), item.banner_alt)
         article.source_language = "zh-hans" if article.has_language("zh-hans") else "en"
         article.author = primary.author or next((item.author for item in others if item.author), "")
         category_name = primary.category or next((item.category for item in others if item.category), "")
@@ -1028,9 +1019,11 @@ class Writer:
         """The article or file a new article repeats (same language, title and date), else ""."""
         if self._texts is None:
             self._texts = {}
-            rows = Article.objects.values_list("slug", "publish_at", *(localized("title", c) for c in LANGUAGE_CODES))
+            rows = Article.objects.values_list(
+                "slug", "publish_at", *(languages.field("title", c) for c in languages.codes())
+            )
             for slug, publish_at, *titles in rows:
-                for code, title in zip(LANGUAGE_CODES, titles, strict=True):
+                for code, title in zip(languages.codes(), titles, strict=True):
                     if title:
                         self._texts[text_key(code, title, publish_at)] = slug
         for item in files.values():
@@ -1264,15 +1257,15 @@ def render_texts(texts: RenderTexts | None) -> dict[str, str] | None:
         _render_article = Article()  # building a translated model costs as much as a short render
     article = _render_article
     given = {language: (title, body) for language, title, body in texts}
-    for code in LANGUAGE_CODES:
+    for code in languages.codes():
         title, body = given.get(code, ("", ""))
-        setattr(article, localized("title", code), title)
-        setattr(article, localized("body", code), body)
+        setattr(article, languages.field("title", code), title)
+        setattr(article, languages.field("body", code), body)
     article.render(images={})
     return {
-        localized(name, code): getattr(article, localized(name, code))
+        languages.field(name, code): getattr(article, languages.field(name, code))
         for name in ("body_html", "toc_html")
-        for code in LANGUAGE_CODES
+        for code in languages.codes()
     }
 
 

@@ -1,4 +1,3 @@
-import hashlib
 import posixpath
 import secrets
 from collections.abc import Iterable
@@ -9,84 +8,16 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.utils import build_localized_fieldname
-from taggit.managers import TaggableManager, _TaggableManager
-from taggit.models import TagBase, TaggedItemBase
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 from news import markdown
-from portal.i18n import url_prefix
-
-LANGUAGE_CHOICES = settings.LANGUAGES
-LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
-
-
-def localized(field: str, language: str) -> str:
-    """``localized("title", "zh-hans")`` → ``"title_zh_hans"``."""
-    return build_localized_fieldname(field, language)
-
-
-def ascii_slug(text: str, *, max_length: int = 80) -> str:
-    """An ASCII slug, or "" when the text has no ASCII letters or digits."""
-    return slugify(text)[:max_length].strip("-")
-
-
-def hashed_slug(prefix: str, text: str) -> str:
-    """A stable ASCII slug for text that has none of its own (Chinese names)."""
-    return f"{prefix}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
-
-
-class TranslatedName(models.Model):
-    """A translated name that remembers, per target language, the source text its translation was made from.
-
-    ``translated_from[language]`` is the source name when that language's name was
-    last written; when the source moves on, the translation is outdated (translation
-    files mark it fuzzy). A name with no record counts as made from the current source.
-    """
-
-    name_field = "name"
-    translated_from = models.JSONField(_("translated from"), default=dict, blank=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def name_source_language(self) -> str:
-        """The language names are written in first, when no record says otherwise."""
-        return LANGUAGE_CODES[0]
-
-    def source_language_of_name(self) -> str:
-        """The language the other names are translations of."""
-        records = self.translated_from or {}
-        if records:
-            return next((code for code in LANGUAGE_CODES if code not in records), LANGUAGE_CODES[0])
-        return self.name_source_language()
-
-    def name_in(self, language: str) -> str:
-        return (getattr(self, localized(self.name_field, language), "") or "").strip()
-
-    def record_translated_from(self) -> None:
-        """Compare with the stored names and record what each changed translation was made from."""
-        fields = [localized(self.name_field, code) for code in LANGUAGE_CODES]
-        stored = type(self).objects.filter(pk=self.pk).values(*fields).first() if self.pk else None
-        if stored is None:
-            return
-        old = {code: (stored[localized(self.name_field, code)] or "").strip() for code in LANGUAGE_CODES}
-        source = self.source_language_of_name()
-        records = {code: text for code, text in (self.translated_from or {}).items() if code != source}
-        for target in LANGUAGE_CODES:
-            if target == source:
-                continue
-            if not self.name_in(target) or not self.name_in(source):
-                records.pop(target, None)
-            elif self.name_in(target) != old[target]:
-                records[target] = self.name_in(source)
-            elif self.name_in(source) != old[source] and target not in records and old[source]:
-                records[target] = old[source]
-        self.translated_from = records
+from tags.models import LabelledTagManager, Tag, ascii_slug
+from translations import languages
+from translations.models import TranslatedName, first_filled
 
 
 class Category(TranslatedName):
@@ -114,71 +45,6 @@ class Category(TranslatedName):
     def save(self, *args, **kwargs):
         self.record_translated_from()
         super().save(*args, **kwargs)
-
-
-class Tag(TagBase, TranslatedName):
-    """A tag with one ASCII slug and a label per language.
-
-    ``name`` is the key taggit matches typed tags against; ``label`` is what
-    visitors read, translated.
-    """
-
-    label = models.CharField(_("label"), max_length=100, blank=True)
-    name_field = "label"
-
-    class Meta:
-        verbose_name = _("tag")
-        verbose_name_plural = _("tags")
-        ordering = ["slug"]
-
-    def __str__(self):
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        return first_filled(self, "label") or self.name
-
-    def slugify(self, tag, i=None):
-        base = ascii_slug(tag, max_length=90) or hashed_slug("tag", tag)
-        return f"{base}-{i}" if i is not None else base
-
-    def save(self, *args, **kwargs):
-        if not any(getattr(self, localized("label", code)) for code in LANGUAGE_CODES):
-            setattr(self, localized("label", language_of_text(self.name)), self.name)
-        self.record_translated_from()
-        super().save(*args, **kwargs)
-
-    def name_source_language(self) -> str:
-        return language_of_text(self.name)
-
-    def get_absolute_url(self):
-        return reverse("news:tag", kwargs={"tag": self.slug})
-
-
-class LabelledTagManager(_TaggableManager):
-    """Article tags, where a typed tag that is no tag's name but another's label means that tag.
-
-    An editor typing 内核 gets the tag ``kernel`` labelled 内核, not a second tag;
-    names still win, and anything else becomes a new tag as usual.
-    """
-
-    def _to_tag_model_instances(self, tags, tag_kwargs):
-        typed = {tag for tag in tags if isinstance(tag, str)}
-        keys = {name.lower() for name in typed}
-        named = set(Tag.objects.annotate(key=Lower("name")).filter(key__in=keys).values_list("key", flat=True))
-        unnamed = {name for name in typed if name.lower() not in named}
-        fields = [localized("label", code) for code in LANGUAGE_CODES]
-        by_label = {}
-        if unnamed:
-            matches = Q()
-            for field_name in fields:
-                matches |= Q(**{f"{field_name}__in": unnamed})
-            for tag in Tag.objects.filter(matches).order_by("pk"):
-                for field_name in fields:
-                    if getattr(tag, field_name) in unnamed:
-                        by_label.setdefault(getattr(tag, field_name), tag)
-        resolved = [by_label.get(tag, tag) if isinstance(tag, str) else tag for tag in tags]
-        return super()._to_tag_model_instances(resolved, tag_kwargs)
 
 
 class TaggedArticle(TaggedItemBase):
@@ -210,13 +76,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def in_language(self, language: str):
         """Articles that have their own text in ``language`` (not a fallback)."""
-        return self.exclude(**{localized("title", language): ""}).exclude(
-            **{f"{localized('title', language)}__isnull": True}
+        return self.exclude(**{languages.field("title", language): ""}).exclude(
+            **{f"{languages.field('title', language)}__isnull": True}
         )
 
     def missing_language(self, language: str):
         return self.filter(
-            Q(**{localized("title", language): ""}) | Q(**{f"{localized('title', language)}__isnull": True})
+            Q(**{languages.field("title", language): ""}) | Q(**{f"{languages.field('title', language)}__isnull": True})
         )
 
     def in_category(self, category):
@@ -232,7 +98,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list card shows, in a fixed number of queries."""
-        deferred = [localized(field, code) for field in ("body", "body_html", "toc_html") for code in LANGUAGE_CODES]
+        deferred = [
+            languages.field(field, code) for field in ("body", "body_html", "toc_html") for code in languages.codes()
+        ]
         return self.select_related("category").prefetch_related("tags").defer("body", "metadata", *deferred)
 
 
@@ -249,7 +117,7 @@ class Translation:
     article: "Article" = field(repr=False, compare=False)
 
     def _field(self, name: str) -> str:
-        return getattr(self.article, localized(name, self.language), "") or ""
+        return getattr(self.article, languages.field(name, self.language), "") or ""
 
     @property
     def title(self) -> str:
@@ -298,7 +166,7 @@ class Article(models.Model):
     source_language = models.CharField(
         _("source language"),
         max_length=10,
-        choices=LANGUAGE_CHOICES,
+        choices=languages.choices(),
         default=settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
     )
     author = models.CharField(
@@ -348,11 +216,11 @@ class Article(models.Model):
     # Text per language -------------------------------------------------
 
     def has_language(self, language: str) -> bool:
-        return bool(getattr(self, localized("title", language), ""))
+        return bool(getattr(self, languages.field("title", language), ""))
 
     @property
     def languages(self) -> list[str]:
-        return [code for code in LANGUAGE_CODES if self.has_language(code)]
+        return [code for code in languages.codes() if self.has_language(code)]
 
     def text_language(self, requested: str) -> str:
         """The language to show a visitor asking for ``requested``."""
@@ -390,19 +258,19 @@ class Article(models.Model):
         return reverse("news:detail", kwargs={"slug": self.slug})
 
     def url_for(self, language: str) -> str:
-        return f"/{url_prefix(language)}/news/{self.slug}/"
+        return f"/{languages.url_prefix(language)}/news/{self.slug}/"
 
     # Saving ------------------------------------------------------------
 
     def clean(self):
         errors = {}
         if not self.has_language(self.source_language):
-            errors[localized("title", self.source_language)] = _(
+            errors[languages.field("title", self.source_language)] = _(
                 "The source language (%(language)s) needs a title."
-            ) % {"language": dict(LANGUAGE_CHOICES)[self.source_language]}
-        for code in LANGUAGE_CODES:
-            if getattr(self, localized("body", code), "") and not self.has_language(code):
-                errors[localized("title", code)] = _("A text in this language needs a title too.")
+            ) % {"language": dict(languages.choices())[self.source_language]}
+        for code in languages.codes():
+            if getattr(self, languages.field("body", code), "") and not self.has_language(code):
+                errors[languages.field("title", code)] = _("A text in this language needs a title too.")
         if self.slug:
             try:
                 validate_slug(self.slug)
@@ -446,20 +314,20 @@ class Article(models.Model):
 
         Each language with its own images (``image_map``), unless ``images`` gives one map for all.
         """
-        maps = self._image_maps(LANGUAGE_CODES) if images is None else dict.fromkeys(LANGUAGE_CODES, images)
-        for code in LANGUAGE_CODES:
+        maps = self._image_maps(languages.codes()) if images is None else dict.fromkeys(languages.codes(), images)
+        for code in languages.codes():
             rendered = markdown.render(
-                getattr(self, localized("body", code), "") or "",
+                getattr(self, languages.field("body", code), "") or "",
                 images=maps[code],
-                title=getattr(self, localized("title", code), "") or "",
+                title=getattr(self, languages.field("title", code), "") or "",
             )
-            setattr(self, localized("body_html", code), rendered.html)
-            setattr(self, localized("toc_html", code), rendered.toc_html)
+            setattr(self, languages.field("body_html", code), rendered.html)
+            setattr(self, languages.field("toc_html", code), rendered.toc_html)
 
     def rerender(self) -> None:
         """Render again after images changed; touches only the stored HTML."""
         self.render()
-        fields = [localized(name, code) for name in ("body_html", "toc_html") for code in LANGUAGE_CODES]
+        fields = [languages.field(name, code) for name in ("body_html", "toc_html") for code in languages.codes()]
         Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in fields})
 
 
@@ -480,7 +348,7 @@ class ArticleImage(models.Model):
     language = models.CharField(
         _("language"),
         max_length=10,
-        choices=LANGUAGE_CHOICES,
+        choices=languages.choices(),
         blank=True,
         help_text=_("Empty: shown in every language. Else only in this one, in place of a shared image of that name."),
     )
@@ -530,73 +398,6 @@ def images_shown(images: Iterable[ArticleImage], language: str) -> dict[str, Art
     return shown
 
 
-def first_filled(obj, field: str, *, prefer: str | None = None) -> str:
-    """The value of a translated field in the active language, else the first language that has one."""
-    order = [prefer or translation.get_language() or settings.LANGUAGE_CODE, *LANGUAGE_CODES]
-    for code in order:
-        if code in LANGUAGE_CODES:
-            value = getattr(obj, localized(field, code), "")
-            if value:
-                return value
-    return ""
-
-
-def language_of_text(text: str) -> str:
-    """zh-hans when the text contains Chinese characters, else English."""
-    return "zh-hans" if any(markdown.is_cjk(ch) for ch in text) else "en"
-
-
-class SourceSegment(models.Model):
-    """One translatable piece of an article's source text.
-
-    ``key`` names the piece in translation files and survives edits: of other
-    pieces, and of the piece itself (then its translations become outdated).
-    """
-
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="source_segments", verbose_name=_("article")
-    )
-    key = models.CharField(_("key"), max_length=100)
-    kind = models.CharField(_("kind"), max_length=20)
-    position = models.PositiveIntegerField(_("position"))
-    text = models.TextField(_("text"))
-
-    class Meta:
-        ordering = ["article", "position"]
-        verbose_name = _("source segment")
-        verbose_name_plural = _("source segments")
-        constraints = [models.UniqueConstraint(fields=["article", "key"], name="unique_source_segment_key")]
-
-    def __str__(self):
-        return self.key
-
-
-class SegmentTranslation(models.Model):
-    """A segment's translation, and the source text it was made from.
-
-    When the source text moves on, ``translated_from`` no longer matches it:
-    the translation is outdated, and translation files say what changed.
-    """
-
-    segment = models.ForeignKey(
-        SourceSegment, on_delete=models.CASCADE, related_name="translations", verbose_name=_("segment")
-    )
-    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
-    translated_from = models.TextField(_("translated from"))
-    translation = models.TextField(_("translation"))
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("segment translation")
-        verbose_name_plural = _("segment translations")
-        constraints = [
-            models.UniqueConstraint(fields=["segment", "language"], name="unique_segment_translation_language")
-        ]
-
-    def __str__(self):
-        return f"{self.segment.key} ({self.language})"
-
-
 class SearchDocument(models.Model):
     """The searchable text of one article, both languages, kept current on save (news.search).
 
@@ -627,7 +428,7 @@ class ArticleSource(models.Model):
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources", verbose_name=_("article"))
-    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    language = models.CharField(_("language"), max_length=10, choices=languages.choices())
     path = models.CharField(_("source path"), max_length=500, unique=True)
     content_hash = models.CharField(_("content hash"), max_length=64)
     fingerprint = models.CharField(_("fingerprint at import"), max_length=64)

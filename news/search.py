@@ -32,7 +32,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from news.markdown import CJK_CLASS, is_cjk
-from news.models import LANGUAGE_CODES, Article, SearchDocument, Tag, TaggedArticle, localized
+from news.models import Article, SearchDocument, TaggedArticle
+from tags.models import Tag
+from translations import languages
 
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 100
@@ -124,11 +126,11 @@ def document_fields(article: Article, tags) -> dict[str, str]:
     """The three weighted texts of an article, both languages, cut into terms."""
 
     def texts(field):
-        return [getattr(article, localized(field, code), "") or "" for code in LANGUAGE_CODES]
+        return [getattr(article, languages.field(field, code), "") or "" for code in languages.codes()]
 
     body = [html.unescape(strip_tags(value)) for value in texts("body_html")]
     labels = [tag.name for tag in tags] + [
-        getattr(tag, localized("label", code), "") or "" for tag in tags for code in LANGUAGE_CODES
+        getattr(tag, languages.field("label", code), "") or "" for tag in tags for code in languages.codes()
     ]
     return {
         "title": document_text(" \n".join(texts("title"))),
@@ -343,7 +345,7 @@ def best_snippet(article: Article, query: Query, language: str) -> tuple[str, st
     Returns the highlighted snippet and the language its text is written in.
     """
     shown = article.translation(language)
-    texts = [shown] + [article.translation(code) for code in LANGUAGE_CODES if code != shown.language]
+    texts = [shown] + [article.translation(code) for code in languages.codes() if code != shown.language]
     pattern = _pattern(query)
     for text in texts:
         if not text.title:

@@ -12,15 +12,15 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from news import archive
-from news.models import LANGUAGE_CODES, Article, Category, localized
-from portal.i18n import html_lang
+from news.models import Article, Category
+from translations import languages
 
 
 class _BilingualSitemap(Sitemap):
     """Items are ``(thing, language)`` pairs; alternates come from ``languages_of(thing)``."""
 
     def languages_of(self, thing) -> list[str]:
-        return LANGUAGE_CODES
+        return languages.codes()
 
     def default_language_of(self, thing) -> str:
         return settings.LANGUAGE_CODE
@@ -39,13 +39,13 @@ class _BilingualSitemap(Sitemap):
         urls = super()._urls(page, protocol, domain)
         for info in urls:
             thing, _language = info["item"]
-            languages = self.languages_of(thing)
+            codes = self.languages_of(thing)
             info["alternates"] = [
-                {"location": f"{protocol}://{domain}{self.path(thing, code)}", "lang_code": html_lang(code)}
-                for code in languages
+                {"location": f"{protocol}://{domain}{self.path(thing, code)}", "lang_code": languages.html_lang(code)}
+                for code in codes
             ]
             default = self.default_language_of(thing)
-            if len(languages) > 1 and default in languages:
+            if len(codes) > 1 and default in codes:
                 info["alternates"].append(
                     {"location": f"{protocol}://{domain}{self.path(thing, default)}", "lang_code": "x-default"}
                 )
@@ -57,7 +57,7 @@ class ArticleSitemap(_BilingualSitemap):
     priority = 0.8
 
     def things(self):
-        titles = [localized("title", code) for code in LANGUAGE_CODES]
+        titles = [languages.field("title", code) for code in languages.codes()]
         return Article.objects.published().only("slug", "source_language", "updated_at", *titles)
 
     def languages_of(self, article):

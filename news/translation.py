@@ -1,16 +1,11 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from news.models import Article, ArticleImage, Category, Tag
+from news.models import Article, ArticleImage, Category
 
 
 @register(Category)
 class CategoryTranslationOptions(TranslationOptions):
     fields = ("name", "description")
-
-
-@register(Tag)
-class TagTranslationOptions(TranslationOptions):
-    fields = ("label",)
 
 
 @register(Article)

@@ -10,7 +10,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from news import archive, search
-from news.models import LANGUAGE_CODES, Article, Category, Tag, localized
+from news.models import Article, Category
+from tags.models import Tag
+from translations import languages
 
 HOME_ARTICLES_PER_CATEGORY = 4
 
@@ -122,7 +124,7 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
 
 
 def _title_fields():
-    return [localized("title", code) for code in LANGUAGE_CODES] + ["source_language"]
+    return [languages.field("title", code) for code in languages.codes()] + ["source_language"]
 
 
 class SearchView(ArticleVisibilityMixin, ListView):

@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.utils import translation
 
-from portal.i18n import html_lang, url_prefix
+from translations import languages
 
 
 def site(request):
     language = translation.get_language()
     return {
         "SITE_NAME": settings.SITE_NAME,
-        "HTML_LANG": html_lang(language),
-        "URL_PREFIX": url_prefix(language),
+        "HTML_LANG": languages.html_lang(language),
+        "URL_PREFIX": languages.url_prefix(language),
     }

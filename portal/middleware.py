@@ -5,7 +5,7 @@ from django.urls import is_valid_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from portal.i18n import language_from_prefix, url_prefix
+from translations import languages
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
@@ -18,20 +18,20 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
 
     def process_request(self, request):
         prefix = request.path_info.lstrip("/").split("/", 1)[0]
-        language = language_from_prefix(prefix)
+        language = languages.from_prefix(prefix)
         if language is None:
             language = translation.get_language_from_request(request, check_path=False)
             if language not in dict(settings.LANGUAGES):
                 language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        request.language_in_path = prefix == url_prefix(language)
+        request.language_in_path = prefix == languages.url_prefix(language)
 
     def process_response(self, request, response):
         language = translation.get_language()
         if response.status_code == 404 and not getattr(request, "language_in_path", True):
             urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
-            language_path = f"/{url_prefix(language)}{request.path_info}"
+            language_path = f"/{languages.url_prefix(language)}{request.path_info}"
             if is_valid_path(language_path, urlconf):
                 redirect = HttpResponseRedirect(request.get_full_path().replace(request.path_info, language_path, 1))
                 patch_vary_headers(redirect, ("Accept-Language", "Cookie"))

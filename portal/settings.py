@@ -83,7 +83,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
+    "tags",
     "news",
+    "translations",
 ]
 
 MIDDLEWARE = [
@@ -149,20 +151,66 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Languages. Django calls Simplified Chinese "zh-hans"; visitors see the
-# shorter /zh/ prefix (see portal.urls.URL_PREFIXES).
-LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("zh-hans", _("Chinese")),
-    ("en", _("English")),
-]
+# Languages. Everything the site knows about a language is here; code asks the
+# registry built from it (translations.languages), never a literal code.
+# Django calls Simplified Chinese "zh-hans"; visitors see the shorter /zh/ prefix.
+# PORTAL_LANGUAGES picks which are enabled, the first being the default source language.
+LANGUAGE_DEFINITIONS = {
+    "zh-hans": {
+        "name": _("Chinese"),
+        "local_name": "中文",
+        "prefix": "zh",
+        "folders": ["zh", "zh-cn", "zh-hans", "cn"],
+        "gettext": "zh_Hans",
+        "plural_forms": "nplurals=1; plural=0;",
+        "og_locale": "zh_CN",
+        # Han characters, CJK punctuation and full-width forms.
+        "script": r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]",
+        "script_priority": 1,
+        "search_config": "simple",
+    },
+    "en": {
+        "name": _("English"),
+        "local_name": "English",
+        "prefix": "en",
+        "folders": ["en", "en-us", "en-gb"],
+        "gettext": "en",
+        "plural_forms": "nplurals=2; plural=(n != 1);",
+        "og_locale": "en_US",
+        "script": None,
+        "script_priority": 0,
+        "search_config": "english",
+    },
+    "ja": {
+        "name": _("Japanese"),
+        "local_name": "日本語",
+        "prefix": "ja",
+        "folders": ["ja", "ja-jp", "jp"],
+        "gettext": "ja",
+        "plural_forms": "nplurals=1; plural=0;",
+        "og_locale": "ja_JP",
+        # Hiragana and katakana tell Japanese from Chinese.
+        "script": r"[\u3040-\u30ff\u31f0-\u31ff]",
+        "script_priority": 2,
+        "search_config": "simple",
+    },
+}
+PORTAL_LANGUAGES = envlist("PORTAL_LANGUAGES", ["zh-hans", "en"])
+_unknown = [code for code in PORTAL_LANGUAGES if code not in LANGUAGE_DEFINITIONS]
+if _unknown or not PORTAL_LANGUAGES:
+    raise ImproperlyConfigured(
+        f"PORTAL_LANGUAGES={PORTAL_LANGUAGES!r}: each must be one of {sorted(LANGUAGE_DEFINITIONS)}"
+    )
+LANGUAGES = [(code, LANGUAGE_DEFINITIONS[code]["name"]) for code in PORTAL_LANGUAGES]
+# The interface's fallback language: English when enabled, else the first.
+LANGUAGE_CODE = "en" if "en" in PORTAL_LANGUAGES else PORTAL_LANGUAGES[0]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
-MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
-MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
+MODELTRANSLATION_DEFAULT_LANGUAGE = PORTAL_LANGUAGES[0]
+MODELTRANSLATION_LANGUAGES = tuple(PORTAL_LANGUAGES)
 # Fallbacks are decided per article (its source language), not globally.
 MODELTRANSLATION_ENABLE_FALLBACKS = False
 # modeltranslation reads this name without its usual prefix; the tabs need jQuery UI, served locally.

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
 
-from portal.i18n import html_lang, url_prefix
+from translations import languages
 
 register = template.Library()
 
@@ -13,10 +13,10 @@ def switch_url(path: str, language: str) -> str:
     translated = translate_url(path, language)
     if translated != path:
         return translated
-    current = url_prefix(translation.get_language())
+    current = languages.url_prefix(translation.get_language())
     if path.startswith(f"/{current}/"):
-        return f"/{url_prefix(language)}/{path[len(current) + 2 :]}"
-    return f"/{url_prefix(language)}/"
+        return f"/{languages.url_prefix(language)}/{path[len(current) + 2 :]}"
+    return f"/{languages.url_prefix(language)}/"
 
 
 @register.inclusion_tag("includes/language_switch.html", takes_context=True)
@@ -28,7 +28,7 @@ def language_switch(context):
             {
                 "code": code,
                 "name": translation.get_language_info(code)["name_local"],
-                "lang": html_lang(code),
+                "lang": languages.html_lang(code),
                 "url": switch_url(request.get_full_path(), code),
                 "current": code == current,
             }
@@ -39,7 +39,7 @@ def language_switch(context):
 
 @register.filter
 def lang_attr(language_code: str) -> str:
-    return html_lang(language_code)
+    return languages.html_lang(language_code)
 
 
 @register.filter

@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from news import images
 from news.templatetags.news import switch_url
-from portal.i18n import html_lang
+from translations import languages
 
 register = template.Library()
 
@@ -36,7 +36,7 @@ def _article_data(request, article, text, banner_url, description):
         "@type": "BlogPosting" if article.category.slug == "blog" else "NewsArticle",
         "headline": Truncator(text.title).chars(110),
         "description": description,
-        "inLanguage": html_lang(text.language),
+        "inLanguage": languages.html_lang(text.language),
         "datePublished": article.publish_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "mainEntityOfPage": request.build_absolute_uri(article.url_for(text.language)),
@@ -58,7 +58,7 @@ def _website_data(request):
         "@type": "WebSite",
         "name": str(settings.SITE_NAME),
         "url": request.build_absolute_uri(reverse("home")),
-        "inLanguage": html_lang(translation.get_language()),
+        "inLanguage": languages.html_lang(translation.get_language()),
         "potentialAction": {
             "@type": "SearchAction",
             "target": request.build_absolute_uri(reverse("news:search")) + "?q={search_term_string}",
@@ -77,7 +77,7 @@ def seo_head(context):
     page = context.get("page_obj")
     if article is not None and text is not None:
         canonical = absolute(article.url_for(text.language))
-        alternates = [(html_lang(code), absolute(article.url_for(code))) for code in article.languages]
+        alternates = [(languages.html_lang(code), absolute(article.url_for(code))) for code in article.languages]
         default = article.text_language(article.source_language)
         x_default = absolute(article.url_for(default)) if len(alternates) > 1 else ""
         picture = images.banner(article)
@@ -89,7 +89,9 @@ def seo_head(context):
     else:
         path = request.path + (f"?page={page.number}" if page is not None and page.number > 1 else "")
         canonical = absolute(path)
-        alternates = [(html_lang(code), absolute(switch_url(path, code))) for code, _name in settings.LANGUAGES]
+        alternates = [
+            (languages.html_lang(code), absolute(switch_url(path, code))) for code, _name in settings.LANGUAGES
+        ]
         x_default = absolute(switch_url(path, settings.LANGUAGE_CODE))
         banner_url = ""
         description = gettext("News and blog posts of our open source community, in Chinese and English.")

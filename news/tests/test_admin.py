@@ -6,9 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from news.models import Article, ArticleImage, Category, Tag
+from news.models import Article, ArticleImage, Category
 from news.tests.factories import article, png_file
 from news.tests.pages import Page
+from tags.models import Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -107,10 +108,10 @@ def test_add_page_loads_for_editors(client, editor):
 def test_add_page_loads_for_superusers(admin_client):
     assert admin_client.get("/admin/news/article/add/").status_code == 200
     assert admin_client.get("/admin/news/category/").status_code == 200
-    assert admin_client.get("/admin/news/tag/").status_code == 200
+    assert admin_client.get("/admin/tags/tag/").status_code == 200
 
 
-@pytest.mark.parametrize("url", ["/admin/news/article/add/", "/admin/news/category/add/", "/admin/news/tag/add/"])
+@pytest.mark.parametrize("url", ["/admin/news/article/add/", "/admin/news/category/add/", "/admin/tags/tag/add/"])
 def test_admin_scripts_are_served_by_the_portal(admin_client, url):
     """The language tabs need jQuery UI: ours, from static files, never a CDN the admin may not reach."""
     scripts = [
@@ -121,9 +122,9 @@ def test_admin_scripts_are_served_by_the_portal(admin_client, url):
 
 
 def test_the_admin_offers_one_tag_model(admin_client):
-    """Articles use news.Tag; taggit's own table would be a second, unused "Tags" entry."""
+    """Articles use tags.Tag; taggit's own table would be a second, unused "Tags" entry."""
     content = admin_client.get("/admin/").content.decode()
-    assert "/admin/news/tag/" in content and "/admin/taggit/" not in content
+    assert "/admin/tags/tag/" in content and "/admin/taggit/" not in content
     assert admin_client.get("/admin/taggit/tag/").status_code == 404
 
 
@@ -401,7 +402,7 @@ def test_list_page_query_count_does_not_grow_with_articles(admin_client, listed)
 
 # Tag suggestions --------------------------------------------------------------------
 
-SUGGESTIONS = "/admin/news/article/tag-suggestions/"
+SUGGESTIONS = "/admin/tags/tag/suggestions/"
 
 
 def test_tag_suggestions(client, translator):

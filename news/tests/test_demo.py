@@ -9,7 +9,8 @@ from PIL import Image
 
 from news import demo
 from news.demo_articles import ARTICLES, TAGS
-from news.models import Article, ArticleImage, Category, Tag
+from news.models import Article, ArticleImage, Category
+from tags.models import Tag
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from news import importing
-from news.models import Article, ArticleImage, ArticleSource, Tag
+from news.models import Article, ArticleImage, ArticleSource
 from news.tests.factories import article as make_article
 from news.tests.test_importing import png, post, write
+from tags.models import Tag
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from news import importing
-from news.models import Article, ArticleImage, ArticleSource, Category, Tag, TaggedArticle
+from news.models import Article, ArticleImage, ArticleSource, Category, TaggedArticle
 from news.tests.factories import png_file
+from tags.models import Tag
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -15,7 +15,8 @@ import pytest
 from django.conf import settings
 
 from news import importing, markdown
-from news.models import Article, ArticleSource, localized
+from news.models import Article, ArticleSource
+from translations import languages
 
 
 def corpus_dir() -> Path:
@@ -115,7 +116,7 @@ def test_every_page_reads_cleanly(client, imported):
         problems += [f"{where}: {name} shown as text" for name, pattern in LEAKS.items() if pattern.search(text)]
         if page.count("<h1") != 1:
             problems.append(f"{where}: {page.count('<h1')} <h1> on the page")
-        title = re.sub(r"\s+", "", getattr(article, localized("title", language))).casefold()
+        title = re.sub(r"\s+", "", getattr(article, languages.field("title", language))).casefold()
         for heading in re.findall(r"<h[1-6][^>]*>(.*?)</h[1-6]>", body, re.S):
             if re.sub(r"\s+", "", visible_text(heading)).casefold() == title:
                 problems.append(f"{where}: the title is repeated by a heading in the body")

@@ -42,7 +42,7 @@ def test_catalogue_passes_msgfmt_check(path):
 @pytest.mark.skipif(not shutil.which("xgettext"), reason="GNU gettext is not installed")
 def test_catalogues_know_every_string_of_the_code(tmp_path):
     """makemessages on a copy of the code finds no string the committed catalogues lack."""
-    for name in ("news", "portal", "templates", "locale", "static"):
+    for name in ("news", "tags", "translations", "portal", "templates", "locale", "static"):
         if (BASE_DIR / name).exists():
             shutil.copytree(BASE_DIR / name, tmp_path / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
     shutil.copy(BASE_DIR / "manage.py", tmp_path / "manage.py")

@@ -6,8 +6,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from news import search
-from news.models import Article, SearchDocument, Tag
+from news.models import Article, SearchDocument
 from news.tests import factories
+from tags.models import Tag
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")

@@ -7,10 +7,11 @@ from django.urls import path
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from news.models import Article, Tag
+from news.models import Article
 from news.tests.factories import article, png_file
 from news.tests.pages import Page
 from portal.i18n import i18n_patterns
+from tags.models import Tag
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 
-from news import translation_files as tf
-from news.models import Article, ArticleImage, Tag
+from news.models import Article, ArticleImage
 from news.tests.factories import article, png_file
+from tags.models import Tag
+from translations import po_files as tf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

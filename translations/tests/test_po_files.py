@@ -13,9 +13,11 @@ from django.test import Client
 from django.utils import translation
 
 from news import markdown
-from news import translation_files as tf
-from news.models import Article, ArticleImage, Category, SegmentTranslation, Tag
+from news.models import Article, ArticleImage, Category
 from news.tests import factories
+from tags.models import Tag
+from translations import po_files as tf
+from translations.models import SegmentTranslation
 
 pytestmark = pytest.mark.django_db
 

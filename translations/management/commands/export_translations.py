@@ -2,15 +2,14 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from news import translation_files
-from news.models import LANGUAGE_CODES
+from translations import languages, po_files
 
 
 class Command(BaseCommand):
     help = "Write the text of articles to a gettext PO file, for translation into one language."
 
     def add_arguments(self, parser):
-        parser.add_argument("--lang", required=True, choices=LANGUAGE_CODES, help="the language to translate into")
+        parser.add_argument("--lang", required=True, choices=languages.codes(), help="the language to translate into")
         parser.add_argument("-o", "--output", required=True, type=Path, help="the PO file to write")
         parser.add_argument("--article", action="append", default=[], metavar="SLUG", help="only these articles")
         parser.add_argument("--category", metavar="SLUG", help="only articles of this category")
@@ -23,10 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, lang, output, article, category, only, base_url, **options):
         try:
-            articles = translation_files.select_articles(language=lang, slugs=article, category=category)
+            articles = po_files.select_articles(language=lang, slugs=article, category=category)
         except ValueError as error:
             raise CommandError(str(error)) from None
-        po = translation_files.export_po(language=lang, articles=articles, only=only, base_url=base_url)
+        po = po_files.export_po(language=lang, articles=articles, only=only, base_url=base_url)
         try:
             po.save(str(output))
         except OSError as error:

@@ -13,19 +13,27 @@ CATEGORIES = [
     ("events", "活动", "Events", 2),
 ]
 
-EDITOR_PERMISSIONS = [
-    f"{action}_{model}"
-    for model in ("article", "articleimage", "category", "tag", "taggedarticle")
-    for action in ("add", "change", "delete", "view")
-] + ["edit_article_source"]
-TRANSLATOR_PERMISSIONS = ["view_article", "change_article", "view_articleimage", "change_articleimage", "view_category", "view_tag"]
+EDITOR_PERMISSIONS = {
+    "news": [
+        f"{action}_{model}"
+        for model in ("article", "articleimage", "category", "taggedarticle")
+        for action in ("add", "change", "delete", "view")
+    ]
+    + ["edit_article_source"],
+    "tags": [f"{action}_tag" for action in ("add", "change", "delete", "view")],
+}
+TRANSLATOR_PERMISSIONS = {
+    "news": ["view_article", "change_article", "view_articleimage", "change_articleimage", "view_category"],
+    "tags": ["view_tag"],
+}
 
 
 def forwards(apps, schema_editor):
-    app_config = apps.get_app_config("news")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    for label in ("news", "tags"):
+        app_config = apps.get_app_config(label)
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
 
     Category = apps.get_model("news", "Category")
     for slug, zh, en, position in CATEGORIES:
@@ -35,9 +43,12 @@ def forwards(apps, schema_editor):
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, codenames in (("Editors", EDITOR_PERMISSIONS), ("Translators", TRANSLATOR_PERMISSIONS)):
+    for name, wanted in (("Editors", EDITOR_PERMISSIONS), ("Translators", TRANSLATOR_PERMISSIONS)):
         group, _created = Group.objects.get_or_create(name=name)
-        group.permissions.set(Permission.objects.filter(content_type__app_label="news", codename__in=codenames))
+        for label, codenames in wanted.items():
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label=label, codename__in=codenames)
+            )
 
 
 def backwards(apps, schema_editor):
@@ -46,7 +57,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("news", "0001_initial"),
+        ("news", "0002_search_vector"),
+        ("tags", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

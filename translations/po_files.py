@@ -40,16 +40,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import to_language, to_locale
 
-from news.models import (
-    LANGUAGE_CODES,
-    Article,
-    ArticleImage,
-    Category,
-    SegmentTranslation,
-    SourceSegment,
-    Tag,
-    localized,
-)
+from news.models import Article, ArticleImage, Category
+from tags.models import Tag
+from translations import languages
+from translations.models import SegmentTranslation, SourceSegment
 
 PROJECT_ID = "portal-content"
 PLURAL_FORMS = {"zh-hans": "nplurals=1; plural=0;"}
@@ -480,16 +474,16 @@ def source_units(article: Article) -> list[Unit]:
     source = article.source_language
     units = []
     for name, kind in FIELD_KINDS.items():
-        value = (getattr(article, localized(name, source), "") or "").strip()
+        value = (getattr(article, languages.field(name, source), "") or "").strip()
         if value:
             units.append(Unit(kind=kind, text=value, key=name))
     for image in article.images.all():
         if image.language == source:
             continue  # shown in the source language only: no other language reads its alt text
-        value = (getattr(image, localized("alt", source), "") or "").strip()
+        value = (getattr(image, languages.field("alt", source), "") or "").strip()
         if value:
             units.append(Unit(kind="image-alt", text=value, key=image_key(image)))
-    body = getattr(article, localized("body", source), "") or ""
+    body = getattr(article, languages.field("body", source), "") or ""
     units.extend(Unit(kind=segment.kind, text=segment.text) for segment in body_segments(body))
     return units
 
@@ -562,7 +556,7 @@ def sync_segments(article: Article, *, new: bool = False) -> list[SourceSegment]
 
 
 def target_languages(article: Article) -> list[str]:
-    return [code for code in LANGUAGE_CODES if code != article.source_language]
+    return [code for code in languages.codes() if code != article.source_language]
 
 
 def current_translations(
@@ -582,14 +576,14 @@ def current_translations(
     body = [segment for segment in segments if segment.key.startswith("body-")]
     for segment in segments:
         if segment.key in FIELD_KINDS:
-            value = (getattr(article, localized(segment.key, language), "") or "").strip()
+            value = (getattr(article, languages.field(segment.key, language), "") or "").strip()
         elif segment.key in images:
-            value = (getattr(images[segment.key], localized("alt", language), "") or "").strip()
+            value = (getattr(images[segment.key], languages.field("alt", language), "") or "").strip()
         else:
             continue
         if value:
             found[segment.pk] = value
-    translated = body_segments(getattr(article, localized("body", language), "") or "")
+    translated = body_segments(getattr(article, languages.field("body", language), "") or "")
     used: set[int] = set()
     positions: dict[str, list[int]] = {}
     for index, piece in enumerate(translated):
@@ -746,10 +740,10 @@ def language_from_header(value: str) -> str | None:
     """The site language a ``Language`` header names (``zh_Hans``, ``zh_CN``, ``en_US``…), or None."""
     code = to_language(value.strip().replace("-", "_")).lower() if value.strip() else ""
     code = LANGUAGE_ALIASES.get(code, code)
-    if code in LANGUAGE_CODES:
+    if code in languages.codes():
         return code
     base = code.split("-")[0]
-    return base if base in LANGUAGE_CODES and base not in LANGUAGE_ALIASES else None
+    return base if base in languages.codes() and base not in LANGUAGE_ALIASES else None
 
 
 def new_po_file(*, language: str) -> polib.POFile:
@@ -776,8 +770,8 @@ def select_articles(*, language: str, slugs: Iterable[str] = (), category: str |
 
     Unknown slugs or category are an error, named in the message.
     """
-    if language not in LANGUAGE_CODES:
-        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGE_CODES)}")
+    if language not in languages.codes():
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(languages.codes())}")
     articles = Article.objects.exclude(source_language=language).select_related("category")
     slugs = list(slugs)
     if slugs:
@@ -876,9 +870,9 @@ def _entry(
 
 
 def _name_source(obj, field_name: str, language: str) -> str:
-    for code in LANGUAGE_CODES:
+    for code in languages.codes():
         if code != language:
-            value = (getattr(obj, localized(field_name, code), "") or "").strip()
+            value = (getattr(obj, languages.field(field_name, code), "") or "").strip()
             if value:
                 return value
     return ""
@@ -1080,8 +1074,8 @@ def import_po(*, sources: Sequence[PoSource], language: str | None = None, dry_r
         report.rejected.extend(problems)
         if found is not None:
             parsed.append((source, po, found))
-    languages = {found for _source, _po, found in parsed}
-    if len(languages) > 1:
+    found_languages = {found for _source, _po, found in parsed}
+    if len(found_languages) > 1:
         report.rejected.append(Problem(sources[0].name, 1, _("the files are for different languages")))
     if report.rejected:
         return report
@@ -1295,7 +1289,7 @@ def _check_name_entry(*, located: _Located, match: re.Match, language: str, repo
         report.unchanged.append(context)
         return None
     report.updated.append(context)
-    return obj, localized(field_name, language), value
+    return obj, languages.field(field_name, language), value
 
 
 def _apply(change: _Change, *, language: str, report: ImportReport) -> None:
@@ -1309,15 +1303,15 @@ def _apply(change: _Change, *, language: str, report: ImportReport) -> None:
     for segment_id, value in change.new.items():
         segment = by_id[segment_id]
         if segment.key in FIELD_KINDS:
-            setattr(article, localized(segment.key, language), value)
-    source_body = getattr(article, localized("body", article.source_language), "") or ""
-    body_missing = source_body.strip() and not (getattr(article, localized("body", language), "") or "").strip()
+            setattr(article, languages.field(segment.key, language), value)
+    source_body = getattr(article, languages.field("body", article.source_language), "") or ""
+    body_missing = source_body.strip() and not (getattr(article, languages.field("body", language), "") or "").strip()
     if body_missing or any(_is_body(by_id[segment_id]) for segment_id in change.new):
         body_keys = [segment for segment in change.segments.values() if _is_body(segment)]
         body_keys.sort(key=lambda segment: segment.position)
         setattr(
             article,
-            localized("body", language),
+            languages.field("body", language),
             join_markdown(split_markdown(source_body), lambda index, piece: texts.get(body_keys[index].pk, piece.text)),
         )
     if not article.has_language(language):
@@ -1335,7 +1329,7 @@ def _apply(change: _Change, *, language: str, report: ImportReport) -> None:
         segment = by_id[segment_id]
         if segment.key in images:
             image = images[segment.key]
-            setattr(image, localized("alt", language), value)
+            setattr(image, languages.field("alt", language), value)
             image.save()
     for segment_id, value in change.new.items():
         SegmentTranslation.objects.update_or_create(

@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from news import translation_files as tf
 from news.models import Article
 from news.tests import factories
+from translations import po_files as tf
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/news/article/"

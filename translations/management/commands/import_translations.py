@@ -2,8 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from news import translation_files
-from news.models import LANGUAGE_CODES
+from translations import languages, po_files
 
 
 class Command(BaseCommand):
@@ -11,11 +10,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("files", nargs="+", type=Path, metavar="FILE.po")
-        parser.add_argument("--lang", choices=LANGUAGE_CODES, help="refuse files declaring another language")
+        parser.add_argument("--lang", choices=languages.codes(), help="refuse files declaring another language")
         parser.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
 
     def handle(self, *args, files, lang, dry_run, **options):
-        report = translation_files.import_files(paths=files, language=lang, dry_run=dry_run)
+        report = po_files.import_files(paths=files, language=lang, dry_run=dry_run)
         if options["verbosity"] > 1:
             for label, entries in (
                 ("updated", report.updated),

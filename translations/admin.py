@@ -22,14 +22,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from news import translation_files
-from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, localized
+from news.admin import ArticleAdmin
+from news.models import Article
+from translations import languages, po_files
 
-LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+LANGUAGE_NAMES = dict(languages.choices())
 STATE_LABELS = {
-    translation_files.COMPLETE: _("complete"),
-    translation_files.MISSING: _("missing"),
-    translation_files.OUTDATED: _("outdated"),
+    po_files.COMPLETE: _("complete"),
+    po_files.MISSING: _("missing"),
+    po_files.OUTDATED: _("outdated"),
 }
 FILTER_PARAMETER = "translation"
 ARTICLE_CONTEXT = re.compile(r"article:(\d+):")
@@ -38,21 +39,21 @@ FORM_OVERHEAD_BYTES = 16 * 1024  # the apply form's other fields and multipart h
 
 
 def state_text(article: Article, language: str) -> str:
-    state, count = translation_files.translation_state(article, language)
-    if state == translation_files.OUTDATED:
+    state, count = po_files.translation_state(article, language)
+    if state == po_files.OUTDATED:
         return ngettext("outdated (%(count)d segment)", "outdated (%(count)d segments)", count) % {"count": count}
     return str(STATE_LABELS[state])
 
 
 def state_condition(language: str, state: str) -> Q:
     """Articles translatable into ``language`` that are in ``state`` there, as a database condition."""
-    title = localized("title", language)
+    title = languages.field("title", language)
     has_text = ~Q(**{title: ""}) & Q(**{f"{title}__isnull": False})
     translatable = ~Q(source_language=language)
-    if state == translation_files.MISSING:
+    if state == po_files.MISSING:
         return translatable & ~has_text
     behind = Q(outdated_segments__has_key=language)
-    if state == translation_files.OUTDATED:
+    if state == po_files.OUTDATED:
         return translatable & has_text & behind
     return translatable & has_text & ~behind
 
@@ -64,19 +65,19 @@ class TranslationStateFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             (f"{code}:{state}", f"{LANGUAGE_NAMES[code]}: {label}")
-            for code in LANGUAGE_CODES
+            for code in languages.codes()
             for state, label in STATE_LABELS.items()
         ]
 
     def queryset(self, request, queryset):
         language, _sep, state = (self.value() or "").partition(":")
-        if language in LANGUAGE_CODES and state in STATE_LABELS:
+        if language in languages.codes() and state in STATE_LABELS:
             return queryset.filter(state_condition(language, state))
         return queryset
 
 
 class UploadForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language of the translation"), choices=LANGUAGE_CHOICES)
+    language = forms.ChoiceField(label=_("Language of the translation"), choices=languages.choices())
     file = forms.FileField(label=_("PO file"), help_text=_("A file downloaded here, translated."))
 
     def clean_file(self):
@@ -109,7 +110,7 @@ def upload_limit() -> int:
 
 
 class ApplyForm(forms.Form):
-    language = forms.ChoiceField(choices=LANGUAGE_CHOICES, widget=forms.HiddenInput)
+    language = forms.ChoiceField(choices=languages.choices(), widget=forms.HiddenInput)
     name = forms.CharField(widget=forms.HiddenInput)
     content = forms.CharField(widget=forms.HiddenInput, strip=False)
 
@@ -120,15 +121,15 @@ class ApplyForm(forms.Form):
 
 def _download_action(language: str):
     def download(modeladmin, request, queryset):
-        articles = translation_files.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
-        po = translation_files.export_po(language=language, articles=articles, base_url=request.build_absolute_uri("/"))
+        articles = po_files.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
+        po = po_files.export_po(language=language, articles=articles, base_url=request.build_absolute_uri("/"))
         if not po:
             # Only articles written in that language were chosen: say so rather than hand out an empty file.
             message = gettext("Nothing to translate into %(language)s: the selected articles are written in it.")
             modeladmin.message_user(request, message % {"language": LANGUAGE_NAMES[language]}, messages.WARNING)
             return None
         response = HttpResponse(str(po), content_type="text/x-gettext-translation; charset=utf-8")
-        filename = f"articles-{translation_files.po_language(language)}.po"
+        filename = f"articles-{po_files.po_language(language)}.po"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -154,7 +155,7 @@ class TranslationFilesAdminMixin:
         return format_html_join(
             mark_safe("<br>"),
             "{}: {}",
-            ((LANGUAGE_NAMES[code], state_text(obj, code)) for code in translation_files.target_languages(obj)),
+            ((LANGUAGE_NAMES[code], state_text(obj, code)) for code in po_files.target_languages(obj)),
         )
 
     @admin.display(description=_("translation"))
@@ -162,8 +163,8 @@ class TranslationFilesAdminMixin:
         if not obj or not obj.pk:
             return "—"
         rows = []
-        for code in translation_files.target_languages(obj):
-            state, _count = translation_files.translation_state(obj, code)
+        for code in po_files.target_languages(obj):
+            state, _count = po_files.translation_state(obj, code)
             link = reverse("admin:news_article_translations_download", args=[obj.pk, code])
             rows.append((LANGUAGE_NAMES[code], state, state_text(obj, code), link, gettext("Download PO")))
         return format_html_join(
@@ -186,7 +187,7 @@ class TranslationFilesAdminMixin:
     def get_actions(self, request):
         actions = super().get_actions(request)
         if self.has_view_permission(request):
-            for code in LANGUAGE_CODES:
+            for code in languages.codes():
                 action = _download_action(code)
                 name = f"download_po_{code.replace('-', '_')}"
                 actions[name] = (action, name, action.short_description)
@@ -236,11 +237,11 @@ class TranslationFilesAdminMixin:
         counts = Article.objects.aggregate(
             **{
                 f"{index}_{state}": Count("pk", filter=state_condition(code, state))
-                for index, code in enumerate(LANGUAGE_CODES)
+                for index, code in enumerate(languages.codes())
                 for state in STATE_LABELS
             }
         )
-        languages = [
+        rows = [
             {
                 "name": LANGUAGE_NAMES[code],
                 "states": [
@@ -253,24 +254,24 @@ class TranslationFilesAdminMixin:
                     for state, label in STATE_LABELS.items()
                 ],
             }
-            for index, code in enumerate(LANGUAGE_CODES)
+            for index, code in enumerate(languages.codes())
         ]
         context = {
             **self._context(request, gettext("Translations")),
-            "languages": languages,
+            "languages": rows,
             "can_upload": self.has_change_permission(request),
         }
         return TemplateResponse(request, "admin/news/article/translations_dashboard.html", context)
 
     def translations_download(self, request, pk, language):
-        if not self.has_view_permission(request) or language not in LANGUAGE_CODES:
+        if not self.has_view_permission(request) or language not in languages.codes():
             raise PermissionDenied
         response = _download_action(language)(self, request, Article.objects.filter(pk=pk))
         return response or HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
 
     def translations_download_state(self, request, language, state):
         """Every article in one state for one language, in one PO file."""
-        if not self.has_view_permission(request) or language not in LANGUAGE_CODES or state not in STATE_LABELS:
+        if not self.has_view_permission(request) or language not in languages.codes() or state not in STATE_LABELS:
             raise PermissionDenied
         response = _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
         return response or HttpResponseRedirect(reverse("admin:news_article_translations"))
@@ -307,13 +308,20 @@ class TranslationFilesAdminMixin:
         return TemplateResponse(request, "admin/news/article/translations_upload.html", context)
 
 
-def _import(name: str, content: str, language: str, *, dry_run: bool) -> translation_files.ImportReport:
-    return translation_files.import_po(
-        sources=[translation_files.PoSource(name=name, text=content)], language=language, dry_run=dry_run
-    )
+def _import(name: str, content: str, language: str, *, dry_run: bool) -> po_files.ImportReport:
+    return po_files.import_po(sources=[po_files.PoSource(name=name, text=content)], language=language, dry_run=dry_run)
 
 
-def _report_message(report: translation_files.ImportReport) -> str:
+def _report_message(report: po_files.ImportReport) -> str:
     return gettext(
         "Translations imported: %(updated)d updated, %(unchanged)d unchanged, %(untranslated)d left untranslated."
     ) % {"updated": len(report.updated), "unchanged": len(report.unchanged), "untranslated": len(report.untranslated)}
+
+
+# The article admin, with the translators' tools on top: news knows nothing of them.
+admin.site.unregister(Article)
+
+
+@admin.register(Article)
+class TranslatableArticleAdmin(TranslationFilesAdminMixin, ArticleAdmin):
+    pass

@@ -2,7 +2,7 @@
 
 from django import template
 
-from news import translation_files
+from translations import po_files
 
 register = template.Library()
 
@@ -10,8 +10,8 @@ register = template.Library()
 @register.filter
 def translation_outdated(article, language: str) -> bool:
     """True when ``article`` is shown in ``language`` and the original changed after it was translated."""
-    state, _count = translation_files.translation_state(article, language)
-    return state == translation_files.OUTDATED
+    state, _count = po_files.translation_state(article, language)
+    return state == po_files.OUTDATED
 
 
 @register.filter
