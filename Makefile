@@ -30,7 +30,7 @@ compilemessages: $(VENV)/.requirements gettext-tools
 	$(MANAGE) compilemessages --ignore=.venv -v0
 
 setup: $(VENV)/.requirements compilemessages
-	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) prepare_database
 	$(MANAGE) load_demo
 	$(MANAGE) ensure_admin
 

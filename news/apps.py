@@ -8,5 +8,10 @@ class NewsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from news.defaults import after_migrate
+
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="news-defaults")
         # Signal receivers: renditions and the search index follow every save.
         from news import images, search  # noqa: F401

@@ -12,6 +12,7 @@ from news.tests.factories import article, png_file
 from news.tests.pages import Page
 from portal.i18n import i18n_patterns
 from tags.models import Tag
+from translations import languages
 
 pytestmark = pytest.mark.django_db
 
@@ -352,7 +353,7 @@ def test_language_switch_leads_to_the_same_page(client, site, url, other):
 def test_language_switch_on_a_404_page(client):
     page = get(client, "/en/news/missing/", status=404)
     hrefs = {link.attrs["href"] for link in page.find_all("a") if link.attrs.get("hreflang")}
-    assert hrefs == {"/zh/news/missing/"}
+    assert hrefs == {f"/{languages.url_prefix(code)}/news/missing/" for code in languages.others("en")}
 
 
 # Error pages -------------------------------------------------------------------
