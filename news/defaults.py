@@ -14,7 +14,11 @@ from django.utils.translation import gettext, gettext_noop
 from translations import languages
 
 # Names are interface strings: each language's catalogue translates them.
-STARTING_CATEGORIES = [("news", gettext_noop("News")), ("blog", gettext_noop("Blog")), ("events", gettext_noop("Events"))]
+STARTING_CATEGORIES = [
+    ("news", gettext_noop("News")),
+    ("blog", gettext_noop("Blog")),
+    ("events", gettext_noop("Events")),
+]
 
 EDITOR_PERMISSIONS = {
     "news": [

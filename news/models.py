@@ -1,13 +1,18 @@
 import posixpath
 import secrets
+from collections import Counter, OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +23,18 @@ from news import markdown
 from tags.models import LabelledTagManager, Tag, ascii_slug
 from translations import languages
 from translations.models import TranslatedName, first_filled
+
+RELATED_CANDIDATES = 60
+
+
+@cache
+def site_zone() -> ZoneInfo:
+    """The site's time zone: months and years are counted in it everywhere."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_start(year: int, month: int) -> datetime:
+    return datetime(year, month, 1, tzinfo=site_zone())
 
 
 class Category(TranslatedName):
@@ -92,9 +109,81 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(tags=tag)
 
     def in_year(self, year: int):
-        start = timezone.make_aware(timezone.datetime(year, 1, 1))
-        end = timezone.make_aware(timezone.datetime(year + 1, 1, 1))
-        return self.filter(publish_at__gte=start, publish_at__lt=end)
+        """Published in that year of the site's time zone (``TIME_ZONE``), whatever zone is active."""
+        return self.filter(publish_at__gte=local_start(year, 1), publish_at__lt=local_start(year + 1, 1))
+
+    def in_month(self, year: int, month: int):
+        """Published in that month of the site's time zone."""
+        following = (year + month // 12, month % 12 + 1)
+        return self.filter(publish_at__gte=local_start(year, month), publish_at__lt=local_start(*following))
+
+    def month_counts(self) -> "OrderedDict[int, list[tuple[datetime, int]]]":
+        """Articles counted per month of the site's time zone, newest first, grouped by year (one query)."""
+        rows = (
+            self.annotate(month=TruncMonth("publish_at", tzinfo=site_zone()))
+            .order_by()
+            .values("month")
+            .annotate(count=Count("id"))
+            .order_by("-month")
+        )
+        years = OrderedDict()
+        for row in rows:
+            years.setdefault(row["month"].year, []).append((row["month"], row["count"]))
+        return years
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def before(self, article: "Article"):
+        """Older than ``article`` in the list's order (ties on the time broken by id), nearest first."""
+        older = Q(publish_at__lt=article.publish_at) | Q(publish_at=article.publish_at, id__lt=article.id)
+        return self.filter(older).order_by("-publish_at", "-id")
+
+    def after(self, article: "Article"):
+        """Newer than ``article``, nearest first."""
+        newer = Q(publish_at__gt=article.publish_at) | Q(publish_at=article.publish_at, id__gt=article.id)
+        return self.filter(newer).order_by("publish_at", "id")
+
+    def latest_per_category(self, per_category: int, categories) -> "OrderedDict[Category, list[Article]]":
+        """The newest ``per_category`` articles of each category, in the categories' order (two queries + tags).
+
+        Each category row carries the ids of its newest articles as scalar subqueries
+        that walk the (category, status, publish_at) index and stop after one row, so
+        the cost does not grow with the archive as a window over every article would.
+        """
+        newest = self.filter(category=OuterRef("pk")).newest_first().values("pk")
+        picks = {f"newest_{i}": Subquery(newest[i : i + 1]) for i in range(per_category)}
+        rows = [(category, [getattr(category, name) for name in picks]) for category in categories.annotate(**picks)]
+        wanted = {pk for _category, ids in rows for pk in ids if pk is not None}
+        found = {article.pk: article for article in self.filter(pk__in=wanted).for_listing()} if wanted else {}
+        sections = OrderedDict()
+        for category, ids in rows:
+            articles = [found[pk] for pk in ids if pk in found]
+            if articles:
+                sections[category] = articles
+        return sections
+
+    def related_to(self, article: "Article", *, limit: int, candidates: int = RELATED_CANDIDATES) -> list["Article"]:
+        """Articles sharing the most tags with ``article``, among the newest that share any.
+
+        Bounded work: at most ``candidates`` articles sharing a tag are looked at
+        (newest first), then ranked by shared tags in Python; ``article.tags`` is
+        expected to be prefetched.
+        """
+        tag_ids = {tag.pk for tag in article.tags.all()}
+        if not tag_ids:
+            return []
+        through = Article.tags.through
+        sharing = list(
+            through.objects.filter(tag_id__in=tag_ids, content_object__in=self.exclude(pk=article.pk))
+            .order_by("-content_object__publish_at", "-content_object_id")
+            .values_list("content_object_id", flat=True)[: candidates * len(tag_ids)]
+        )
+        shared = Counter(sharing)
+        recency = {pk: index for index, pk in reversed(list(enumerate(sharing)))}
+        best = sorted(shared, key=lambda pk: (-shared[pk], recency[pk]))[:limit]
+        found = {found.pk: found for found in self.filter(pk__in=best).for_listing().prefetch_related(None)}
+        return [found[pk] for pk in best if pk in found]
 
     def for_listing(self):
         """Everything a list card shows, in a fixed number of queries."""

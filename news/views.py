@@ -1,8 +1,5 @@
 import datetime
-from collections import OrderedDict
 
-from django.db.models import F, Q, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import translation
@@ -37,20 +34,9 @@ class HomeView(ArticleVisibilityMixin, TemplateView):
     template_name = "news/home.html"
 
     def get_context_data(self, **kwargs):
-        ranked = (
-            self.get_queryset()
-            .annotate(
-                rank=Window(
-                    RowNumber(), partition_by=F("category_id"), order_by=[F("publish_at").desc(), F("id").desc()]
-                )
-            )
-            .filter(rank__lte=HOME_ARTICLES_PER_CATEGORY)
-            .for_listing()
-            .order_by("category__position", "category__slug", "-publish_at", "-id")
+        sections = (
+            self.get_queryset().for_listing().latest_per_category(HOME_ARTICLES_PER_CATEGORY, Category.objects.all())
         )
-        sections = OrderedDict()
-        for article in ranked:
-            sections.setdefault(article.category, []).append(article)
         latest = max((a for articles in sections.values() for a in articles), key=lambda a: a.publish_at, default=None)
         return super().get_context_data(sections=sections, latest=latest, **kwargs)
 
@@ -111,12 +97,10 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         neighbours = Article.objects.published().only("slug", "publish_at", "category", *_title_fields())
-        older = Q(publish_at__lt=article.publish_at) | Q(publish_at=article.publish_at, id__lt=article.id)
-        newer = Q(publish_at__gt=article.publish_at) | Q(publish_at=article.publish_at, id__gt=article.id)
         return super().get_context_data(
             text=article.display,
-            previous_article=neighbours.filter(older).order_by("-publish_at", "-id").first(),
-            next_article=neighbours.filter(newer).order_by("publish_at", "id").first(),
+            previous_article=neighbours.before(article).first(),
+            next_article=neighbours.after(article).first(),
             is_preview=not article.is_public,
             related_articles=archive.related(article),
             **kwargs,
@@ -165,7 +149,9 @@ class ArchiveView(TemplateView):
     template_name = "news/archive.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(years=archive.months(), tags=archive.tag_counts(), **kwargs)
+        return super().get_context_data(
+            years=Article.objects.published().month_counts(), tags=archive.tag_counts(), **kwargs
+        )
 
 
 class MonthArchiveView(ArticleListView):
@@ -180,7 +166,7 @@ class MonthArchiveView(ArticleListView):
         return filters
 
     def get_queryset(self):
-        return archive.in_month(super().get_queryset(), self.filters["year"], self.filters["month"])
+        return super().get_queryset().in_month(self.filters["year"], self.filters["month"])
 
     def get_context_data(self, **kwargs):
         month_start = datetime.date(self.filters["year"], self.filters["month"], 1)

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.utils import timezone
@@ -26,7 +26,7 @@ def test_months_are_counted_and_grouped_by_year():
     dated("c", at(2024, 7))
     dated("d", at(2023, 12))
     dated("draft", at(2024, 5), status=Article.Status.DRAFT)
-    years = archive.months()
+    years = Article.objects.published().month_counts()
     assert list(years) == [2024, 2023]
     assert [(m.month, n) for m, n in years[2024]] == [(7, 1), (5, 2)]
     assert [(m.month, n) for m, n in years[2023]] == [(12, 1)]
@@ -35,7 +35,7 @@ def test_months_are_counted_and_grouped_by_year():
 def test_months_follow_the_site_time_zone():
     # 1 June 00:30 in Shanghai is still 31 May in UTC.
     dated("edge", timezone.make_aware(datetime(2024, 6, 1, 0, 30)))
-    assert [(m.month, n) for m, n in archive.months()[2024]] == [(6, 1)]
+    assert [(m.month, n) for m, n in Article.objects.published().month_counts()[2024]] == [(6, 1)]
 
 
 def test_tag_counts_ignore_unpublished_articles():
@@ -99,3 +99,37 @@ def test_month_page_query_budget(client, django_assert_num_queries):
         dated(f"A{n}", at(2024, 5, n + 1), tags=("kernel",))
     with django_assert_num_queries(4):
         client.get("/en/news/archive/2024/05/")
+
+
+def test_months_and_years_count_in_the_site_time_zone_whatever_zone_is_active():
+    """00:30 on 1 June in Shanghai is still May in UTC: the archive and the year filter both say June."""
+    shanghai_midnight = datetime(2024, 5, 31, 16, 30, tzinfo=UTC)
+    factories.article(en="Just June").__class__.objects.filter(title_en="Just June").update(
+        publish_at=shanghai_midnight
+    )
+    with timezone.override("UTC"):
+        months = Article.objects.published().month_counts()
+        assert [(m.month, n) for m, n in months[2024]] == [(6, 1)]
+        assert Article.objects.in_month(2024, 6).count() == 1
+        assert Article.objects.in_month(2024, 5).count() == 0
+    assert Article.objects.in_year(2024).count() == 1
+
+
+def test_previous_and_next_skip_drafts_and_scheduled_articles():
+    older = factories.article(en="Older", days_ago=3)
+    factories.article(en="Draft between", days_ago=2, status=Article.Status.DRAFT)
+    middle = factories.article(en="Middle", days_ago=1)
+    factories.article(en="Scheduled", days_ago=-1)
+    published = Article.objects.published()
+    assert published.before(middle).first() == older
+    assert published.after(middle).first() is None
+    assert published.after(older).first() == middle
+
+
+def test_related_articles_never_include_drafts_or_scheduled_ones():
+    article = factories.article(en="Base", tags=("a", "b"))
+    factories.article(en="Draft", tags=("a", "b"), status=Article.Status.DRAFT)
+    factories.article(en="Later", tags=("a", "b"), days_ago=-1)
+    public = factories.article(en="Public", tags=("a",))
+    article = Article.objects.prefetch_related("tags").get(pk=article.pk)
+    assert [a.title_en for a in archive.related(article)] == [public.title_en]

@@ -40,5 +40,7 @@ class Command(BaseCommand):
             connection.close()
             aside = path.with_name(f"{path.name}.old-{timezone.now():%Y%m%d%H%M%S}")
             path.rename(aside)
-            self.stdout.write(f"{path} came from an older migration history ({names}…); kept as {aside}, starting anew.")
+            self.stdout.write(
+                f"{path} came from an older migration history ({names}…); kept as {aside}, starting anew."
+            )
         call_command("migrate", interactive=False, verbosity=options["verbosity"] - 1 if options["verbosity"] else 0)
