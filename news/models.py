@@ -2,17 +2,11 @@ import posixpath
 import secrets
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
-from functools import cache
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import TruncMonth
+from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -20,21 +14,12 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from news import markdown
+from news.content import Publishable, PublishableQuerySet, TranslatedContent
 from tags.models import LabelledTagManager, Tag, ascii_slug
 from translations import languages
 from translations.models import TranslatedName, first_filled
 
 RELATED_CANDIDATES = 60
-
-
-@cache
-def site_zone() -> ZoneInfo:
-    """The site's time zone: months and years are counted in it everywhere."""
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_start(year: int, month: int) -> datetime:
-    return datetime(year, month, 1, tzinfo=site_zone())
 
 
 class Category(TranslatedName):
@@ -74,75 +59,12 @@ class TaggedArticle(TaggedItemBase):
         verbose_name_plural = _("tagged articles")
 
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, now=None):
-        """Visible to visitors: published, and its publication time has come."""
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__lte=now or timezone.now())
-
-    def scheduled(self, now=None):
-        return self.filter(status=Article.Status.PUBLISHED, publish_at__gt=now or timezone.now())
-
-    def drafts(self):
-        return self.filter(status=Article.Status.DRAFT)
-
-    def visible_to(self, user):
-        """What a user may open: staff may preview drafts and scheduled articles."""
-        if user.is_authenticated and user.is_staff:
-            return self
-        return self.published()
-
-    def in_language(self, language: str):
-        """Articles that have their own text in ``language`` (not a fallback)."""
-        return self.exclude(**{languages.field("title", language): ""}).exclude(
-            **{f"{languages.field('title', language)}__isnull": True}
-        )
-
-    def missing_language(self, language: str):
-        return self.filter(
-            Q(**{languages.field("title", language): ""}) | Q(**{f"{languages.field('title', language)}__isnull": True})
-        )
-
+class ArticleQuerySet(PublishableQuerySet):
     def in_category(self, category):
         return self.filter(category=category)
 
     def tagged(self, tag):
         return self.filter(tags=tag)
-
-    def in_year(self, year: int):
-        """Published in that year of the site's time zone (``TIME_ZONE``), whatever zone is active."""
-        return self.filter(publish_at__gte=local_start(year, 1), publish_at__lt=local_start(year + 1, 1))
-
-    def in_month(self, year: int, month: int):
-        """Published in that month of the site's time zone."""
-        following = (year + month // 12, month % 12 + 1)
-        return self.filter(publish_at__gte=local_start(year, month), publish_at__lt=local_start(*following))
-
-    def month_counts(self) -> "OrderedDict[int, list[tuple[datetime, int]]]":
-        """Articles counted per month of the site's time zone, newest first, grouped by year (one query)."""
-        rows = (
-            self.annotate(month=TruncMonth("publish_at", tzinfo=site_zone()))
-            .order_by()
-            .values("month")
-            .annotate(count=Count("id"))
-            .order_by("-month")
-        )
-        years = OrderedDict()
-        for row in rows:
-            years.setdefault(row["month"].year, []).append((row["month"], row["count"]))
-        return years
-
-    def newest_first(self):
-        return self.order_by("-publish_at", "-id")
-
-    def before(self, article: "Article"):
-        """Older than ``article`` in the list's order (ties on the time broken by id), nearest first."""
-        older = Q(publish_at__lt=article.publish_at) | Q(publish_at=article.publish_at, id__lt=article.id)
-        return self.filter(older).order_by("-publish_at", "-id")
-
-    def after(self, article: "Article"):
-        """Newer than ``article``, nearest first."""
-        newer = Q(publish_at__gt=article.publish_at) | Q(publish_at=article.publish_at, id__gt=article.id)
-        return self.filter(newer).order_by("publish_at", "id")
 
     def latest_per_category(self, per_category: int, categories) -> "OrderedDict[Category, list[Article]]":
         """The newest ``per_category`` articles of each category, in the categories' order (two queries + tags).
@@ -193,56 +115,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.select_related("category").prefetch_related("tags").defer("body", "metadata", *deferred)
 
 
-@dataclass(frozen=True)
-class Translation:
-    """An article's text as shown in one language, perhaps a fallback.
-
-    Fields are read from the article when asked for, so that list pages,
-    which defer the bodies, never load them one article at a time.
-    """
-
-    language: str  # the language the text is written in
-    requested: str  # the language the visitor asked for
-    article: "Article" = field(repr=False, compare=False)
-
-    def _field(self, name: str) -> str:
-        return getattr(self.article, languages.field(name, self.language), "") or ""
-
-    @property
-    def title(self) -> str:
-        return self._field("title")
-
-    @property
-    def summary(self) -> str:
-        return self._field("summary")
-
-    @property
-    def body_html(self) -> str:
-        return self._field("body_html")
-
-    @property
-    def toc_html(self) -> str:
-        return self._field("toc_html")
-
-    @property
-    def banner_alt(self) -> str:
-        return self._field("banner_alt") or self.title
-
-    @property
-    def is_fallback(self) -> bool:
-        return self.language != self.requested
-
-
-class Article(models.Model):
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        PUBLISHED = "published", _("Published")
-
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    summary = models.TextField(_("summary"), blank=True)
-    body = models.TextField(_("body (Markdown)"), blank=True)
-    body_html = models.TextField(editable=False, blank=True)
-    toc_html = models.TextField(editable=False, blank=True)
+class Article(TranslatedContent, Publishable):
     banner_alt = models.CharField(_("banner alt text"), max_length=300, blank=True)
 
     slug = models.SlugField(
@@ -252,12 +125,6 @@ class Article(models.Model):
         blank=True,
         help_text=_("ASCII, one for both languages. Left empty, it is made from the English title or the date."),
     )
-    source_language = models.CharField(
-        _("source language"),
-        max_length=10,
-        choices=languages.choices(),
-        default=settings.MODELTRANSLATION_DEFAULT_LANGUAGE,
-    )
     author = models.CharField(
         _("author"), max_length=300, blank=True, help_text=_("One or several names, separated by commas.")
     )
@@ -265,12 +132,6 @@ class Article(models.Model):
         Category, on_delete=models.PROTECT, related_name="articles", verbose_name=_("category")
     )
     tags = TaggableManager(through=TaggedArticle, blank=True, verbose_name=_("tags"), manager=LabelledTagManager)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    publish_at = models.DateTimeField(
-        _("publish at"),
-        default=timezone.now,
-        help_text=_("A published article with a future time stays hidden until then."),
-    )
     banner = models.ImageField(_("banner"), upload_to="banners/%Y/%m/", blank=True)
     # WebP copies of the banner, made once when it changes (news.images).
     banner_renditions = models.JSONField(default=dict, blank=True, editable=False)
@@ -302,43 +163,9 @@ class Article(models.Model):
     def __str__(self):
         return first_filled(self, "title", prefer=self.source_language) or self.slug
 
-    # Text per language -------------------------------------------------
-
-    def has_language(self, language: str) -> bool:
-        return bool(getattr(self, languages.field("title", language), ""))
-
-    @property
-    def languages(self) -> list[str]:
-        return [code for code in languages.codes() if self.has_language(code)]
-
-    def text_language(self, requested: str) -> str:
-        """The language to show a visitor asking for ``requested``."""
-        if self.has_language(requested):
-            return requested
-        if self.has_language(self.source_language):
-            return self.source_language
-        return next(iter(self.languages), requested)
-
-    def translation(self, requested: str | None = None) -> Translation:
-        requested = requested or translation.get_language()
-        return Translation(language=self.text_language(requested), requested=requested, article=self)
-
-    @property
-    def display(self) -> Translation:
-        """The text for the active language (templates: ``article.display.title``)."""
-        return self.translation()
-
     @property
     def authors(self) -> list[str]:
         return [name.strip() for name in self.author.replace("、", ",").split(",") if name.strip()]
-
-    @property
-    def is_public(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
-
-    @property
-    def is_scheduled(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
 
     def get_absolute_url(self, language: str | None = None):
         if language:
@@ -381,8 +208,9 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def make_slug(self) -> str:
-        """From the English title if there is one, else the date and a short unique suffix."""
-        base = ascii_slug(self.title_en or "")
+        """From a title in Latin letters if there is one, else the date and a short unique suffix."""
+        titles = (getattr(self, languages.field("title", code), "") or "" for code in languages.latin_first())
+        base = next((slug for slug in map(ascii_slug, titles) if slug), "")
         if not base:
             base = f"{timezone.localtime(self.publish_at):%Y%m%d}-{secrets.token_hex(3)}"
         slug, n = base, 2
@@ -392,26 +220,11 @@ class Article(models.Model):
 
     def image_map(self, language: str = "") -> dict[str, markdown.ImageRef]:
         """Body image references one language can resolve: the shared images overlaid by its own (none: shared only)."""
-        return self._image_maps([language])[language]
+        return self.image_maps([language])[language]
 
-    def _image_maps(self, languages) -> dict[str, dict[str, markdown.ImageRef]]:
+    def image_maps(self, codes) -> dict[str, dict[str, markdown.ImageRef]]:
         images = list(self.images.all())  # one query for every language
-        return {code: {ref: image.as_ref() for ref, image in images_shown(images, code).items()} for code in languages}
-
-    def render(self, *, images: dict[str, markdown.ImageRef] | None = None) -> None:
-        """Render every language's body into the stored HTML fields.
-
-        Each language with its own images (``image_map``), unless ``images`` gives one map for all.
-        """
-        maps = self._image_maps(languages.codes()) if images is None else dict.fromkeys(languages.codes(), images)
-        for code in languages.codes():
-            rendered = markdown.render(
-                getattr(self, languages.field("body", code), "") or "",
-                images=maps[code],
-                title=getattr(self, languages.field("title", code), "") or "",
-            )
-            setattr(self, languages.field("body_html", code), rendered.html)
-            setattr(self, languages.field("toc_html", code), rendered.toc_html)
+        return {code: {ref: image.as_ref() for ref, image in images_shown(images, code).items()} for code in codes}
 
     def rerender(self) -> None:
         """Render again after images changed; touches only the stored HTML."""
@@ -437,7 +250,7 @@ class ArticleImage(models.Model):
     language = models.CharField(
         _("language"),
         max_length=10,
-        choices=languages.choices(),
+        choices=languages.choices,
         blank=True,
         help_text=_("Empty: shown in every language. Else only in this one, in place of a shared image of that name."),
     )
@@ -517,7 +330,7 @@ class ArticleSource(models.Model):
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources", verbose_name=_("article"))
-    language = models.CharField(_("language"), max_length=10, choices=languages.choices())
+    language = models.CharField(_("language"), max_length=10, choices=languages.choices)
     path = models.CharField(_("source path"), max_length=500, unique=True)
     content_hash = models.CharField(_("content hash"), max_length=64)
     fingerprint = models.CharField(_("fingerprint at import"), max_length=64)

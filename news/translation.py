@@ -10,7 +10,7 @@ class CategoryTranslationOptions(TranslationOptions):
 
 @register(Article)
 class ArticleTranslationOptions(TranslationOptions):
-    fields = ("title", "summary", "body", "body_html", "toc_html", "banner_alt")
+    fields = (*Article.TEXT_FIELDS, "banner_alt")
 
 
 @register(ArticleImage)

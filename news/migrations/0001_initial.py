@@ -5,6 +5,8 @@ import django.utils.timezone
 import taggit.managers
 from django.db import migrations, models
 
+import translations.languages
+
 
 class Migration(migrations.Migration):
 
@@ -38,7 +40,7 @@ class Migration(migrations.Migration):
                 ('banner_alt_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='banner alt text')),
                 ('banner_alt_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='banner alt text')),
                 ('slug', models.SlugField(blank=True, help_text='ASCII, one for both languages. Left empty, it is made from the English title or the date.', max_length=200, unique=True, verbose_name='slug')),
-                ('source_language', models.CharField(choices=[('zh-hans', 'Chinese'), ('en', 'English')], default='zh-hans', max_length=10, verbose_name='source language')),
+                ('source_language', models.CharField(choices=translations.languages.choices, default=translations.languages.default_code, max_length=10, verbose_name='source language')),
                 ('author', models.CharField(blank=True, help_text='One or several names, separated by commas.', max_length=300, verbose_name='author')),
                 ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=10, verbose_name='status')),
                 ('publish_at', models.DateTimeField(default=django.utils.timezone.now, help_text='A published article with a future time stays hidden until then.', verbose_name='publish at')),
@@ -122,7 +124,7 @@ class Migration(migrations.Migration):
                 ('alt', models.CharField(blank=True, max_length=300, verbose_name='alt text')),
                 ('alt_zh_hans', models.CharField(blank=True, max_length=300, null=True, verbose_name='alt text')),
                 ('alt_en', models.CharField(blank=True, max_length=300, null=True, verbose_name='alt text')),
-                ('language', models.CharField(blank=True, choices=[('zh-hans', 'Chinese'), ('en', 'English')], help_text='Empty: shown in every language. Else only in this one, in place of a shared image of that name.', max_length=10, verbose_name='language')),
+                ('language', models.CharField(blank=True, choices=translations.languages.choices, help_text='Empty: shown in every language. Else only in this one, in place of a shared image of that name.', max_length=10, verbose_name='language')),
                 ('renditions', models.JSONField(blank=True, default=dict, editable=False)),
                 ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='images', to='news.article', verbose_name='article')),
             ],
@@ -137,7 +139,7 @@ class Migration(migrations.Migration):
             name='ArticleSource',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('zh-hans', 'Chinese'), ('en', 'English')], max_length=10, verbose_name='language')),
+                ('language', models.CharField(choices=translations.languages.choices, max_length=10, verbose_name='language')),
                 ('path', models.CharField(max_length=500, unique=True, verbose_name='source path')),
                 ('content_hash', models.CharField(max_length=64, verbose_name='content hash')),
                 ('fingerprint', models.CharField(max_length=64, verbose_name='fingerprint at import')),

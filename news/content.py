@@ -1,0 +1,234 @@
+"""The machinery a translated, publishable content type is made of.
+
+``Article`` is built from these pieces; a second content type (events, SIG
+pages) subclasses ``TranslatedContent`` and ``Publishable``, attaches a
+``PublishableQuerySet`` and registers its text fields with modeltranslation,
+and gets per-language text with fallback, rendering at save, visibility and
+the date rules that lists, feeds, sitemaps and the archive use.
+"""
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from news import markdown
+from translations import languages
+
+
+@cache
+def site_zone() -> ZoneInfo:
+    """The site's time zone: months and years are counted in it everywhere."""
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def local_start(year: int, month: int) -> datetime:
+    return datetime(year, month, 1, tzinfo=site_zone())
+
+
+
+class Publishable(models.Model):
+    """A status and a publication time: public once published and its time has come."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(
+        _("publish at"),
+        default=timezone.now,
+        help_text=_("A published article with a future time stays hidden until then."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at <= timezone.now()
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.publish_at > timezone.now()
+
+
+class PublishableQuerySet(models.QuerySet):
+    """Visibility, language and date rules, each defined once for every content type."""
+
+    def published(self, now=None):
+        """Visible to visitors: published, and its publication time has come."""
+        return self.filter(status=Publishable.Status.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def scheduled(self, now=None):
+        return self.filter(status=Publishable.Status.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def drafts(self):
+        return self.filter(status=Publishable.Status.DRAFT)
+
+    def visible_to(self, user):
+        """What a user may open: staff may preview drafts and scheduled articles."""
+        if user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+    def in_language(self, language: str):
+        """Articles that have their own text in ``language`` (not a fallback)."""
+        return self.exclude(**{languages.field("title", language): ""}).exclude(
+            **{f"{languages.field('title', language)}__isnull": True}
+        )
+
+    def missing_language(self, language: str):
+        return self.filter(
+            Q(**{languages.field("title", language): ""}) | Q(**{f"{languages.field('title', language)}__isnull": True})
+        )
+
+    def in_year(self, year: int):
+        """Published in that year of the site's time zone (``TIME_ZONE``), whatever zone is active."""
+        return self.filter(publish_at__gte=local_start(year, 1), publish_at__lt=local_start(year + 1, 1))
+
+    def in_month(self, year: int, month: int):
+        """Published in that month of the site's time zone."""
+        following = (year + month // 12, month % 12 + 1)
+        return self.filter(publish_at__gte=local_start(year, month), publish_at__lt=local_start(*following))
+
+    def month_counts(self) -> "OrderedDict[int, list[tuple[datetime, int]]]":
+        """Articles counted per month of the site's time zone, newest first, grouped by year (one query)."""
+        rows = (
+            self.annotate(month=TruncMonth("publish_at", tzinfo=site_zone()))
+            .order_by()
+            .values("month")
+            .annotate(count=Count("id"))
+            .order_by("-month")
+        )
+        years = OrderedDict()
+        for row in rows:
+            years.setdefault(row["month"].year, []).append((row["month"], row["count"]))
+        return years
+
+    def newest_first(self):
+        return self.order_by("-publish_at", "-id")
+
+    def before(self, article: "Publishable"):
+        """Older than ``article`` in the list's order (ties on the time broken by id), nearest first."""
+        older = Q(publish_at__lt=article.publish_at) | Q(publish_at=article.publish_at, id__lt=article.id)
+        return self.filter(older).order_by("-publish_at", "-id")
+
+    def after(self, article: "Publishable"):
+        """Newer than ``article``, nearest first."""
+        newer = Q(publish_at__gt=article.publish_at) | Q(publish_at=article.publish_at, id__gt=article.id)
+        return self.filter(newer).order_by("publish_at", "id")
+
+
+@dataclass(frozen=True)
+class Translation:
+    """A content item's text as shown in one language, perhaps a fallback.
+
+    Fields are read from the article when asked for, so that list pages,
+    which defer the bodies, never load them one article at a time.
+    """
+
+    language: str  # the language the text is written in
+    requested: str  # the language the visitor asked for
+    article: "TranslatedContent" = field(repr=False, compare=False)
+
+    def _field(self, name: str) -> str:
+        return getattr(self.article, languages.field(name, self.language), "") or ""
+
+    @property
+    def title(self) -> str:
+        return self._field("title")
+
+    @property
+    def summary(self) -> str:
+        return self._field("summary")
+
+    @property
+    def body_html(self) -> str:
+        return self._field("body_html")
+
+    @property
+    def toc_html(self) -> str:
+        return self._field("toc_html")
+
+    @property
+    def banner_alt(self) -> str:
+        return self._field("banner_alt") or self.title
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.language != self.requested
+
+
+
+class TranslatedContent(models.Model):
+    """Title, summary and Markdown body per language (modeltranslation fields), rendered once at save.
+
+    Subclasses register ``TEXT_FIELDS`` (and their own) in their app's translation.py.
+    """
+
+    TEXT_FIELDS = ("title", "summary", "body", "body_html", "toc_html")
+
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(editable=False, blank=True)
+    toc_html = models.TextField(editable=False, blank=True)
+    source_language = models.CharField(
+        _("source language"), max_length=10, choices=languages.choices, default=languages.default_code
+    )
+
+    class Meta:
+        abstract = True
+
+    def has_language(self, language: str) -> bool:
+        return bool(getattr(self, languages.field("title", language), ""))
+
+    @property
+    def languages(self) -> list[str]:
+        return [code for code in languages.codes() if self.has_language(code)]
+
+    def text_language(self, requested: str) -> str:
+        """The language to show a visitor asking for ``requested``."""
+        if self.has_language(requested):
+            return requested
+        if self.has_language(self.source_language):
+            return self.source_language
+        return next(iter(self.languages), requested)
+
+    def translation(self, requested: str | None = None) -> Translation:
+        requested = requested or translation.get_language()
+        return Translation(language=self.text_language(requested), requested=requested, article=self)
+
+    @property
+    def display(self) -> Translation:
+        """The text for the active language (templates: ``article.display.title``)."""
+        return self.translation()
+
+    def image_maps(self, codes) -> dict[str, dict[str, markdown.ImageRef]]:
+        """Per language, the images its body may reference; none unless a content type has images."""
+        return {code: {} for code in codes}
+
+    def render(self, *, images: dict[str, markdown.ImageRef] | None = None) -> None:
+        """Render every language's body into the stored HTML fields.
+
+        Each language with its own images (``image_maps``), unless ``images`` gives one map for all.
+        """
+        codes = languages.codes()
+        maps = self.image_maps(codes) if images is None else dict.fromkeys(codes, images)
+        for code in codes:
+            rendered = markdown.render(
+                getattr(self, languages.field("body", code), "") or "",
+                images=maps[code],
+                title=getattr(self, languages.field("title", code), "") or "",
+            )
+            setattr(self, languages.field("body_html", code), rendered.html)
+            setattr(self, languages.field("toc_html", code), rendered.toc_html)
