@@ -108,7 +108,7 @@ class ArticleImageInline(TranslationTabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         if obj and not can_edit_source(request):
-            # The tabs' script strips "[zh-hans]" from headers, which would leave the read-only
+            # The tabs' script strips the "[language]" suffix from headers, which would leave the read-only
             # source column and the editable one under the same name.
             label = gettext("%(field)s (%(language)s)") % {
                 "field": capfirst(ArticleImage._meta.get_field("alt").verbose_name),

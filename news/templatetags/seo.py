@@ -20,7 +20,6 @@ register = template.Library()
 # As django.utils.html.json_script: nothing in the data can close the <script> element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 DESCRIPTION_LENGTH = 200
-OG_LOCALES = {"zh-hans": "zh_CN", "en": "en_US"}
 
 
 def json_ld(data: dict) -> str:
@@ -105,7 +104,7 @@ def seo_head(context):
         "alternates": alternates,
         "x_default": x_default,
         "og_type": og_type,
-        "og_locale": OG_LOCALES.get(current, current),
+        "og_locale": languages.get(current).og_locale if languages.is_enabled(current) else current,
         "title": title,
         "description": Truncator(" ".join(description.split())).chars(DESCRIPTION_LENGTH),
         "banner_url": banner_url,
