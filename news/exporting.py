@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from django.utils import timezone
 
-from news.importing import EXPORT_FOLDERS, Problem
+from news.importing.report import Problem
 from news.models import Article, images_shown
 from translations import languages
 
@@ -84,7 +84,7 @@ def export_articles(outdir: Path, articles) -> ExportReport:
     for article in articles:
         report.articles += 1
         for language in article.languages:
-            folder = outdir / EXPORT_FOLDERS[language] / article.category.slug / article.slug
+            folder = outdir / languages.get(language).prefix / article.category.slug / article.slug
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{article.slug}.md"
             path.write_text(render_file(article, language), encoding="utf-8")

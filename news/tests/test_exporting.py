@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from news import importing
+from news.importing import frontmatter
 from news.models import Article, ArticleImage, ArticleSource
 from news.tests.factories import article as make_article
 from news.tests.test_importing import png, post, write
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def front_matter_of(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
-    return yaml.safe_load(importing.split_front_matter(text)[0])
+    return yaml.safe_load(frontmatter.split_front_matter(text)[0])
 
 
 def digest(field_file) -> str:

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 
 from news import importing, markdown
+from news.importing import frontmatter
 from news.models import Article, ArticleSource
 from translations import languages
 
@@ -68,8 +69,8 @@ def visible_text(fragment: str) -> str:
 
 
 def source_body(source: ArticleSource) -> str:
-    text = importing.decode((CORPUS / source.path).read_bytes())
-    return importing.split_front_matter(text)[1]
+    text = frontmatter.decode((CORPUS / source.path).read_bytes())
+    return frontmatter.split_front_matter(text)[1]
 
 
 def image_references(body: str) -> list[str]:
@@ -167,7 +168,7 @@ def test_the_english_page_shows_the_english_screenshots_of_a_pair(tmp_path):
     assert not [problem for problem in report.warnings if "both languages" in problem.message]
     article = Article.objects.get()
     english = article.image_map("en")
-    body = importing.split_front_matter(importing.decode((folders["en"] / f"{stem}.md").read_bytes()))[1]
+    body = frontmatter.split_front_matter(frontmatter.decode((folders["en"] / f"{stem}.md").read_bytes()))[1]
     references = image_references(body)
     assert references
     differ = 0
