@@ -4,6 +4,7 @@ The corpus lives beside the repository (never copied into it); without it
 these tests are skipped.
 """
 
+import functools
 import hashlib
 import html
 import os
@@ -16,6 +17,8 @@ from django.conf import settings
 
 from news import importing, markdown
 from news.importing import frontmatter
+from news.importing.report import Report
+from news.importing.sources import collect_files, locate
 from news.models import Article, ArticleSource
 from translations import languages
 
@@ -68,8 +71,23 @@ def visible_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", without_code))
 
 
+@functools.cache
+def corpus_files() -> dict[str, Path]:
+    """The corpus file each source path (the path under its language folder) was first read from."""
+    found = {}
+    for source in collect_files([CORPUS], report=Report()):
+        location = locate(source, language=None)
+        if location.language:
+            found.setdefault(location.identity, source.path)
+    return found
+
+
+def source_file(source: ArticleSource) -> Path:
+    return corpus_files()[source.path]
+
+
 def source_body(source: ArticleSource) -> str:
-    text = frontmatter.decode((CORPUS / source.path).read_bytes())
+    text = frontmatter.decode(source_file(source).read_bytes())
     return frontmatter.split_front_matter(text)[1]
 
 
@@ -82,7 +100,7 @@ def image_references(body: str) -> list[str]:
 
 def image_files_present(source: ArticleSource, body: str) -> tuple[int, int]:
     """(found, missing) image references, resolved here independently of the importer."""
-    folder = (CORPUS / source.path).parent
+    folder = source_file(source).parent
     found = missing = 0
     for reference in image_references(body):
         if reference.startswith(("http://", "https://")):
@@ -181,3 +199,20 @@ def test_the_english_page_shows_the_english_screenshots_of_a_pair(tmp_path):
         differ += expected != hashlib.sha256((folders["zh"] / reference).read_bytes()).hexdigest()
         assert f'src="{english[reference].url}"' in article.body_html_en
     assert differ, "the pair no longer has screenshots that differ by language"
+
+
+def test_importing_again_from_another_root_finds_the_same_articles(imported, tmp_path):
+    """A file is known by its path under its language folder, whatever root the import starts from."""
+    portal = CORPUS / "openEuler-portal"
+    again = importing.import_paths([portal], static_roots=[root for root in STATIC_ROOTS if root.is_dir()])
+    assert again.counts["created"] == again.counts["skipped"] == again.counts["rejected"] == 0
+    assert again.counts["unchanged"] > 0
+
+    source = ArticleSource.objects.filter(language="zh-hans", path__startswith="zh/news/").order_by("path").first()
+    original = source_file(source)
+    edited = tmp_path / "copy" / "zh" / Path(source.path).relative_to("zh")
+    edited.parent.mkdir(parents=True)
+    edited.write_text(frontmatter.decode(original.read_bytes()) + "\n\nEdited elsewhere.\n", encoding="utf-8")
+    report = importing.import_paths([edited], static_roots=[original.parent])
+    assert [entry.status for entry in report.entries] == ["updated"]
+    assert "Edited elsewhere." in Article.objects.get(pk=source.article_id).body_zh_hans
