@@ -99,7 +99,7 @@ def current_front_matter(article: Article, language: str) -> dict:
     if article.status == Article.Status.DRAFT:
         data["draft"] = True
     for key, value in (article.metadata or {}).items():
-        if key.lower() not in data:
+        if key.lower() not in data and not key.startswith("_"):  # "_…": kept by the importer, not front matter
             data[key] = value
     return {key: value for key, value in data.items() if value not in ("", [], None)}
 

@@ -144,6 +144,10 @@ class Translation:
         return self.language != self.requested
 
 
+# The metadata key where an import keeps the authors as its file listed them.
+AUTHORS_KEY = "_authors"
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -241,6 +245,10 @@ class Article(models.Model):
 
     @property
     def authors(self) -> list[str]:
+        # An import keeps the names as the file listed them ("WangXun, Technical Committee" is one author).
+        listed = (self.metadata or {}).get(AUTHORS_KEY)
+        if isinstance(listed, list) and ", ".join(map(str, listed)) == self.author:
+            return listed
         return [name.strip() for name in self.author.replace("、", ",").split(",") if name.strip()]
 
     @property

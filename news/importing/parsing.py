@@ -157,7 +157,8 @@ def _find_images(parsed: ParsedFile, *, known: dict, front_text: str, offset: in
         if found is not False:
             parsed.banner = ImageUse(reference=banner_reference, line=line, file=found)
         elif host := external_host(banner_reference):
-            report.warn(source.shown, line, f"external banner from {host}: the article shows no banner")
+            parsed.metadata["banner"] = banner_reference  # written back by an export
+            report.warn(source.shown, line, f"external banner from {host} not stored: the article shows no banner")
 
 
 def _content_hash(raw: bytes, parsed: ParsedFile, *, images: ImageStore, report: Report) -> str:

@@ -18,7 +18,7 @@ from news.importing.parsing import ParsedFile, Settings
 from news.importing.report import Report
 from news.importing.sources import CATEGORY_FOLDERS
 from news.importing.tagging import TagIndex
-from news.models import Article, ArticleImage, ArticleSource, Category, TaggedArticle
+from news.models import AUTHORS_KEY, Article, ArticleImage, ArticleSource, Category, TaggedArticle
 from tags.models import Tag, ascii_slug, hashed_slug
 from translations import languages
 
@@ -191,6 +191,8 @@ class Writer:
         article.publish_at = primary.publish_at
         article.status = Article.Status.DRAFT if primary.draft else Article.Status.PUBLISHED
         article.metadata = article_metadata(files, primary=primary)
+        if author_file.authors:
+            article.metadata[AUTHORS_KEY] = author_file.authors
         banner_use = primary.banner or next((item.banner for item in others if item.banner), None)
         banner = self.images.get(banner_use.file) if banner_use and banner_use.file else None
         article.banner.name = banner.name if banner else ""

@@ -7,6 +7,7 @@ these tests are skipped.
 import functools
 import hashlib
 import html
+import io
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from news import importing, markdown
 from news.importing import frontmatter
@@ -216,3 +218,28 @@ def test_importing_again_from_another_root_finds_the_same_articles(imported, tmp
     report = importing.import_paths([edited], static_roots=[original.parent])
     assert [entry.status for entry in report.entries] == ["updated"]
     assert "Edited elsewhere." in Article.objects.get(pk=source.article_id).body_zh_hans
+
+
+def test_export_gives_each_file_its_front_matter_back_key_by_key(imported, tmp_path):
+    call_command("export_news", str(tmp_path / "out"), stdout=io.StringIO())
+    problems = []
+    for source in ArticleSource.objects.select_related("article__category"):
+        written = frontmatter.split_front_matter(frontmatter.decode(source_file(source).read_bytes()))[0]
+        original = frontmatter.load_front_matter(written or "")
+        article = source.article
+        prefix = languages.get(source.language).prefix
+        exported_path = tmp_path / "out" / prefix / article.category.slug / article.slug / f"{article.slug}.md"
+        exported = frontmatter.load_front_matter(
+            frontmatter.split_front_matter(exported_path.read_text(encoding="utf-8"))[0] or ""
+        )
+        for key, value in original.items():
+            if frontmatter.canonical_key(key) == "banner":
+                same = bool(value) == (key in exported)  # written beside the file as banner.<ext>
+            else:
+                same = exported.get(key) == frontmatter.json_safe(value)
+            if not same:
+                problems.append(f"{source.path}: {key}: {value!r} became {exported.get(key)!r}")
+        had_banner = "banner" in {frontmatter.canonical_key(key) for key in original}
+        if not had_banner and "banner" in exported:
+            problems.append(f"{source.path}: a banner the file did not have")
+    assert not problems, "\n".join(problems[:40])
