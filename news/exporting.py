@@ -65,8 +65,10 @@ def front_matter(article: Article, language: str) -> dict:
         canonical = canonical_key(key)
         if canonical not in KNOWN_KEYS:
             data[key] = (article.metadata or {}).get(key, value)
+        elif still_says(article, language, canonical, value):
+            data[key] = value
         elif canonical in current:
-            data[key] = value if still_says(article, language, canonical, value) else current[canonical]
+            data[key] = current[canonical]
     covered = {canonical_key(key) for key in data}
     in_any_file = {canonical_key(key) for source in article.sources.all() for key in (source.front_matter or {})}
     for key, value in current.items():
@@ -124,8 +126,15 @@ def still_says(article: Article, language: str, key: str, value) -> bool:
     if key == "author":
         names = author_list(value)
         return ", ".join(names) == article.author
-    if key == "tags":
-        return same_tags(text_list(value), list(article.tags.all()))
+    if key == "tags":  # each file may list some of the tags: together they are the article's
+        every_file = [
+            name
+            for source in article.sources.all()
+            for written_key, written in (source.front_matter or {}).items()
+            if canonical_key(written_key) == "tags"
+            for name in text_list(written)
+        ]
+        return same_tags(text_list(value), every_file, list(article.tags.all()))
     if key == "draft":
         return (value in (True, "true", "yes")) == (article.status == Article.Status.DRAFT)
     if key == "category":
@@ -136,15 +145,16 @@ def still_says(article: Article, language: str, key: str, value) -> bool:
     return key != "banner"
 
 
-def same_tags(written: list[str], tags: list) -> bool:
-    """Whether written tags (names or labels, any case) are exactly these tags."""
+def same_tags(written: list[str], every_file: list[str], tags: list) -> bool:
+    """Whether a file's tags (names or labels, any case) are still tags of the article, and all files' are all."""
     by_key = {}
     for tag in tags:
         for value in (tag.name, *(getattr(tag, name) for name in languages.fields("label"))):
             if value:
                 by_key.setdefault(value.casefold(), tag.pk)
     found = [by_key.get(name.casefold()) for name in written]
-    return None not in found and set(found) == {tag.pk for tag in tags}
+    together = {by_key.get(name.casefold()) for name in [*written, *every_file]}
+    return None not in found and together == {tag.pk for tag in tags}
 
 
 def banner_name(article: Article) -> str:

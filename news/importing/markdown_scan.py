@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 from news import markdown
@@ -73,3 +74,8 @@ def normalize_target(reference: str) -> str:
 def framework_tags(body: str) -> list[str]:
     """Site-generator components (``<ClientOnly>``) the renderer drops."""
     return markdown.framework_tags(body)
+
+
+def comparable(text: str) -> str:
+    """Text as duplicates are compared: NFKC (full-width punctuation as half-width), no whitespace, no case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from news.importing.markdown_scan import comparable
 from news.importing.report import Report
 from translations import languages
 
@@ -186,6 +187,6 @@ def same_post(first: ParsedFile, second: ParsedFile) -> bool:
     """Whether two files hold the same post: the same title (spaces and case aside) and date."""
 
     def key(item: ParsedFile) -> tuple:
-        return (re.sub(r"\s+", "", item.title).casefold(), item.publish_at)
+        return (comparable(item.title), item.publish_at)
 
     return key(first) == key(second)

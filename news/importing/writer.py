@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -13,7 +12,7 @@ from django.db import DatabaseError, router, transaction
 from django.db.models.signals import m2m_changed
 
 from news.importing.files import STORAGE_FOLDER, ImageStore, StoredImage
-from news.importing.markdown_scan import normalize_target
+from news.importing.markdown_scan import comparable, normalize_target
 from news.importing.parsing import ParsedFile, Settings
 from news.importing.report import Report
 from news.importing.sources import CATEGORY_FOLDERS
@@ -65,7 +64,7 @@ def current_fingerprint(article: Article) -> str:
 
 
 def text_key(language: str, title: str, publish_at: datetime) -> tuple:
-    return (language, re.sub(r"\s+", "", title).casefold(), publish_at.astimezone(UTC))
+    return (language, comparable(title), publish_at.astimezone(UTC))
 
 
 class Writer:

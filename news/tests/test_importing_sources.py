@@ -59,3 +59,11 @@ def test_force_rewrites_even_an_unchanged_file(tmp_path):
     assert run(tmp_path).entries[0].status == "unchanged"  # the file did not change: the edit stays
     assert run(tmp_path, force=True).entries[0].status == "updated"
     assert only_article().title_zh_hans == "一"
+
+
+def test_copies_whose_titles_differ_in_full_width_punctuation_are_one_post(tmp_path):
+    write(tmp_path, "portal/zh/news/20220715.md", post(title="'遇贤加入（openEuler）：欢迎'"))
+    legacy = write(tmp_path, "website/zh/news/20220715.md", post(title="'遇贤加入(openEuler): 欢迎'"))
+    report = run(tmp_path)
+    assert report.counts["created"] == 1
+    assert [entry.path for entry in report.by_status("skipped")] == [str(legacy)]
