@@ -25,8 +25,9 @@ from typing import Generic, TypeVar
 
 from django.conf import settings
 
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"}
+from news.importing.markdown_scan import IMAGE_SUFFIXES
+from news.importing.sources import MARKDOWN_SUFFIXES
+
 UPLOAD_SUFFIXES = MARKDOWN_SUFFIXES | IMAGE_SUFFIXES
 MAX_AGE_SECONDS = 24 * 3600
 
