@@ -1,5 +1,4 @@
 import posixpath
-import secrets
 
 from django import forms
 from django.contrib import admin, messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from news import importing, markdown
+from news import importing, markdown, uploads
 from news.models import Article, ArticleImage, Category
 from translations import languages
 
@@ -127,6 +126,18 @@ class ArticleImageInline(TranslationTabularInline):
 IMPORT_SESSION_KEY = "news_import_upload"
 
 
+def _import_staged(staged: uploads.Staged, *, dry_run: bool) -> importing.Report:
+    report = importing.import_paths([staged.folder], static_roots=[staged.folder], dry_run=dry_run, **staged.options)
+    return report.shown_relative_to(staged.folder)
+
+
+IMPORT_FLOW = uploads.UploadFlow(
+    session_key=IMPORT_SESSION_KEY,
+    preview=lambda staged: _import_staged(staged, dry_run=True),
+    apply=lambda staged: _import_staged(staged, dry_run=False),
+)
+
+
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Markdown file or zip archive"),
@@ -142,7 +153,7 @@ class ImportUploadForm(forms.Form):
     def clean(self):
         data = super().clean()
         upload = data.get("file")
-        if upload and upload.size > importing.UploadLimits().max_upload_bytes:
+        if upload and upload.size > uploads.UploadLimits().max_upload_bytes:
             self.add_error("file", _("The file is too large."))
         elif upload and not upload.name.lower().endswith((".md", ".markdown", ".zip")):
             self.add_error("file", _("Upload a .md file or a .zip archive."))
@@ -252,35 +263,17 @@ class ArticleAdmin(TabbedTranslationAdmin):
             raise PermissionDenied
         form, report, pending = ImportUploadForm(), None, None
         if request.method == "POST" and "confirm" in request.POST:
-            pending = request.session.pop(IMPORT_SESSION_KEY, None)
-            if pending and pending["token"] == request.POST["confirm"]:
-                folder = importing.upload_folder(pending["token"])
-                report = importing.import_paths([folder], static_roots=[folder], **pending["options"])
-                importing.remove_upload(folder)
-                report = report.shown_relative_to(folder)
-                pending = None
-            else:
+            report = IMPORT_FLOW.confirm(request, request.POST["confirm"])
+            if report is None:
                 messages.error(request, gettext("This upload has expired; upload the file again."))
         elif request.method == "POST":
             form = ImportUploadForm(request.POST, request.FILES)
             if form.is_valid():
-                importing.remove_stale_uploads()
-                if request.session.get(IMPORT_SESSION_KEY):
-                    importing.remove_upload(importing.upload_folder(request.session[IMPORT_SESSION_KEY]["token"]))
-                token = secrets.token_hex(16)
-                folder = importing.upload_folder(token)
-                upload = form.cleaned_data["file"]
+                options = {"language": form.cleaned_data["language"] or None, "force": form.cleaned_data["force"]}
                 try:
-                    importing.extract_upload(upload.name, upload, folder, limits=importing.UploadLimits())
-                except importing.UnsafeArchive as error:
-                    importing.remove_upload(folder)
+                    pending, report = IMPORT_FLOW.preview(request, form.cleaned_data["file"], options=options)
+                except uploads.UnsafeArchive as error:
                     form.add_error("file", str(error))
-                else:
-                    options = {"language": form.cleaned_data["language"] or None, "force": form.cleaned_data["force"]}
-                    report = importing.import_paths([folder], static_roots=[folder], dry_run=True, **options)
-                    report = report.shown_relative_to(folder)
-                    pending = {"token": token, "options": options, "name": upload.name}
-                    request.session[IMPORT_SESSION_KEY] = pending
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

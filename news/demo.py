@@ -1,27 +1,36 @@
 """Demo content: a small living site for a fictional open-source OS community.
 
-``load_demo`` calls :func:`load`. Articles are identified by slug and tags by
-name: whatever already exists is left exactly as it is, so loading twice
-changes nothing. Banners and body images are drawn with Pillow at load time.
+The articles are Markdown files in ``demo/content/<language>/<category>/``,
+loaded by the importer like any community site; ``demo/tags.yml`` gives each
+tag its label per language and ``demo/images.yml`` describes the banners and
+diagrams, drawn here with Pillow into ``var/`` the first time (the repository
+stays small). Loading twice changes nothing: the importer finds each article
+by its file, and leaves articles edited since alone.
 """
 
+from __future__ import annotations
+
+import hashlib
 import io
 import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from pathlib import Path
 
-from django.core.files.base import ContentFile
+import yaml
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
-from news.demo_articles import ARTICLES, TAGS, DemoArticle, DemoImage
-from news.models import Article, ArticleImage, Category
+from news.importing import Report as ImportReport
+from news.importing import import_paths
+from news.importing.sources import CATEGORY_FOLDERS
+from news.models import Category
 from tags.models import Tag
 from translations import languages
 
+DEMO_DIR = Path(settings.BASE_DIR) / "demo"
 BANNER_SIZE = (1200, 600)
 DIAGRAM_SIZE = (960, 480)
 
@@ -30,75 +39,93 @@ DIAGRAM_SIZE = (960, 480)
 class Report:
     """What a load did (or, in a dry run, would do)."""
 
-    created_articles: list[str] = field(default_factory=list)
-    existing_articles: list[str] = field(default_factory=list)
+    imported: ImportReport
     created_tags: list[str] = field(default_factory=list)
 
     @property
+    def created_articles(self) -> int:
+        return self.imported.counts[ImportReport.CREATED]
+
+    @property
+    def existing_articles(self) -> int:
+        counts = self.imported.counts
+        return counts[ImportReport.UNCHANGED] + counts[ImportReport.SKIPPED] + counts[ImportReport.UPDATED]
+
+    @property
     def changed(self) -> bool:
-        return bool(self.created_articles or self.created_tags)
+        return bool(self.imported.changed or self.created_tags)
 
 
-def load(*, dry_run: bool = False, now=None) -> Report:
-    """Create the demo tags and articles that do not exist yet."""
-    now = now or timezone.now()
-    report = Report()
-    categories = {category.slug: category for category in Category.objects.all()}
-    missing = sorted({spec.category for spec in ARTICLES} - categories.keys())
+def load(*, dry_run: bool = False, directory: Path = DEMO_DIR) -> Report:
+    """Import the demo content, creating its tags and drawing its images first when missing."""
+    content = directory / "content"
+    needed = {
+        CATEGORY_FOLDERS.get(folder.name, folder.name)
+        for language_folder in content.iterdir()
+        for folder in language_folder.iterdir()
+        if folder.is_dir()
+    }
+    missing = sorted(needed - set(Category.objects.filter(slug__in=needed).values_list("slug", flat=True)))
     if missing:
         raise LookupError(f"Demo content needs the categories {', '.join(missing)}; run migrate first.")
-
-    tag_names = [name for name, _zh, _en in TAGS]
-    existing_tags = set(Tag.objects.filter(name__in=tag_names).values_list("name", flat=True))
-    existing_slugs = set(Article.objects.filter(slug__in=[a.slug for a in ARTICLES]).values_list("slug", flat=True))
-    report.created_tags = [name for name, _zh, _en in TAGS if name not in existing_tags]
-    report.existing_articles = [spec.slug for spec in ARTICLES if spec.slug in existing_slugs]
-    report.created_articles = [spec.slug for spec in ARTICLES if spec.slug not in existing_slugs]
-    if dry_run or not report.changed:
-        return report
-
+    images = draw_images(yaml.safe_load((directory / "images.yml").read_text(encoding="utf-8")))
     with transaction.atomic():
-        for name, zh, en in TAGS:
-            if name in report.created_tags:
-                Tag.objects.create(name=name, label_zh_hans=zh, label_en=en)
-        tags = {tag.name: tag for tag in Tag.objects.filter(name__in=tag_names)}
-        for spec in ARTICLES:
-            if spec.slug in report.created_articles:
-                create_article(spec, category=categories[spec.category], tags=tags, now=now)
-    return report
+        created_tags = ensure_tags(yaml.safe_load((directory / "tags.yml").read_text(encoding="utf-8")))
+        imported = import_paths([content], static_roots=[images], dry_run=dry_run)
+        if dry_run:
+            transaction.set_rollback(True)
+    return Report(imported=imported, created_tags=created_tags)
 
 
-def create_article(spec: DemoArticle, *, category: Category, tags: dict[str, Tag], now) -> Article:
-    """One demo article with its banner, body images and tags."""
-    article = Article(
-        slug=spec.slug,
-        category=category,
-        source_language=spec.source_language,
-        author=spec.author,
-        status=Article.Status.DRAFT if spec.draft else Article.Status.PUBLISHED,
-        publish_at=now.replace(minute=0, second=0, microsecond=0) - timedelta(days=spec.days_ago),
-    )
-    for language, text in spec.texts.items():
-        setattr(article, languages.field("title", language), text.title)
-        setattr(article, languages.field("summary", language), text.summary)
-        setattr(article, languages.field("body", language), text.body)
-        setattr(article, languages.field("banner_alt", language), text.banner_alt)
-    article.banner.save(f"{spec.slug}.jpg", ContentFile(draw_banner(spec)), save=False)
-    article.full_clean()
-    article.save()
-    for image in spec.images:
-        create_image(article, image)
-    article.tags.set([tags[name] for name in spec.tags])
-    return article
+def ensure_tags(specs: list[dict]) -> list[str]:
+    """Create the tags that do not exist yet, labelled per language (``labels`` keyed by folder name)."""
+    existing = set(Tag.objects.filter(name__in=[spec["name"] for spec in specs]).values_list("name", flat=True))
+    created = []
+    for spec in specs:
+        if spec["name"] in existing:
+            continue
+        tag = Tag(name=spec["name"])
+        for folder, label in spec["labels"].items():
+            code = languages.from_folder(folder)
+            if code is not None:
+                setattr(tag, languages.field("label", code), label)
+        tag.save()
+        created.append(spec["name"])
+    return created
 
 
-def create_image(article: Article, image: DemoImage) -> ArticleImage:
-    row = ArticleImage(article=article, reference=image.reference)
-    for language, alt in image.alt.items():
-        setattr(row, languages.field("alt", language), alt)
-    row.image.save(image.reference.rsplit("/", 1)[-1], ContentFile(DRAWINGS[image.drawing](image)), save=False)
-    row.save()
-    return row
+def draw_images(specs: dict) -> Path:
+    """The folder holding every banner and diagram of ``specs``, drawn into it when missing.
+
+    The folder is named after the description, so a changed description draws anew.
+    """
+    version = hashlib.sha256(yaml.safe_dump(specs, sort_keys=True).encode()).hexdigest()[:12]
+    folder = Path(settings.VAR_DIR) / "demo-images" / version
+    for slug, banner in specs["banners"].items():
+        _write(folder / "banners" / f"{slug}.jpg", lambda slug=slug, banner=banner: draw_banner(slug, **banner))
+    for reference, diagram in specs["diagrams"].items():
+        _write(folder / reference, lambda diagram=diagram: DRAWINGS[diagram["drawing"]](Diagram.from_spec(diagram)))
+    return folder
+
+
+def _write(path: Path, draw: Callable[[], bytes]) -> None:
+    if path.exists():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_bytes(draw())
+    partial.replace(path)  # another process loading at the same time never reads half a file
+
+
+@dataclass(frozen=True)
+class Diagram:
+    caption: str  # drawn into the image (ASCII: the bundled font has no Chinese)
+    data: list
+    unit: str = ""
+
+    @classmethod
+    def from_spec(cls, spec: dict) -> Diagram:
+        return cls(caption=spec["caption"], data=spec["data"], unit=spec.get("unit", ""))
 
 
 # Drawing -------------------------------------------------------------------
@@ -127,26 +154,26 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     return buffer.getvalue()
 
 
-def draw_banner(spec: DemoArticle) -> bytes:
+def draw_banner(slug: str, *, colours: list[str], shape: str) -> bytes:
     """A 1200 by 600 banner: the article's gradient with soft shapes in its accent colour."""
-    start, end, accent = spec.colours
-    rng = random.Random(spec.slug)
+    start, end, accent = colours
+    rng = random.Random(slug)
     base = _gradient(BANNER_SIZE, start, end, angle=rng.uniform(-60, 60)).convert("RGBA")
     layer = Image.new("RGBA", BANNER_SIZE, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     r, g, b = _rgb(accent)
     width, height = BANNER_SIZE
-    if spec.shape == "circles":
+    if shape == "circles":
         for _ in range(14):
             x, y, radius = rng.randint(0, width), rng.randint(0, height), rng.randint(30, 190)
             draw.ellipse((x - radius, y - radius, x + radius, y + radius), fill=(r, g, b, rng.randint(40, 110)))
-    elif spec.shape == "waves":
+    elif shape == "waves":
         for band in range(7):
             offset, phase = height * (0.35 + band * 0.1), rng.uniform(0, math.tau)
             points = [(x, offset + 38 * math.sin(x / 140 + band * 0.8 + phase)) for x in range(0, width + 20, 20)]
             draw.polygon([*points, (width, height), (0, height)], fill=(r, g, b, 30))
             draw.line(points, fill=(r, g, b, 120), width=3)
-    elif spec.shape == "stripes":
+    elif shape == "stripes":
         for index in range(-6, 16):
             x = index * 110
             draw.polygon(
@@ -175,14 +202,14 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.load_default(size=size)
 
 
-def _canvas(image: DemoImage) -> tuple[Image.Image, ImageDraw.ImageDraw]:
+def _canvas(image: Diagram) -> tuple[Image.Image, ImageDraw.ImageDraw]:
     canvas = Image.new("RGB", DIAGRAM_SIZE, "#fbfbfd")
     draw = ImageDraw.Draw(canvas)
     draw.text((32, 24), image.caption, fill="#1f2933", font=_font(30))
     return canvas, draw
 
 
-def draw_bar_chart(image: DemoImage) -> bytes:
+def draw_bar_chart(image: Diagram) -> bytes:
     """Horizontal bars: ``image.data`` is a list of (label, value)."""
     canvas, draw = _canvas(image)
     top, left, bar_height, gap = 100, 230, 44, 22
@@ -199,7 +226,7 @@ def draw_bar_chart(image: DemoImage) -> bytes:
     return _encode(canvas.crop((0, 0, DIAGRAM_SIZE[0], min(used_height, DIAGRAM_SIZE[1]))), "PNG")
 
 
-def draw_boxes(image: DemoImage) -> bytes:
+def draw_boxes(image: Diagram) -> bytes:
     """Boxes left to right joined by arrows: ``image.data`` is a list of labels."""
     canvas, draw = _canvas(image)
     labels = list(image.data)
@@ -222,7 +249,7 @@ def draw_boxes(image: DemoImage) -> bytes:
     return _encode(canvas, "PNG")
 
 
-def draw_timeline(image: DemoImage) -> bytes:
+def draw_timeline(image: Diagram) -> bytes:
     """Milestones on a line: ``image.data`` is a list of (date, label)."""
     canvas, draw = _canvas(image)
     y, left, right = 270, 70, DIAGRAM_SIZE[0] - 70
@@ -237,7 +264,7 @@ def draw_timeline(image: DemoImage) -> bytes:
     return _encode(canvas, "PNG")
 
 
-DRAWINGS: dict[str, Callable[[DemoImage], bytes]] = {
+DRAWINGS: dict[str, Callable[[Diagram], bytes]] = {
     "bars": draw_bar_chart,
     "boxes": draw_boxes,
     "timeline": draw_timeline,

@@ -15,9 +15,14 @@ from pathlib import Path
 import yaml
 from django.utils import timezone
 
-from news.importing import EXPORT_FOLDERS, Problem
+from news.importing.frontmatter import KNOWN_KEYS, author_list, canonical_key, date_from_names, parse_date, text_list
+from news.importing.report import Problem
+from news.importing.sources import CATEGORY_FOLDERS
 from news.models import Article, images_shown
 from translations import languages
+
+# Keys of the whole article: written into a file that lacked them only when no file of the article had them.
+ARTICLE_KEYS = ("tags", "author", "draft", "banner")
 
 
 @dataclass
@@ -33,7 +38,7 @@ class ExportReport:
 
 def articles_to_export(*, only_published: bool = False, category: str | None = None, since: datetime | None = None):
     """The articles an export writes: all, or published only, of a category, dated on or after ``since``."""
-    articles = Article.objects.select_related("category").prefetch_related("tags", "images").order_by("pk")
+    articles = Article.objects.select_related("category").prefetch_related("tags", "images", "sources").order_by("pk")
     if only_published:
         articles = articles.published()
     if category:
@@ -44,14 +49,47 @@ def articles_to_export(*, only_published: bool = False, category: str | None = N
 
 
 def front_matter(article: Article, language: str) -> dict:
-    """The front matter of one language of an article; metadata keys come back as they were."""
+    """The front matter of one language of an article.
+
+    An imported file's own front matter comes back key by key, as it was
+    written (tag order and spelling, an author string or list, dates as
+    typed), wherever the article still says the same; what changed since is
+    written from the article. An article made in the admin gets every key.
+    """
+    current = current_front_matter(article, language)
+    written = written_front_matter(article, language)
+    if written is None:
+        return current
+    data = {}
+    for key, value in written.items():
+        canonical = canonical_key(key)
+        if canonical not in KNOWN_KEYS:
+            data[key] = (article.metadata or {}).get(key, value)
+        elif still_says(article, language, canonical, value):
+            data[key] = value
+        elif canonical in current:
+            data[key] = current[canonical]
+    covered = {canonical_key(key) for key in data}
+    in_any_file = {canonical_key(key) for source in article.sources.all() for key in (source.front_matter or {})}
+    for key, value in current.items():
+        if key in covered:
+            continue
+        per_language = key in ("summary", "banner_alt")
+        needed_date = key == "date" and date_from_names([article.slug]) != article.publish_at
+        if per_language or needed_date or (key in ARTICLE_KEYS and key not in in_any_file):
+            data[key] = value  # set in the admin since, or needed to read the file back
+    return data
+
+
+def current_front_matter(article: Article, language: str) -> dict:
+    """Every key an article has, from its fields (metadata keys come back as they were)."""
     local = timezone.localtime(article.publish_at)
     data = {
         "title": getattr(article, languages.field("title", language)),
         "slug": article.slug,
         "date": local.date() if local.time() == datetime.min.time() else local.isoformat(),
         "category": article.category.slug,
-        "tags": [tag.name for tag in article.tags.all()],
+        "tags": [tag_label(tag, language) for tag in article.tags.all()],
         "author": article.authors if len(article.authors) > 1 else article.author,
         "summary": getattr(article, languages.field("summary", language)) or "",
     }
@@ -63,9 +101,60 @@ def front_matter(article: Article, language: str) -> dict:
     if article.status == Article.Status.DRAFT:
         data["draft"] = True
     for key, value in (article.metadata or {}).items():
-        if key.lower() not in data:
+        if key.lower() not in data and not key.startswith("_"):  # "_…": kept by the importer, not front matter
             data[key] = value
     return {key: value for key, value in data.items() if value not in ("", [], None)}
+
+
+def written_front_matter(article: Article, language: str) -> dict | None:
+    """The front matter of the file this language was imported from, if it was."""
+    source = next((source for source in article.sources.all() if source.language == language), None)
+    return source.front_matter if source is not None and source.front_matter else None
+
+
+def tag_label(tag, language: str) -> str:
+    return getattr(tag, languages.field("label", language)) or tag.name
+
+
+def still_says(article: Article, language: str, key: str, value) -> bool:
+    """Whether a front-matter value as written still says what the article says."""
+    text = "" if value is None else str(value).strip()
+    if key in ("title", "summary", "banner_alt"):
+        return text == (getattr(article, languages.field(key, language)) or "")
+    if key == "date":
+        return parse_date(value) == article.publish_at
+    if key == "author":
+        names = author_list(value)
+        return ", ".join(names) == article.author
+    if key == "tags":  # each file may list some of the tags: together they are the article's
+        every_file = [
+            name
+            for source in article.sources.all()
+            for written_key, written in (source.front_matter or {}).items()
+            if canonical_key(written_key) == "tags"
+            for name in text_list(written)
+        ]
+        return same_tags(text_list(value), every_file, list(article.tags.all()))
+    if key == "draft":
+        return (value in (True, "true", "yes")) == (article.status == Article.Status.DRAFT)
+    if key == "category":
+        return CATEGORY_FOLDERS.get(text.lower(), text.lower()) == article.category.slug or text.casefold() in {
+            (getattr(article.category, name) or "").casefold() for name in languages.fields("name")
+        }
+    # The banner is written beside the file under another name; slug and translation_key stay as written.
+    return key != "banner"
+
+
+def same_tags(written: list[str], every_file: list[str], tags: list) -> bool:
+    """Whether a file's tags (names or labels, any case) are still tags of the article, and all files' are all."""
+    by_key = {}
+    for tag in tags:
+        for value in (tag.name, *(getattr(tag, name) for name in languages.fields("label"))):
+            if value:
+                by_key.setdefault(value.casefold(), tag.pk)
+    found = [by_key.get(name.casefold()) for name in written]
+    together = {by_key.get(name.casefold()) for name in [*written, *every_file]}
+    return None not in found and together == {tag.pk for tag in tags}
 
 
 def banner_name(article: Article) -> str:
@@ -84,7 +173,7 @@ def export_articles(outdir: Path, articles) -> ExportReport:
     for article in articles:
         report.articles += 1
         for language in article.languages:
-            folder = outdir / EXPORT_FOLDERS[language] / article.category.slug / article.slug
+            folder = outdir / languages.get(language).prefix / article.category.slug / article.slug
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{article.slug}.md"
             path.write_text(render_file(article, language), encoding="utf-8")

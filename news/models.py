@@ -115,6 +115,10 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.select_related("category").prefetch_related("tags").defer("body", "metadata", *deferred)
 
 
+# The metadata key where an import keeps the authors as its file listed them.
+AUTHORS_KEY = "_authors"
+
+
 class Article(TranslatedContent, Publishable):
     banner_alt = models.CharField(_("banner alt text"), max_length=300, blank=True)
 
@@ -165,6 +169,10 @@ class Article(TranslatedContent, Publishable):
 
     @property
     def authors(self) -> list[str]:
+        # An import keeps the names as the file listed them ("WangXun, Technical Committee" is one author).
+        listed = (self.metadata or {}).get(AUTHORS_KEY)
+        if isinstance(listed, list) and ", ".join(map(str, listed)) == self.author:
+            return listed
         return [name.strip() for name in self.author.replace("、", ",").split(",") if name.strip()]
 
     def get_absolute_url(self, language: str | None = None):
@@ -334,6 +342,8 @@ class ArticleSource(models.Model):
     path = models.CharField(_("source path"), max_length=500, unique=True)
     content_hash = models.CharField(_("content hash"), max_length=64)
     fingerprint = models.CharField(_("fingerprint at import"), max_length=64)
+    # The file's front matter as it was read, so that an export writes back what the file said.
+    front_matter = models.JSONField(_("front matter as written"), default=dict, blank=True)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
 
     class Meta:

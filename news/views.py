@@ -1,6 +1,6 @@
 import datetime
 
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from news import archive, search
 from news.models import Article, Category
-from tags.models import Tag
+from tags.models import Tag, TagRedirect
 from translations import languages
 
 HOME_ARTICLES_PER_CATEGORY = 4
@@ -47,6 +47,18 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
     template_name = "news/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A merged tag's old page leads to the tag it was merged into.
+            moved = None
+            if kwargs.get("tag"):
+                moved = TagRedirect.objects.filter(old_slug=kwargs["tag"]).select_related("tag").first()
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.tag.get_absolute_url())
 
     def get_filters(self):
         params = self.request.GET

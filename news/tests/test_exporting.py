@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from news import importing
+from news.importing import frontmatter
 from news.models import Article, ArticleImage, ArticleSource
 from news.tests.factories import article as make_article
 from news.tests.test_importing import png, post, write
@@ -21,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def front_matter_of(path: Path) -> dict:
     text = path.read_text(encoding="utf-8")
-    return yaml.safe_load(importing.split_front_matter(text)[0])
+    return yaml.safe_load(frontmatter.split_front_matter(text)[0])
 
 
 def digest(field_file) -> str:
@@ -135,8 +136,9 @@ def test_export_layout_images_beside_and_unknown_keys_again(tmp_path):
     folder = out / "zh" / "news" / "20220715-partner"
     data = front_matter_of(folder / "20220715-partner.md")
     assert data["title"] == "伙伴加入"
-    assert data["date"] == "2022-07-15T09:30:00+08:00"
+    assert data["date"] == "2022-07-15 09:30:00 +08:00"  # as the file wrote it
     assert data["author"] == ["Ann", "Bo"]
+    assert data["tags"] == ["openEuler", "伙伴"]
     assert data["archives"] == "2022-07" and data["sig"] == "sig-Infra"
     assert data["banner"] == "banner.png"
     assert (folder / "banner.png").is_file()
@@ -145,7 +147,10 @@ def test_export_layout_images_beside_and_unknown_keys_again(tmp_path):
     english = out / "en" / "news" / "20220715-partner"
     assert (folder / "media" / "ui.png").read_bytes() == (site / "zh/news/20220715-partner/media/ui.png").read_bytes()
     assert (english / "media" / "ui.png").read_bytes() == (site / "en/news/20220715-partner/media/ui.png").read_bytes()
-    assert (out / "en" / "news" / "20220715-partner" / "20220715-partner.md").is_file()
+    english_data = front_matter_of(english / "20220715-partner.md")
+    assert "banner" not in english_data  # the English file had none
+    assert english_data["tags"] == ["openEuler", "partner"]
+    assert list(english_data) == ["title", "date", "tags", "summary"]
     assert front_matter_of(out / "zh" / "news" / "20240101" / "20240101.md")["banner"] == "img/banners/missing.png"
     assert front_matter_of(out / "en" / "blog" / "2023-02-03-draft" / "2023-02-03-draft.md")["draft"] is True
     assert "4 articles exported: 5 Markdown files" in output.getvalue()
@@ -196,3 +201,29 @@ def test_export_filters(tmp_path):
 def test_export_refuses_a_since_that_is_not_a_date(tmp_path):
     with pytest.raises(CommandError, match="not a date"):
         call_command("export_news", str(tmp_path), "--since", "last week")
+
+
+def test_export_writes_each_files_keys_as_written_and_what_changed_since(tmp_path):
+    write(
+        tmp_path / "site",
+        "en/news/a.md",
+        post(title="A", date="2020-7-5", Tags="[release, Kernel, AI]", author="'WangXun, Technical Committee'"),
+    )
+    importing.import_paths([tmp_path / "site"])
+    article = Article.objects.get()
+    assert article.author == "WangXun, Technical Committee"
+    call_command("export_news", str(tmp_path / "out"), stdout=io.StringIO())
+    exported = tmp_path / "out" / "en" / "news" / "a" / "a.md"
+    data = front_matter_of(exported)
+    assert list(data) == ["title", "date", "Tags", "author"]
+    assert data["Tags"] == ["release", "Kernel", "AI"]  # order and spelling as written
+    assert data["author"] == "WangXun, Technical Committee"  # one author, still a string
+    assert str(data["date"]) == "2020-7-5"
+
+    article.title_en = "A, edited"
+    article.author = "Someone Else"
+    article.save()
+    article.tags.set([Tag.objects.get(name="release")])
+    call_command("export_news", str(tmp_path / "again"), stdout=io.StringIO())
+    data = front_matter_of(tmp_path / "again" / "en" / "news" / "a" / "a.md")
+    assert (data["title"], data["author"], data["Tags"]) == ("A, edited", "Someone Else", ["release"])

@@ -147,3 +147,14 @@ def test_exif_orientation_is_applied_and_transparency_kept():
     image = ArticleImage.objects.create(article=article, image=SimpleUploadedFile("t.png", buffer.getvalue()))
     with default_storage.open(image.renditions["items"][0]["name"]) as handle, Image.open(handle) as webp:
         assert webp.mode == "RGBA"
+
+
+def test_a_width_alone_gets_the_height_of_the_aspect_ratio():
+    from news.images import display_size
+
+    assert display_size("400", None, natural=(1200, 600)) == (400, 200)
+    assert display_size(None, "150px", natural=(1200, 600)) == (300, 150)
+    assert display_size(None, None, natural=(1200, 600)) == (1200, 600)
+    assert display_size("400", "100", natural=(1200, 600)) == (400, 100)  # as written
+    assert display_size("50%", None, natural=(1200, 600)) == (None, None)  # left to the browser
+    assert display_size("400", None, natural=(None, None)) == (400, None)  # external: size unknown

@@ -9,12 +9,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models.signals import m2m_changed
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from news import importing
+from news.importing import rendering
 from news.models import Article, ArticleImage, ArticleSource, Category, TaggedArticle
 from news.tests.factories import png_file
 from tags.models import Tag
@@ -264,27 +265,31 @@ def test_an_unknown_category_is_created_and_reported(tmp_path):
 
 def test_slug_collisions_get_a_numbered_suffix_and_a_warning(tmp_path):
     write(tmp_path, "a/zh/news/20220715.md", post(title="一"))
-    write(tmp_path, "b/zh/news/20220715.md", post(title="二"))
+    write(tmp_path, "b/zh/blog/20220715.md", post(title="二"))
     report = run(tmp_path)
     assert set(Article.objects.values_list("slug", flat=True)) == {"20220715", "20220715-2"}
     assert any("slug “20220715” is taken; using “20220715-2”" in str(problem) for problem in report.warnings)
 
 
-def test_the_same_path_under_two_roots_in_one_run_is_rejected(tmp_path):
+def test_two_posts_at_one_path_under_the_language_folder_in_one_run_the_second_is_rejected(tmp_path):
     write(tmp_path, "a/zh/news/x.md", post(title="一"))
     second = write(tmp_path, "b/zh/news/x.md", post(title="二"))
     report = run(tmp_path / "a", tmp_path / "b")
     assert only_article().title_zh_hans == "一"
-    assert str(report.by_status("rejected")[0]).startswith(f"rejected  {second}:1: same path as")
+    assert str(report.by_status("rejected")[0]).startswith(
+        f"rejected  {second}:1: same path under its language folder (zh/news/x.md) as"
+    )
 
 
 def test_the_same_article_in_two_site_generations_is_imported_once(tmp_path):
-    write(tmp_path, "portal/zh/news/20220715.md", post(title="'遇贤加入'", date="'2022-07-15'", category="news"))
+    portal = write(
+        tmp_path, "portal/zh/news/20220715.md", post(title="'遇贤加入'", date="'2022-07-15'", category="news")
+    )
     legacy = write(tmp_path, "website/zh/news/20220715.md", post(title='"遇贤加入"', date='"2022-07-15"'))
     report = run(tmp_path)
     assert only_article().slug == "20220715"
     assert [str(entry) for entry in report.by_status("skipped")] == [
-        f"skipped   {legacy} (same language, title and date as 20220715; not imported twice)"
+        f"skipped   {legacy} (same language, title and date as {portal}; not imported twice)"
     ]
     again = run(tmp_path)
     assert (again.counts["unchanged"], again.counts["skipped"]) == (1, 1)
@@ -340,7 +345,9 @@ def test_an_article_edited_in_the_admin_is_skipped_unless_forced(tmp_path):
     article.save()
     path.write_text(post(title="A from the file, changed"), encoding="utf-8")
     report = run(tmp_path)
-    assert [str(entry) for entry in report.by_status("skipped")] == [f"skipped   {path} → a (edited since import)"]
+    assert [str(entry) for entry in report.by_status("skipped")] == [
+        f"skipped   {path} → a (edited since import; --force overwrites)"
+    ]
     assert only_article().title_en == "Edited by an editor"
     forced = run(tmp_path, force=True)
     assert forced.counts["updated"] == 1
@@ -472,7 +479,7 @@ def test_a_missing_image_is_a_warning_with_file_and_line_and_a_visible_placehold
     report = run(tmp_path)
     article = only_article()
     assert [str(problem) for problem in report.warnings] == [
-        f"{path}:8: image not found, shown as a placeholder: ./media/gone.png"
+        f"{path}:8: image not found, the page shows a placeholder with its alt text: ./media/gone.png"
     ]
     assert '<span class="image-missing" role="img" aria-label="Team photo">Team photo</span>' in article.body_html_en
 
@@ -588,9 +595,9 @@ def test_a_database_error_while_saving_leaves_no_partial_article(tmp_path, monke
     write(tmp_path, "en/news/a.md", post(title="A", tags="[one, two]"))
 
     def fail(*args, **kwargs):
-        raise importing.DatabaseError("disk full")
+        raise DatabaseError("disk full")
 
-    monkeypatch.setattr(importing.TaggedArticle.objects, "bulk_create", fail)
+    monkeypatch.setattr(TaggedArticle.objects, "bulk_create", fail)
     report = run(tmp_path)
     assert report.by_status("rejected")[0].message == "not saved: disk full"
     assert not Article.objects.exists()
@@ -605,7 +612,7 @@ def test_one_article_failing_to_save_leaves_the_others_of_its_batch(tmp_path, mo
 
     def save(self, *args, **kwargs):
         if self.title_en == "Bad one":
-            raise importing.DatabaseError("value too long")
+            raise DatabaseError("value too long")
         return real_save(self, *args, **kwargs)
 
     monkeypatch.setattr(Article, "save", save)
@@ -698,10 +705,10 @@ def test_command_refuses_a_static_root_that_is_not_a_folder(tmp_path):
 def test_parallel_rendering_gives_the_same_html(tmp_path, monkeypatch):
     for number in range(6):
         write(tmp_path, f"zh/news/{number}.md", post(title=f"标题{number}", body=f"## 小节\n\n正文**{number}**\n"))
-    monkeypatch.setattr(importing, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(rendering, "PARALLEL_THRESHOLD", 2)
     pools = []
-    real_context = importing.multiprocessing.get_context
-    monkeypatch.setattr(importing.multiprocessing, "get_context", lambda kind: pools.append(kind) or real_context(kind))
+    real_context = rendering.multiprocessing.get_context
+    monkeypatch.setattr(rendering.multiprocessing, "get_context", lambda kind: pools.append(kind) or real_context(kind))
     run(tmp_path, processes=2)
     assert pools == ["fork"]
     parallel = dict(Article.objects.values_list("slug", "body_html_zh_hans"))

@@ -4,8 +4,10 @@ The corpus lives beside the repository (never copied into it); without it
 these tests are skipped.
 """
 
+import functools
 import hashlib
 import html
+import io
 import os
 import re
 import shutil
@@ -13,8 +15,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from news import importing, markdown
+from news.importing import frontmatter
+from news.importing.report import Report
+from news.importing.sources import collect_files, locate
 from news.models import Article, ArticleSource
 from translations import languages
 
@@ -67,9 +73,24 @@ def visible_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", without_code))
 
 
+@functools.cache
+def corpus_files() -> dict[str, Path]:
+    """The corpus file each source path (the path under its language folder) was first read from."""
+    found = {}
+    for source in collect_files([CORPUS], report=Report()):
+        location = locate(source, language=None)
+        if location.language:
+            found.setdefault(location.identity, source.path)
+    return found
+
+
+def source_file(source: ArticleSource) -> Path:
+    return corpus_files()[source.path]
+
+
 def source_body(source: ArticleSource) -> str:
-    text = importing.decode((CORPUS / source.path).read_bytes())
-    return importing.split_front_matter(text)[1]
+    text = frontmatter.decode(source_file(source).read_bytes())
+    return frontmatter.split_front_matter(text)[1]
 
 
 def image_references(body: str) -> list[str]:
@@ -81,7 +102,7 @@ def image_references(body: str) -> list[str]:
 
 def image_files_present(source: ArticleSource, body: str) -> tuple[int, int]:
     """(found, missing) image references, resolved here independently of the importer."""
-    folder = (CORPUS / source.path).parent
+    folder = source_file(source).parent
     found = missing = 0
     for reference in image_references(body):
         if reference.startswith(("http://", "https://")):
@@ -167,7 +188,7 @@ def test_the_english_page_shows_the_english_screenshots_of_a_pair(tmp_path):
     assert not [problem for problem in report.warnings if "both languages" in problem.message]
     article = Article.objects.get()
     english = article.image_map("en")
-    body = importing.split_front_matter(importing.decode((folders["en"] / f"{stem}.md").read_bytes()))[1]
+    body = frontmatter.split_front_matter(frontmatter.decode((folders["en"] / f"{stem}.md").read_bytes()))[1]
     references = image_references(body)
     assert references
     differ = 0
@@ -180,3 +201,45 @@ def test_the_english_page_shows_the_english_screenshots_of_a_pair(tmp_path):
         differ += expected != hashlib.sha256((folders["zh"] / reference).read_bytes()).hexdigest()
         assert f'src="{english[reference].url}"' in article.body_html_en
     assert differ, "the pair no longer has screenshots that differ by language"
+
+
+def test_importing_again_from_another_root_finds_the_same_articles(imported, tmp_path):
+    """A file is known by its path under its language folder, whatever root the import starts from."""
+    portal = CORPUS / "openEuler-portal"
+    again = importing.import_paths([portal], static_roots=[root for root in STATIC_ROOTS if root.is_dir()])
+    assert again.counts["created"] == again.counts["skipped"] == again.counts["rejected"] == 0
+    assert again.counts["unchanged"] > 0
+
+    source = ArticleSource.objects.filter(language="zh-hans", path__startswith="zh/news/").order_by("path").first()
+    original = source_file(source)
+    edited = tmp_path / "copy" / "zh" / Path(source.path).relative_to("zh")
+    edited.parent.mkdir(parents=True)
+    edited.write_text(frontmatter.decode(original.read_bytes()) + "\n\nEdited elsewhere.\n", encoding="utf-8")
+    report = importing.import_paths([edited], static_roots=[original.parent])
+    assert [entry.status for entry in report.entries] == ["updated"]
+    assert "Edited elsewhere." in Article.objects.get(pk=source.article_id).body_zh_hans
+
+
+def test_export_gives_each_file_its_front_matter_back_key_by_key(imported, tmp_path):
+    call_command("export_news", str(tmp_path / "out"), stdout=io.StringIO())
+    problems = []
+    for source in ArticleSource.objects.select_related("article__category"):
+        written = frontmatter.split_front_matter(frontmatter.decode(source_file(source).read_bytes()))[0]
+        original = frontmatter.load_front_matter(written or "")
+        article = source.article
+        prefix = languages.get(source.language).prefix
+        exported_path = tmp_path / "out" / prefix / article.category.slug / article.slug / f"{article.slug}.md"
+        exported = frontmatter.load_front_matter(
+            frontmatter.split_front_matter(exported_path.read_text(encoding="utf-8"))[0] or ""
+        )
+        for key, value in original.items():
+            if frontmatter.canonical_key(key) == "banner":
+                same = bool(value) == (key in exported)  # written beside the file as banner.<ext>
+            else:
+                same = exported.get(key) == frontmatter.json_safe(value)
+            if not same:
+                problems.append(f"{source.path}: {key}: {value!r} became {exported.get(key)!r}")
+        had_banner = "banner" in {frontmatter.canonical_key(key) for key in original}
+        if not had_banner and "banner" in exported:
+            problems.append(f"{source.path}: a banner the file did not have")
+    assert not problems, "\n".join(problems[:40])

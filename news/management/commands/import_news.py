@@ -1,3 +1,4 @@
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -5,8 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from news import importing
-
-LANGUAGES = {"zh": "zh-hans", "zh-hans": "zh-hans", "en": "en"}
+from translations import languages
 
 
 class Command(BaseCommand):
@@ -17,7 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", metavar="PATH", help="A Markdown file or a folder tree.")
-        parser.add_argument("--lang", choices=sorted(LANGUAGES), help="The language of every file (else its folder).")
+        parser.add_argument(
+            "--lang",
+            type=self.language,
+            metavar="LANG",
+            help="The language of every file, as a code or folder name (else its nearest language folder).",
+        )
         parser.add_argument(
             "--static-root",
             action="append",
@@ -39,7 +44,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         report = importing.import_paths(
             paths,
-            language=LANGUAGES.get(lang) if lang else None,
+            language=lang,
             static_roots=static_root,
             pairs=pair_list,
             force=force,
@@ -51,6 +56,14 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if report.has_rejections:
             raise CommandError(f"{report.counts[report.REJECTED]} rejected", returncode=1)
+
+    @staticmethod
+    def language(value: str) -> str:
+        code = languages.from_name(value)
+        if code is None:
+            known = ", ".join(language.prefix for language in languages.languages())
+            raise argparse.ArgumentTypeError(f"unknown language {value!r}; one of {known}")
+        return code
 
     def progress_bar(self):
         """A progress bar on the terminal only; logs and pipes get the report alone."""
