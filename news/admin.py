@@ -20,6 +20,7 @@ from taggit.models import Tag as UnusedTaggitTag
 from news import importing, markdown
 from news.models import LANGUAGE_CHOICES, LANGUAGE_CODES, Article, ArticleImage, Category, Tag, localized
 from news.translation_admin import TranslationFilesAdminMixin
+from portal.text import CleanTextModelForm
 
 LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 TRANSLATED_TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
@@ -97,6 +98,7 @@ class ArticleImageFormSet(BaseInlineFormSet):
 
 class ArticleImageInline(TranslationTabularInline):
     model = ArticleImage
+    form = CleanTextModelForm  # no control characters in what editors paste
     formset = ArticleImageFormSet
     extra = 0
     fields = ("image", "reference", "language", "alt")
@@ -155,6 +157,7 @@ class ImportUploadForm(forms.Form):
 
 @admin.register(Article)
 class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
+    form = CleanTextModelForm  # no control characters in what editors paste
     list_display = ("__str__", "publication_state", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
     search_fields = [localized(field, code) for field in ("title", "summary") for code in LANGUAGE_CODES] + [
@@ -325,6 +328,7 @@ class ArticleAdmin(TranslationFilesAdminMixin, TabbedTranslationAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(TabbedTranslationAdmin):
+    form = CleanTextModelForm  # no control characters in what editors paste
     list_display = ("__str__", "slug", "position", "article_count")
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("name_en",)}
@@ -339,6 +343,7 @@ class CategoryAdmin(TabbedTranslationAdmin):
 
 @admin.register(Tag)
 class TagAdmin(TabbedTranslationAdmin):
+    form = CleanTextModelForm  # no control characters in what editors paste
     list_display = ("__str__", "name", "slug")
     search_fields = ["name", "slug"] + [localized("label", code) for code in LANGUAGE_CODES]
     ordering = ("slug",)

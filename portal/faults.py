@@ -1,0 +1,40 @@
+"""When the database is down or does not answer: a 503 page in the visitor's language, not a 500.
+
+The page is rendered without touching the database (no request context), and
+says when to come back. Django drops a broken connection at the end of the
+request, so the next request connects again: the site recovers on its own.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+logger = logging.getLogger("portal.faults")
+
+
+def service_unavailable(request=None) -> HttpResponse:
+    """The styled 503 page, with Retry-After."""
+    response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answers 503 for a database error raised by a view or while rendering its template."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, DATABASE_ERRORS):
+            logger.error("Database unavailable on %s: %s", request.path, exception)
+            return service_unavailable(request)
+        return None
