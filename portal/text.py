@@ -57,13 +57,23 @@ def clean_nested(value):
 
 
 class ControlCharactersFormMixin:
-    """A form whose text comes out without control characters, whatever was pasted into it."""
+    """A form whose text comes out without control characters, whatever was pasted into it.
 
-    def clean(self):
-        data = super().clean()
-        for name, value in list(data.items()):
-            data[name] = clean_nested(value)
-        return data
+    The submitted data is cleaned before any field sees it (Django's own
+    fields would refuse a NUL with a message naming no field).
+    """
+
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None:
+            data = data.copy()
+            for key in list(data.keys()):
+                values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+                cleaned = [clean_nested(value) for value in values]
+                if hasattr(data, "setlist"):
+                    data.setlist(key, cleaned)
+                else:
+                    data[key] = cleaned[0]
+        super().__init__(data, *args, **kwargs)
 
 
 class CleanTextModelForm(ControlCharactersFormMixin, forms.ModelForm):
