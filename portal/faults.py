@@ -7,7 +7,7 @@ request, so the next request connects again: the site recovers on its own.
 
 import logging
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connections
 from django.http import HttpResponse
 from django.template import loader
 
@@ -16,8 +16,20 @@ RETRY_AFTER_SECONDS = 30
 logger = logging.getLogger("portal.faults")
 
 
+def drop_broken_connections() -> None:
+    """Closes the connections the error broke, so that the next query connects afresh."""
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block:
+            continue  # the block's owner decides (a test's transaction, ATOMIC_REQUESTS)
+        try:
+            connection.close_if_unusable_or_obsolete()
+        except DATABASE_ERRORS:
+            pass
+
+
 def service_unavailable(request=None) -> HttpResponse:
     """The styled 503 page, with Retry-After."""
+    drop_broken_connections()
     response = HttpResponse(loader.render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

@@ -56,10 +56,11 @@ class ControlCharactersMiddleware:
         for part, text in (("path", request.path_info), ("query", query)):
             found = first_control_char(text)
             if found:
-                message = gettext("The address contains the control character %(char)s in its %(part)s.") % {
-                    "char": describe(found[1]),
-                    "part": gettext("path") if part == "path" else gettext("query string"),
-                }
+                message = (
+                    gettext("The address contains the control character %(char)s in its path.")
+                    if part == "path"
+                    else gettext("The address contains the control character %(char)s in its query string.")
+                ) % {"char": describe(found[1])}
                 return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 

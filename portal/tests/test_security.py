@@ -77,7 +77,7 @@ def test_every_response_has_a_permissions_policy(client, url):
         "/en/news/?category=%0b",
         "/en/search/?q=abc%0edef",
         "/en/news/?page=%00",
-        "/zh/news/?year=2024%1b",
+        "/en/news/?year=2024%1b",
         "/en/news/?tag=a+%7f",
         "/en/news/%00/",
         "/en/news/security%0b/",
