@@ -5,6 +5,7 @@ says when to come back. Django drops a broken connection at the end of the
 request, so the next request connects again: the site recovers on its own.
 """
 
+import contextlib
 import logging
 
 from django.db import InterfaceError, OperationalError, connections
@@ -21,10 +22,8 @@ def drop_broken_connections() -> None:
     for connection in connections.all(initialized_only=True):
         if connection.in_atomic_block:
             continue  # the block's owner decides (a test's transaction, ATOMIC_REQUESTS)
-        try:
+        with contextlib.suppress(DATABASE_ERRORS):
             connection.close_if_unusable_or_obsolete()
-        except DATABASE_ERRORS:
-            pass
 
 
 def service_unavailable(request=None) -> HttpResponse:

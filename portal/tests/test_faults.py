@@ -1,5 +1,6 @@
 """With the database down or hanging, visitors get a 503 in their language, quickly; the site recovers alone."""
 
+import contextlib
 import socket
 import threading
 import time
@@ -85,27 +86,21 @@ class TcpProxy:
         except OSError:
             pass
         for sock in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def _drop_connections(self):
         with self.lock:
             for sock in self.sockets:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
             self.sockets.clear()
 
     def stop(self):
         """The database is down: connections refused, the open ones cut."""
-        try:
+        with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-        except OSError:
-            pass
         self.listener.close()
         self._drop_connections()
 
