@@ -13,6 +13,7 @@ from news.tests.factories import article
 from portal.faults import DatabaseUnavailableMiddleware
 
 
+@pytest.mark.django_db
 def test_a_database_error_in_a_view_is_a_translated_503(client, monkeypatch):
     def broken(self, *args, **kwargs):
         raise OperationalError("could not connect to server")
@@ -28,6 +29,7 @@ def test_a_database_error_in_a_view_is_a_translated_503(client, monkeypatch):
     assert response.status_code == 503 and "Temporarily unavailable" in response.content.decode()
 
 
+@pytest.mark.django_db
 def test_a_database_error_outside_any_view_is_a_503_too(monkeypatch):
     def broken(self, request):
         raise OperationalError("server closed the connection unexpectedly")
