@@ -60,8 +60,9 @@ def test_the_category_and_tag_forms_drop_control_characters(admin_client):
 
 @pytest.fixture
 def dirty_article():
-    """As an older import or a script may have stored it: model saves do not clean."""
-    texts = {"zh": "内核\x0b更新", "en": DIRTY, "body_en": "Body\x0b text.", "summary_en": "A\x00 summary"}
+    """As an older import or a script may have stored it: model saves do not clean (PostgreSQL refuses NUL)."""
+    stored = DIRTY.replace("\x00", "\x01")
+    texts = {"zh": "内核\x0b更新", "en": stored, "body_en": "Body\x0b text.", "summary_en": "A\x02 summary"}
     return article(**texts, author="Ann\x0ea", slug="dirty")
 
 
