@@ -115,3 +115,24 @@ def test_login_throttling_counts_the_address_the_proxy_saw(settings):
     assert client_address(request) == "10.0.0.2"
     with override_settings(BEHIND_PROXY=True):
         assert client_address(request) == "203.0.113.9"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/en/news/?page=abc",
+        "/en/news/?page=-1",
+        "/en/news/?page=99999999999999999999",
+        "/en/news/?year=abcd",
+        "/en/news/?year=99999",
+        "/en/news/?tag=no-such-tag&category=no-such-category",
+        "/en/search/?q=%27%20OR%201%3D1%20--",
+        "/en/search/?q=%26%7C!%3A*()%3C%3E%5C",
+        "/zh/search/?q=" + "内核" * 200,
+        "/en/search/?q=%F0%9F%92%A5&page=2",
+        "/en/news/archive/9999/99/",
+        "/en/news/%FF%FE/",
+    ],
+)
+def test_odd_but_printable_parameters_are_never_a_server_error(client, story, url):
+    assert client.get(url).status_code in (200, 400, 404)
