@@ -1,7 +1,5 @@
 """Response headers every page carries, and requests refused before any view sees them."""
 
-from urllib.parse import unquote
-
 from axes.helpers import get_cool_off, get_failure_limit
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -52,7 +50,8 @@ class ControlCharactersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        query = unquote(request.META.get("QUERY_STRING", "").replace("+", " "), errors="replace")
+        # The parameters as Django decodes them (percent-encoded or raw UTF-8 alike).
+        query = "".join(key + "".join(values) for key, values in request.GET.lists())
         for part, text in (("path", request.path_info), ("query", query)):
             found = first_control_char(text)
             if found:

@@ -136,3 +136,8 @@ def test_login_throttling_counts_the_address_the_proxy_saw(settings):
 )
 def test_odd_but_printable_parameters_are_never_a_server_error(client, story, url):
     assert client.get(url).status_code in (200, 400, 404)
+
+
+def test_raw_utf8_in_the_query_string_is_text_not_control_characters(client, story):
+    """A client may send 内核 unencoded: its UTF-8 bytes (e5 86 85) are not C1 control characters."""
+    assert client.get("/en/search/", QUERY_STRING="q=\u5185\u6838".encode().decode("latin-1")).status_code == 200
