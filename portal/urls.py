@@ -22,7 +22,7 @@ urlpatterns += i18n_patterns(
     path("", include("news.urls")),
 )
 
-# Uploads, when SERVE_MEDIA is on (DEBUG or not: Django's static() helper only works with DEBUG on).
+# Uploads, when SERVE_MEDIA is on (DEBUG or not: Django's static() function only works with DEBUG on).
 urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media, name="media"))
 
 handler404 = "portal.views.page_not_found"

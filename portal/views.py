@@ -41,7 +41,7 @@ def favicon(request):
 def media(request, path: str):
     """An uploaded file from MEDIA_ROOT, when the app serves media itself (``SERVE_MEDIA=1``).
 
-    Django's ``static()`` URL helper does nothing with DEBUG off; this view
+    Django's ``static()`` URL patterns do nothing with DEBUG off; this view
     works behind gunicorn too. Only regular files inside MEDIA_ROOT are
     served: ``..``, absolute paths, backslashes and symbolic links leading
     out are 404s.
