@@ -11,7 +11,8 @@ MANAGE := DEBUG=1 $(PY) manage.py
 MAKEMESSAGES_OPTIONS := --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=benchmarks \
 	--ignore=staticfiles --ignore=var --ignore=media -v0
 
-.PHONY: run serve setup test lint check-migrations test-sqlite test-postgres test-third-language test-browser browser-deps messages compilemessages bench import-corpus clean
+# backup / restore: the development database and media; in production run `manage.py backup` itself.
+.PHONY: backup restore run serve setup test lint check-migrations test-sqlite test-postgres test-third-language test-browser browser-deps messages compilemessages bench import-corpus clean
 
 $(VENV)/.requirements: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +99,15 @@ import-corpus: $(VENV)/.requirements
 	DEBUG=1 $(PY) manage.py import_news $(CORPUS) \
 	  --static-root $(CORPUS)/website-v2/web-ui/docs/.vuepress/public \
 	  --static-root $(CORPUS)/openEuler-portal/app/.vitepress/public
+
+backup: $(VENV)/.requirements
+	$(MANAGE) backup
+
+# make restore FILE=var/backups/portal-….tar.gz [FORCE=1]
+restore: $(VENV)/.requirements
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/portal-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]" >&2; exit 2; }
+	$(MANAGE) migrate --no-input -v0
+	$(MANAGE) restore "$(FILE)" $(if $(FORCE),--force)
 
 clean:
 	rm -rf $(VENV) var media staticfiles artifacts node_modules

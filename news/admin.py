@@ -16,6 +16,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInl
 
 from news import importing, markdown, uploads
 from news.models import Article, ArticleImage, Category
+from portal.text import CleanTextModelForm
 from translations import languages
 
 LANGUAGE_NAMES = dict(languages.choices())
@@ -94,6 +95,7 @@ class ArticleImageFormSet(BaseInlineFormSet):
 
 class ArticleImageInline(TranslationTabularInline):
     model = ArticleImage
+    form = CleanTextModelForm  # no control characters in what editors paste
     formset = ArticleImageFormSet
     extra = 0
     fields = ("image", "reference", "language", "alt")
@@ -164,6 +166,7 @@ class ImportUploadForm(forms.Form):
 
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
+    form = CleanTextModelForm  # no control characters in what editors paste
     list_display = ("__str__", "publication_state", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
     search_fields = [languages.field(field, code) for field in ("title", "summary") for code in languages.codes()] + [
@@ -291,6 +294,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(TabbedTranslationAdmin):
+    form = CleanTextModelForm  # no control characters in what editors paste
     list_display = ("__str__", "slug", "position", "article_count")
     list_editable = ("position",)
     prepopulated_fields = {"slug": ("name_en",)}

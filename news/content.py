@@ -34,7 +34,6 @@ def local_start(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=site_zone())
 
 
-
 class Publishable(models.Model):
     """A status and a publication time: public once published and its time has come."""
 
@@ -166,7 +165,6 @@ class Translation:
     @property
     def is_fallback(self) -> bool:
         return self.language != self.requested
-
 
 
 class TranslatedContent(models.Model):

@@ -10,17 +10,41 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from news import images
 from news.models import Article, Category
+from portal.text import clean_nested
 from tags.models import Tag
 
 FEED_LENGTH = 20
 
 
+def _clean(values: dict) -> dict:
+    return {key: clean_nested(value) for key, value in values.items()}
+
+
+class _ControlCharactersFree:
+    """XML cannot hold control characters (Django refuses to write them): a feed drops them instead of failing."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **_clean(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **_clean(kwargs))
+
+
+class RssFeed(_ControlCharactersFree, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_ControlCharactersFree, Atom1Feed):
+    pass
+
+
 class LatestRss(Feed):
+    feed_type = RssFeed
     description_template = "news/feed_item.html"
 
     def get_object(self, request, category=None, tag=None):
@@ -79,7 +103,7 @@ class LatestRss(Feed):
 
 
 class LatestAtom(LatestRss):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

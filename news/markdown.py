@@ -20,6 +20,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters.html import HtmlFormatter
+from pygments.token import STANDARD_TYPES
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
@@ -30,7 +31,7 @@ ALLOWED_TAGS = {
 _COMMON_ATTRIBUTES = {"class", "id", "title", "lang", "dir"}
 ALLOWED_ATTRIBUTES = {
     "*": _COMMON_ATTRIBUTES,
-    "a": {"href", "name"},
+    "a": {"href"},
     "img": {"src", "alt", "width", "height"},
     "div": {"tabindex", "role", "aria-label"},
     "td": {"colspan", "rowspan", "align"},
@@ -41,6 +42,15 @@ ALLOWED_ATTRIBUTES = {
     "details": {"open"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+# The classes a body may carry: those the pipeline emits and the site's CSS styles in article bodies
+# (Pygments' token classes, code blocks, footnotes, the table of contents, scrolling tables,
+# centred blocks). Nothing else, so that a body cannot dress up as the site's own notices.
+CONTENT_CLASSES = frozenset(
+    {name for name in STANDARD_TYPES.values() if name}
+    | {"highlight", "hll", "footnote", "footnote-ref", "footnote-backref", "toc", "table-scroll", "center"}
+)
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_FOOTNOTE_ID = {"li": re.compile(r"fn:[\w-]+"), "sup": re.compile(r"fnref\d*:[\w-]+")}
 EXTERNAL_LINK_REL = "noopener nofollow ugc"
 
 # Raw HTML that some site generators put in Markdown: components of their
@@ -203,6 +213,29 @@ class _PortalTreeprocessor(Treeprocessor):
                     parent.insert(index, wrapper)
 
 
+class _IdStripper(Treeprocessor):
+    """Ids written in raw HTML blocks that Markdown parses (``<h2 markdown="1" id="…">``) are dropped early,
+    so that the table of contents gives those headings anchors of its own."""
+
+    def run(self, root):
+        for element in root.iter():
+            element.attrib.pop("id", None)
+
+
+class _IdCollector(Treeprocessor):
+    """Records the ids the pipeline made (heading anchors, footnotes): the only ids the sanitiser keeps."""
+
+    def run(self, root):
+        made = self.md.portal_ids
+        for element in root.iter():
+            value = element.get("id")
+            if not value or not isinstance(element.tag, str):
+                continue
+            pattern = _FOOTNOTE_ID.get(element.tag)
+            if element.tag in _HEADINGS or (pattern is not None and pattern.fullmatch(value)):
+                made.add(value)
+
+
 class _PortalExtension(Extension):
     def __init__(self, title: str = "", **kwargs):
         self.title = title
@@ -213,6 +246,10 @@ class _PortalExtension(Extension):
         md.ESCAPED_CHARS = list(string.punctuation)
         # Priority above the toc extension's (5) so anchors see the final headings.
         md.treeprocessors.register(_PortalTreeprocessor(md, self.title), "portal", 6)
+        # Before any other tree processor (footnotes: 50, inline: 20, toc: 5), and after all of them.
+        md.treeprocessors.register(_IdStripper(md), "portal-strip-ids", 100)
+        md.treeprocessors.register(_IdCollector(md), "portal-collect-ids", 1)
+        md.portal_ids = set()
 
 
 class _HtmlFormatter(HtmlFormatter):
@@ -268,6 +305,7 @@ def _markdown(title: str, *, extensions: frozenset[str] = frozenset(EXTENSIONS))
     if md is None:
         md = cache[extensions] = _new_markdown(extensions)
     md.reset()
+    md.portal_ids = set()
     md.treeprocessors["portal"].title = title
     return md
 
@@ -381,18 +419,24 @@ def framework_tags(text: str) -> list[str]:
     return [tag for part in parts[::2] for tag in FRAMEWORK_TAG.findall(part)]
 
 
-def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-    if attribute == "class":
-        # Only classes the pipeline itself emits or harmless presentational ones.
-        kept = [name for name in value.split() if re.fullmatch(r"[A-Za-z0-9_-]{1,40}", name)]
-        return " ".join(kept) or None
-    if attribute == "id":
-        return value if re.fullmatch(r"[\w:.-]{1,120}", value) else None
-    return value
+def _attribute_filter(ids: frozenset[str] | set[str]):
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "class":
+            kept = [name for name in value.split() if name in CONTENT_CLASSES]
+            return " ".join(kept) or None
+        if attribute == "id":
+            return value if value in ids else None
+        return value
+
+    return keep
 
 
-def sanitize(raw_html: str) -> str:
-    """The sanitiser every stored HTML fragment passes through."""
+def sanitize(raw_html: str, *, ids: frozenset[str] | set[str] = frozenset()) -> str:
+    """The sanitiser every stored HTML fragment passes through.
+
+    ``ids`` are the ids the renderer made (heading anchors, footnotes); any
+    other id is dropped, and so is any class outside ``CONTENT_CLASSES``.
+    """
     return nh3.clean(
         raw_html,
         tags=ALLOWED_TAGS,
@@ -400,7 +444,7 @@ def sanitize(raw_html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,
         strip_comments=True,
-        attribute_filter=_attribute_filter,
+        attribute_filter=_attribute_filter(ids),
         clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
     )
 
@@ -471,7 +515,7 @@ def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str =
     text = _lists_interrupt_paragraphs(_markdown_inside_html(_strip_framework_tags(text)))
     md = _markdown(title, extensions=needed_extensions(text))
     raw = md.convert(text)
-    clean = sanitize(raw)
+    clean = sanitize(raw, ids=md.portal_ids)
     clean = _resolve_images(clean, images or {})
     clean = _mark_external_links(clean)
     headings = tuple(_flatten_toc(md.toc_tokens))

@@ -1,13 +1,12 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from news.sitemaps import SITEMAPS, robots_txt
 from news.views import HomeView
 from portal.i18n import i18n_patterns
-from portal.views import favicon
+from portal.views import favicon, media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -23,8 +22,8 @@ urlpatterns += i18n_patterns(
     path("", include("news.urls")),
 )
 
-if settings.SERVE_MEDIA:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploads, when SERVE_MEDIA is on (DEBUG or not: Django's static() function only works with DEBUG on).
+urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", media, name="media"))
 
 handler404 = "portal.views.page_not_found"
 handler500 = "portal.views.server_error"

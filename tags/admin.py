@@ -7,12 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from taggit.models import Tag as UnusedTaggitTag
 
+from portal.text import CleanTextModelForm
 from tags.models import Tag, TagRedirect, matching, merge_tags
 from translations import languages
 
 
 @admin.register(Tag)
 class TagAdmin(TabbedTranslationAdmin):
+    form = CleanTextModelForm  # no control characters in what editors paste
     list_display = ("__str__", "name", "slug")
     search_fields = ["name", "slug", *languages.fields("label")]
     ordering = ("slug",)

@@ -6,10 +6,20 @@ from django.utils import translation
 from translations import languages
 
 register = template.Library()
+_URL_WHITESPACE = str.maketrans("", "", "\t\n\r")
+
+
+def local_path(path: str) -> str:
+    """``path`` as a path on this site: ``//evil.example/x`` and ``/\\evil.example/x`` would leave it.
+
+    Browsers drop tabs and line breaks from URLs, so ``/%09/evil.example`` would too.
+    """
+    return "/" + path.translate(_URL_WHITESPACE).lstrip("/\\")
 
 
 def switch_url(path: str, language: str) -> str:
-    """The same page in another language (query string kept)."""
+    """The same page in another language (query string kept), always a path on this site."""
+    path = local_path(path)
     translated = translate_url(path, language)
     if translated != path:
         return translated

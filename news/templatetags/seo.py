@@ -12,7 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from news import images
-from news.templatetags.news import switch_url
+from news.templatetags.news import local_path, switch_url
 from translations import languages
 
 register = template.Library()
@@ -86,7 +86,7 @@ def seo_head(context):
         og_type = "article"
         structured = json_ld(_article_data(request, article, text, banner_url, description))
     else:
-        path = request.path + (f"?page={page.number}" if page is not None and page.number > 1 else "")
+        path = local_path(request.path) + (f"?page={page.number}" if page is not None and page.number > 1 else "")
         canonical = absolute(path)
         alternates = [
             (languages.html_lang(code), absolute(switch_url(path, code))) for code, _name in settings.LANGUAGES

@@ -74,13 +74,31 @@ def test_sanitiser_removes_active_content(payload):
 
 
 def test_sanitise_keeps_harmless_markup():
-    clean = sanitize('<p class="note" id="x1" lang="en"><em>ok</em> <a href="/zh/news/">in</a></p>')
-    assert clean == '<p class="note" id="x1" lang="en"><em>ok</em> <a href="/zh/news/">in</a></p>'
+    # Only content classes and the ids the renderer made survive (see test_sanitise_drops_foreign_classes_and_ids).
+    clean = sanitize('<p class="center" id="x1" lang="en"><em>ok</em> <a href="/zh/news/">in</a></p>', ids={"x1"})
+    assert clean == '<p class="center" id="x1" lang="en"><em>ok</em> <a href="/zh/news/">in</a></p>'
 
 
 def test_sanitise_drops_odd_class_and_id_values():
-    clean = sanitize('<p class="ok &quot;bad&quot; x{y}" id="a b">x</p>')
-    assert clean == '<p class="ok">x</p>'
+    clean = sanitize('<p class="center &quot;bad&quot; x{y}" id="a b">x</p>', ids={"a"})
+    assert clean == '<p class="center">x</p>'
+
+
+def test_sanitise_drops_foreign_classes_and_ids():
+    """A body cannot dress up as the site's notices nor take the ids of the page around it."""
+    body = (
+        '<div class="translation-notice notice highlight" id="main">imitation</div>\n\n'
+        '<h2 id="site-menu" class="preview-banner">raw heading</h2>\n\n'
+        '<div markdown="1" id="skip" class="badge">**md in html**</div>\n\n'
+        '<h3 markdown="1" id="main">Parsed heading</h3>\n\n## Real heading\n\nA note[^1].\n\n[^1]: The note.'
+    )
+    result = html_of(body)
+    assert 'class="highlight"' in result
+    for foreign in ("translation-notice", "notice", "preview-banner", "badge", 'id="main"', 'id="site-menu"', "skip"):
+        assert foreign not in result, foreign
+    # The ids the renderer made stay, so anchors and footnotes still work.
+    for made in ('id="parsed-heading"', 'id="real-heading"', 'id="fn:1"', 'id="fnref:1"', 'href="#fn:1"'):
+        assert made in result, made
 
 
 def test_external_links_get_rel():

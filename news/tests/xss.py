@@ -1,0 +1,75 @@
+"""What "no executable markup" means for the attack-corpus and property tests, checked on parsed HTML."""
+
+import json
+import re
+from pathlib import Path
+
+import html5lib
+
+PAYLOADS_FILE = Path(__file__).parent / "data" / "xss_payloads.txt"
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "srcset", "data", "poster", "background"}
+FORBIDDEN_TAGS = {
+    "iframe", "object", "embed", "applet", "frame", "frameset", "base", "math", "template", "style", "form",
+    "input", "button", "textarea", "select", "video", "audio", "source", "meta", "link",
+}  # fmt: skip
+BAD_SCHEME = re.compile(r"^(?:javascript|vbscript|data|livescript|jar|file|mhtml|ms-its|feed):", re.I)
+_URL_TAB_OR_NEWLINE = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
+def url_as_browsers_read_it(value: str) -> str:
+    """WHATWG URL parsing: C0 controls and spaces trimmed at both ends, tabs and newlines removed anywhere."""
+    return _URL_TAB_OR_NEWLINE.sub("", value.strip(_C0_AND_SPACE))
+
+
+def payloads() -> list[str]:
+    lines = PAYLOADS_FILE.read_text(encoding="utf-8").splitlines()
+    return [line.replace("⏎", "\n") for line in lines if line.strip() and not line.startswith("# ")]
+
+
+def _local(tag) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def unsafe_parts(markup: str, *, page: bool = False) -> list[str]:
+    """Everything executable in ``markup`` as a browser would parse it; empty when safe.
+
+    ``page`` allows what the site's own templates use: its script files, JSON-LD data, the search
+    form, the icon in the search button and the stylesheet links in the head.
+    """
+    problems = []
+    root = html5lib.parse(markup, namespaceHTMLElements=False)
+    for element in root.iter():
+        tag = _local(element.tag)
+        if not tag:
+            continue
+        for name, value in element.attrib.items():
+            name = _local(name).lower() if "}" in name else name.lower()
+            if name.startswith("on"):
+                problems.append(f"<{tag} {name}=…>")
+            if name == "style":
+                problems.append(f"<{tag} style=…>")
+            if name in URL_ATTRIBUTES or name.endswith("href"):
+                for candidate in value.split(","):
+                    if BAD_SCHEME.match(url_as_browsers_read_it(candidate)):
+                        problems.append(f"<{tag} {name}={value[:40]!r}>")
+        if tag == "script":
+            kind, source = element.get("type", ""), element.get("src", "")
+            if page and kind == "application/ld+json" and not source:
+                try:
+                    json.loads(element.text or "")
+                except ValueError:
+                    problems.append("broken JSON-LD block")
+            elif not (page and source.startswith("/static/") and not (element.text or "").strip()):
+                problems.append("<script>")
+        elif tag == "svg":
+            allowed = page and all(_local(child.tag) in {"svg", "circle", "path"} for child in element.iter())
+            if not allowed:
+                problems.append("<svg>")
+        elif tag == "meta" and page and not element.get("http-equiv"):
+            continue
+        elif tag in FORBIDDEN_TAGS and not (page and tag in {"form", "input", "button", "link"}):
+            problems.append(f"<{tag}>")
+        elif page and tag == "link" and element.get("rel") not in ("stylesheet", "icon", "alternate", "canonical"):
+            problems.append(f"<link rel={element.get('rel')}>")
+    return problems
