@@ -9,4 +9,6 @@ class NewsConfig(AppConfig):
 
     def ready(self):
         # Signal receivers: translation records, renditions and the search index follow every save.
-        from news import images, search, translation_files  # noqa: F401
+        from news import caching, images, search, translation_files  # noqa: F401
+
+        caching.connect_signals()
