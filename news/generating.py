@@ -95,10 +95,21 @@ def _zh_skeleton(rng: random.Random, variant: int) -> str:
     def w() -> str:  # a marker, set off by punctuation so search terms never cross it
         return f"「QZ{next(n)}QZ」"
 
-    def para(sentences: int) -> str:
-        return "".join(
-            f"本次{w()}围绕{w()}展开，{rng.choice(ZH_WORDS)}与{w()}的改进得到了广泛验证。" for _ in range(sentences)
+    def sentence() -> str:
+        return _sentence(
+            rng,
+            w,
+            ZH_WORDS,
+            [
+                "本次{w}围绕{w}展开，{v}与{w}的改进得到了广泛验证。",
+                "在{w}方面，社区成员提交了多项补丁，{v}的稳定性明显提升。",
+                "我们与{w}团队合作，完成了{w}在多种硬件上的适配和回归测试。",
+                "欢迎对{w}感兴趣的开发者加入讨论，一起推动{v}的演进。",
+            ],
         )
+
+    def para(sentences: int) -> str:
+        return "".join(sentence() for _ in range(sentences * 2))
 
     parts = [para(3), f"## 背景与目标 {variant}", para(4), "## 主要改进", para(2)]
     parts.append("\n".join(f"- {w()}：{rng.choice(ZH_WORDS)}方面的{w()}已经合入主线。" for _ in range(5)))
@@ -124,11 +135,21 @@ def _en_skeleton(rng: random.Random, variant: int) -> str:
     def w() -> str:
         return f"QZ{next(n)}QZ"
 
+    def sentence() -> str:
+        return _sentence(
+            rng,
+            w,
+            EN_WORDS,
+            [
+                "This {w} work builds on the {w} effort, and the {v} results show the {w} changes hold up in practice.",
+                "Contributors sent patches for {w}, and {v} is now noticeably more stable.",
+                "Together with the {w} team we ported {w} to more hardware and ran the regression tests.",
+                "Developers interested in {w} are welcome to join the discussion on {v}.",
+            ],
+        )
+
     def para(sentences: int) -> str:
-        return " ".join(
-            f"This {w()} work builds on the {w()} effort, and the {rng.choice(EN_WORDS)} results show the "
-            f"{w()} changes hold up in practice." for _ in range(sentences)
-        )  # fmt: skip
+        return " ".join(sentence() for _ in range(sentences + 2))
 
     parts = [para(2), f"## Background and goals {variant}", para(3), "## What changed", para(2)]
     parts.append("\n".join(f"- The {w()} {rng.choice(EN_WORDS)} work for {w()} has landed." for _ in range(5)))
@@ -146,6 +167,12 @@ def _en_skeleton(rng: random.Random, variant: int) -> str:
         para(2),
     ]
     return "\n\n".join(parts)
+
+
+def _sentence(rng: random.Random, marker, vocabulary: list[str], patterns: list[str]) -> str:
+    """One of the patterns: ``{w}`` becomes a marker, ``{v}`` a word fixed in the skeleton."""
+    pattern = rng.choice(patterns)
+    return re.sub(r"\{([wv])\}", lambda m: marker() if m.group(1) == "w" else rng.choice(vocabulary), pattern)
 
 
 def _skeleton(text: str) -> Skeleton:
