@@ -39,6 +39,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.text import compress_string
@@ -103,6 +104,11 @@ class _Health:
 health = _Health()
 
 
+def _now() -> float:
+    """Now, as a POSIX time; through ``timezone.now`` so that tests can move the clock of pages and queries alike."""
+    return timezone.now().timestamp()
+
+
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
@@ -117,10 +123,12 @@ def _version_in_cache() -> bool:
 
 def current_version() -> str | None:
     """The content version, or None when it cannot be read (then nothing is cached)."""
-    if health.pending_bump:
-        _bump()
     if not health.available():
         return None
+    if health.pending_bump:
+        _bump()
+        if health.pending_bump:  # pages stored before that change must not be served
+            return None
     try:
         if _version_in_cache():
             cache = _cache()
@@ -293,7 +301,7 @@ def _valid_until(version: str) -> float | None:
     key = f"page-cache:next:{version}"
     cache = _cache()
     stored = cache.get(key)
-    if stored is None or (stored and stored <= time.time()):
+    if stored is None or (stored and stored <= _now()):
         stored = next_change() or 0.0
         cache.set(key, stored, timeout=settings.PAGE_CACHE_TIMEOUT)
     return stored or None
@@ -311,7 +319,7 @@ def make_entry(response, *, valid_until: float | None) -> Entry:
         gzipped=gzipped,
         length=len(content),
         etag=f'W/"{hashlib.blake2b(content, digest_size=12).hexdigest()}"',
-        last_modified=time.time(),
+        last_modified=_now(),
         valid_until=valid_until,
     )
 
@@ -337,7 +345,7 @@ def serve(request, entry: Entry, *, cache_status: str) -> HttpResponse:
 def _public_cache_control(entry: Entry) -> str:
     shared = settings.PAGE_CACHE_S_MAXAGE
     if entry.valid_until is not None:
-        shared = max(0, min(shared, int(entry.valid_until - time.time())))
+        shared = max(0, min(shared, int(entry.valid_until - _now())))
     return f"public, max-age=0, s-maxage={shared}, stale-while-revalidate={settings.PAGE_CACHE_STALE_WHILE_REVALIDATE}"
 
 
@@ -362,14 +370,14 @@ class PageCacheMiddleware:
         key = page_key(request, version) if version else None
         if key:
             entry = self._get(key)
-            if entry is not None and (entry.valid_until is None or time.time() < entry.valid_until):
+            if entry is not None and (entry.valid_until is None or _now() < entry.valid_until):
                 return serve(request, entry, cache_status="hit")
         response = self.get_response(request)
         if not _storable(response):
             return response
         valid_until = self._valid_until(version) if key else None
         entry = make_entry(response, valid_until=valid_until)
-        if key and (valid_until is None or valid_until > time.time()):
+        if key and (valid_until is None or valid_until > _now()):
             self._set(key, entry)
         return serve(request, entry, cache_status="miss" if key else "off")
 
@@ -383,7 +391,7 @@ class PageCacheMiddleware:
     def _set(self, key: str, entry: Entry) -> None:
         timeout = settings.PAGE_CACHE_TIMEOUT
         if entry.valid_until is not None:
-            timeout = max(1, min(timeout, int(entry.valid_until - time.time())))
+            timeout = max(1, min(timeout, int(entry.valid_until - _now())))
         try:
             _cache().set(key, entry, timeout=timeout)
         except Exception as error:
@@ -394,4 +402,4 @@ class PageCacheMiddleware:
             return _valid_until(version)
         except Exception as error:
             health.failed(error, "reading the next publication time")
-            return time.time()  # unknown: the page is served, not stored
+            return _now()  # unknown: the page is served, not stored

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from news import translation_files
 from news.models import LANGUAGE_CODES
+from portal import cache as page_cache
 
 
 class Command(BaseCommand):
@@ -16,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, lang, dry_run, **options):
         report = translation_files.import_files(paths=files, language=lang, dry_run=dry_run)
+        if report.ok and not dry_run:
+            page_cache.content_changed()  # the saves did already; this covers any bulk write to come
         if options["verbosity"] > 1:
             for label, entries in (
                 ("updated", report.updated),
