@@ -7,7 +7,7 @@ calls :func:`content_changed`, which bumps the version, so every stored page
 is left behind at once: nothing is ever deleted one key at a time, and the
 old entries expire or are evicted. The version lives in the cache when it is
 shared (Redis), else in a small file that every local process of the machine
-reads with one ``stat``. An entry also expires when the next scheduled article
+reads. An entry also expires when the next scheduled article
 becomes due (``PAGE_CACHE_NEXT_CHANGE`` says when that is).
 
 Public pages get a weak ETag, Last-Modified, 304 answers to conditional
@@ -26,6 +26,7 @@ import hashlib
 import logging
 import os
 import re
+import secrets
 import threading
 import time
 from contextlib import contextmanager
@@ -140,11 +141,10 @@ def current_version() -> str | None:
             return None if version is None else str(version)
         path = Path(settings.PAGE_CACHE_VERSION_FILE)
         try:
-            stat = os.stat(path)
+            return path.read_text()
         except FileNotFoundError:
             _write_version_file(path)
-            stat = os.stat(path)
-        return f"{stat.st_ino}.{stat.st_mtime_ns}"
+            return path.read_text()
     except Exception as error:
         health.failed(error, "reading the content version")
         return None
@@ -153,8 +153,8 @@ def current_version() -> str | None:
 def _write_version_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    temporary.write_text(str(time.time_ns()))
-    os.replace(temporary, path)  # a new inode: readers see a new version at once
+    temporary.write_text(f"{time.time_ns()}-{secrets.token_hex(4)}")
+    os.replace(temporary, path)  # atomic: readers see the old version or the new one
 
 
 def _bump() -> None:
