@@ -74,6 +74,7 @@ class Entry:
     length: int  # of the uncompressed body
     etag: str
     last_modified: float
+    last_modified_http: str
     valid_until: float | None  # when the next scheduled article is due
 
 
@@ -139,12 +140,13 @@ def current_version() -> str | None:
                 cache.add(VERSION_KEY, time.time_ns(), timeout=None)
                 version = cache.get(VERSION_KEY)
             return None if version is None else str(version)
-        path = Path(settings.PAGE_CACHE_VERSION_FILE)
+        path = settings.PAGE_CACHE_VERSION_FILE
         try:
-            return path.read_text()
+            with open(path, "rb") as file:
+                return file.read().decode()
         except FileNotFoundError:
-            _write_version_file(path)
-            return path.read_text()
+            _write_version_file(Path(path))
+            return Path(path).read_text()
     except Exception as error:
         health.failed(error, "reading the content version")
         return None
@@ -309,7 +311,9 @@ def _valid_until(version: str) -> float | None:
 
 def make_entry(response, *, valid_until: float | None) -> Entry:
     content = response.content
+    patch_vary_headers(response, ("Accept-Encoding",))
     headers = tuple((name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS)
+    now = _now()
     compressed = compress_string(content) if len(content) >= 200 else content
     gzipped = len(compressed) < len(content)
     return Entry(
@@ -319,7 +323,8 @@ def make_entry(response, *, valid_until: float | None) -> Entry:
         gzipped=gzipped,
         length=len(content),
         etag=f'W/"{hashlib.blake2b(content, digest_size=12).hexdigest()}"',
-        last_modified=_now(),
+        last_modified=now,
+        last_modified_http=formatdate(now, usegmt=True),
         valid_until=valid_until,
     )
 
@@ -329,16 +334,21 @@ def serve(request, entry: Entry, *, cache_status: str) -> HttpResponse:
     accepts_gzip = entry.gzipped and _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     body = gzip.decompress(entry.body) if entry.gzipped and not accepts_gzip else entry.body
     response = HttpResponse(body if request.method != "HEAD" else b"", status=entry.status)
-    for name, value in entry.headers:
-        response.headers[name] = value
+    headers = [
+        *entry.headers,
+        ("Content-Length", str(len(body))),
+        ("ETag", entry.etag),
+        ("Last-Modified", entry.last_modified_http),
+        ("Cache-Control", _public_cache_control(entry)),
+        ("X-Page-Cache", cache_status),
+    ]
     if accepts_gzip:
-        response.headers["Content-Encoding"] = "gzip"
-    response.headers["Content-Length"] = str(len(body))
-    response.headers["ETag"] = entry.etag
-    response.headers["Last-Modified"] = formatdate(entry.last_modified, usegmt=True)
-    response.headers["Cache-Control"] = _public_cache_control(entry)
-    response.headers["X-Page-Cache"] = cache_status
-    patch_vary_headers(response, ("Accept-Encoding",))
+        headers.append(("Content-Encoding", "gzip"))
+    # Straight into the header store: these values were checked when the page was first answered,
+    # and a hit should cost little more than copying bytes.
+    response.headers._store.update((name.lower(), (name, value)) for name, value in headers)
+    if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META:
+        return response
     return get_conditional_response(request, etag=entry.etag, last_modified=int(entry.last_modified), response=response)
 
 
