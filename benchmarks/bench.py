@@ -7,6 +7,7 @@ short runs, a small import. See pages.py for what is measured and how.
 """
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -68,6 +69,7 @@ def main():
                         print(f"ceilings: {extra['ceilings']}\nweight: {extra['weight']}", flush=True)
     print(f"import_news of {import_files:,} generated files…", flush=True)
     imported = import_bench.measure(import_files)
+    machine["load_end"] = f"{os.getloadavg()[0]:.1f}"
     report = render(machine, sites, generation, extra, imported, seconds=seconds, quick=args.quick)
     args.output.write_text(report)
     print(f"Wrote {args.output}")
@@ -87,8 +89,8 @@ def render(machine, sites, generation, extra, imported, *, seconds, quick) -> st
         "Written by `make bench`" + (" (QUICK=1: a smoke run, not figures to quote)" if quick else "") + ".",
         "",
         f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram']} RAM; Python {machine['python']}",
-        f"- Date: {machine['date']}; load average at the start: {machine['load']} "
-        "(other work on the machine makes every figure lower)",
+        f"- Date: {machine['date']}; load average at the start {machine['load']}, at the end "
+        f"{machine.get('load_end', '?')} (other work on the machine makes every figure lower)",
         f"- gunicorn with {pages.WORKERS} sync workers, DEBUG off; wrk with 2 threads and {pages.CONNECTIONS} "
         f"connections for {seconds:g} s per page, on the loopback interface, asking for gzip",
         "- Site: `generate_news --seed 1` (10 % Chinese only, 5 % English only, 3 tags each, 6 years)",
