@@ -147,6 +147,8 @@ def gunicorn(app: str, env: dict):
             "warning",
             "--chdir",
             str(ROOT),
+            "--timeout",
+            "300",
         ],
         env=env,
         cwd=ROOT,
@@ -180,7 +182,18 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 def wrk(url: str, seconds: float) -> dict[str, float]:
     """Requests per second, p50 and p99 in milliseconds, and the share of errors."""
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-H", "Accept-Encoding: gzip", url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "60s",
+            "--latency",
+            "-H",
+            "Accept-Encoding: gzip",
+            url,
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -203,7 +216,7 @@ def wrk(url: str, seconds: float) -> dict[str, float]:
 
 def fetch(url: str, *, gzip: bool = True) -> tuple[bytes, dict]:
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzip else {})
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=300) as response:
         return response.read(), dict(response.headers)
 
 
@@ -262,7 +275,7 @@ def measure_site(env: dict, paths: dict[str, str], *, seconds: float, modes: dic
         with gunicorn("portal.wsgi", {**env, **extra}) as (base, process):
             rows = {}
             for name, path in paths.items():
-                for _ in range(3):
+                for _ in range(2 if extra.get("PAGE_CACHE") == "1" else 1):
                     fetch(base + path)  # templates compiled, the page stored when caching
                 rows[name] = wrk(base + path, seconds)
                 if extra.get("PAGE_CACHE") == "1":
