@@ -62,6 +62,8 @@ def main():
                     results = pages.measure_site(env, paths, seconds=seconds, modes=site_modes)
                     sites.append({"db": kind, "size": size, "queries": counts, "results": results})
                     print_site(sites[-1])
+                    # What is measured so far, in case a long run is cut short.
+                    args.output.write_text(render(machine, sites, generation, extra, None, seconds=seconds, quick=True))
                     if kind == "sqlite" and size == sizes[0]:
                         extra["ceilings"] = pages.ceilings(env, seconds=seconds)
                         extra["weight"] = pages.page_weight(env, paths["article en"])
@@ -76,9 +78,11 @@ def main():
 
 
 def print_site(site: dict) -> None:
-    print(f"{site['db']}, {site['size']:,} articles", flush=True)
+    print(f"{site['db']}, {site['size']:,} articles; SQL queries per page: {site['queries']}", flush=True)
     for mode, result in site["results"].items():
-        cells = ", ".join(f"{name} {row['rps']:.0f}" for name, row in result["pages"].items())
+        cells = ", ".join(
+            f"{name} {row['rps']:.0f} ({row['p50']:.0f}/{row['p99']:.0f} ms)" for name, row in result["pages"].items()
+        )
         print(f"  {mode} (req/s): {cells}; worker RSS {result['rss']:.0f} MB", flush=True)
 
 
@@ -143,11 +147,12 @@ def render(machine, sites, generation, extra, imported, *, seconds, quick) -> st
     lines += ["", "## Writing content", "", "| what | result |", "| --- | --- |"]
     for kind, size, rate in generation:
         lines.append(f"| generate_news --count {size:,} ({kind}) | {rate} |")
-    first, again = imported.first, imported.again
-    lines.append(
-        f"| import_news of {imported.files:,} generated files (SQLite) | first {first.wall:.1f} s wall, "
-        f"{first.cpu:.1f} s CPU ({first.summary}); unchanged re-run {again.wall:.1f} s |"
-    )
+    if imported:
+        first, again = imported.first, imported.again
+        lines.append(
+            f"| import_news of {imported.files:,} generated files (SQLite) | first {first.wall:.1f} s wall, "
+            f"{first.cpu:.1f} s CPU ({first.summary}); unchanged re-run {again.wall:.1f} s |"
+        )
     return "\n".join(lines) + "\n"
 
 
