@@ -63,7 +63,9 @@ def main():
                     sites.append({"db": kind, "size": size, "queries": counts, "results": results})
                     print_site(sites[-1])
                     # What is measured so far, in case a long run is cut short.
-                    args.output.write_text(render(machine, sites, generation, extra, None, seconds=seconds, quick=True))
+                    args.output.write_text(
+                        render(machine, sites, generation, extra, None, seconds=seconds, quick=args.quick, partial=True)
+                    )
                     if kind == "sqlite" and size == sizes[0]:
                         extra["ceilings"] = pages.ceilings(env, seconds=seconds)
                         extra["weight"] = pages.page_weight(env, paths["article en"])
@@ -86,11 +88,14 @@ def print_site(site: dict) -> None:
         print(f"  {mode} (req/s): {cells}; worker RSS {result['rss']:.0f} MB", flush=True)
 
 
-def render(machine, sites, generation, extra, imported, *, seconds, quick) -> str:
+def render(machine, sites, generation, extra, imported, *, seconds, quick, partial=False) -> str:
     lines = [
         "# Benchmarks",
         "",
-        "Written by `make bench`" + (" (QUICK=1: a smoke run, not figures to quote)" if quick else "") + ".",
+        "Written by `make bench`"
+        + (" (QUICK=1: a smoke run, not figures to quote)" if quick else "")
+        + (" (incomplete: written while the run went on)" if partial else "")
+        + ".",
         "",
         f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram']} RAM; Python {machine['python']}",
         f"- Date: {machine['date']}; load average at the start {machine['load']}, at the end "
