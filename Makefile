@@ -89,8 +89,11 @@ test-browser: browser-deps compilemessages
 
 test: lint check-migrations test-sqlite test-postgres test-third-language test-browser
 
-bench: $(VENV)/.requirements-dev compilemessages
-	$(PY) benchmarks/run.py
+# Page benchmarks with gunicorn and wrk, and the import benchmark; writes BENCHMARKS.md (QUICK=1: a smoke run).
+bench: $(VENV)/.requirements compilemessages
+	@command -v wrk >/dev/null || { echo "Installing wrk with apt"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
+	$(PY) benchmarks/bench.py $(if $(QUICK),--quick)
 
 # The openEuler corpus beside the repository, imported into the development database.
 CORPUS ?= ../shared/corpus/openeuler

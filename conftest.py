@@ -1,6 +1,8 @@
 import pytest
 from django.utils import translation
 
+pytest_plugins = ["tests.page_cache_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

@@ -49,13 +49,18 @@ def manage(*args: str, env: dict) -> Timing:
     return Timing(elapsed, cpu, result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "")
 
 
-def main():
-    parser = argparse.ArgumentParser(description="Time import_news on generated files.")
-    parser.add_argument("--files", type=int, default=int(os.environ.get("BENCH_FILES", 10_000)))
-    args = parser.parse_args()
+@dataclass
+class ImportResult:
+    files: int
+    first: Timing
+    again: Timing
+
+
+def measure(files: int) -> ImportResult:
+    """Generate the files, import them into a fresh database, then import them again."""
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as temp:
         temp = Path(temp)
-        count = generate(temp / "site", files=args.files)
+        count = generate(temp / "site", files=files)
         env = {
             **os.environ,
             "DEBUG": "0",
@@ -67,6 +72,15 @@ def main():
         manage("migrate", "--no-input", "-v0", env=env)
         first = manage("import_news", str(temp / "site"), env=env)
         again = manage("import_news", str(temp / "site"), env=env)
+    return ImportResult(count, first, again)
+
+
+def main():
+    parser = argparse.ArgumentParser(description="Time import_news on generated files.")
+    parser.add_argument("--files", type=int, default=int(os.environ.get("BENCH_FILES", 10_000)))
+    args = parser.parse_args()
+    result = measure(args.files)
+    count, first, again = result.files, result.first, result.again
     load = os.getloadavg()[0]
     verdict = "OK" if first.wall < TARGET_SECONDS else f"SLOWER than the {TARGET_SECONDS} s target"
     print(f"import_news of {count} generated files ({os.cpu_count()} CPUs, load average {load:.1f} at the end):")

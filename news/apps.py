@@ -14,4 +14,6 @@ class NewsConfig(AppConfig):
 
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="news-defaults")
         # Signal receivers: renditions and the search index follow every save.
-        from news import images, search  # noqa: F401
+        from news import caching, images, search  # noqa: F401
+
+        caching.connect_signals()

@@ -95,6 +95,8 @@ MIDDLEWARE = [
     "portal.security.ContentSecurityPolicyMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and authentication: a cached page is answered without them.
+    "portal.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LocaleMiddleware",
     # After the language is known (its 400 page is translated), before anything reads the query.
@@ -157,10 +159,26 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            # A Redis that is down or unreachable costs a page a fraction of a second, not a hang.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+
+# The page cache (portal.cache): anonymous visitors' pages, never stale.
+PAGE_CACHE = envbool("PAGE_CACHE", not TESTING)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_TIMEOUT = envint("PAGE_CACHE_TIMEOUT", 3600)
+# What shared caches (a reverse proxy, a CDN) are told: keep a page this long, and serve it
+# while they ask again for that much longer.
+PAGE_CACHE_S_MAXAGE = envint("PAGE_CACHE_S_MAXAGE", 60)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = envint("PAGE_CACHE_STALE_WHILE_REVALIDATE", 30)
+# Without Redis, the processes of one machine share the content version through this file.
+PAGE_CACHE_VERSION_FILE = Path(os.environ.get("PAGE_CACHE_VERSION_FILE", VAR_DIR / "page-cache-version"))
+PAGE_CACHE_PRIVATE_PATHS = ["/admin/"]
+PAGE_CACHE_NEXT_CHANGE = "news.caching.next_publication"
+PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "").strip()
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before its password is checked.

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from news import importing
+from portal import cache as page_cache
 from translations import languages
 
 
@@ -52,6 +53,9 @@ class Command(BaseCommand):
             progress=self.progress_bar() if verbosity >= 1 else None,
             processes=os.cpu_count() or 1,
         )
+        if not dry_run:
+            # Saves bump the page cache's version as they go; this covers the rows written in bulk.
+            page_cache.content_changed()
         for line in report.lines(verbosity=verbosity):
             self.stdout.write(line)
         if report.has_rejections:

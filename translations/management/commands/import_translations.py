@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from portal import cache as page_cache
 from translations import languages, po_files
 
 
@@ -15,6 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, lang, dry_run, **options):
         report = po_files.import_files(paths=files, language=lang, dry_run=dry_run)
+        if report.ok and not dry_run:
+            page_cache.content_changed()  # the saves did already; this covers any bulk write to come
         if options["verbosity"] > 1:
             for label, entries in (
                 ("updated", report.updated),
