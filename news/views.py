@@ -9,7 +9,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from news import archive, search
+from news import archive, reading, search
+from news.forms import SearchFilterForm
 from news.models import LANGUAGE_CODES, Article, Category, Tag, localized
 
 HOME_ARTICLES_PER_CATEGORY = 4
@@ -36,7 +37,7 @@ class HomeView(ArticleVisibilityMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         ranked = (
-            self.get_queryset()
+            reading.in_language(self.get_queryset(), translation.get_language())
             .annotate(
                 rank=Window(
                     RowNumber(), partition_by=F("category_id"), order_by=[F("publish_at").desc(), F("id").desc()]
@@ -54,7 +55,10 @@ class HomeView(ArticleVisibilityMixin, TemplateView):
 
 
 class ArticleListView(ArticleVisibilityMixin, ListView):
-    """All articles, filtered by ``?category=``, ``?tag=`` and ``?year=``, combinable."""
+    """All articles, filtered by ``?category=``, ``?tag=`` and ``?year=``, combinable.
+
+    Only those written in the page's language, unless ``?all=1`` adds the others.
+    """
 
     template_name = "news/article_list.html"
     context_object_name = "articles"
@@ -76,16 +80,30 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
             filters["year"] = int(year)
         return filters
 
-    def get_queryset(self):
-        self.filters = self.get_filters()
-        articles = super().get_queryset()
+    def filter_articles(self, articles):
         if self.filters["category"]:
             articles = articles.in_category(self.filters["category"])
         if self.filters["tag"]:
             articles = articles.tagged(self.filters["tag"])
         if self.filters["year"]:
             articles = articles.in_year(self.filters["year"])
+        return articles
+
+    def get_queryset(self):
+        self.filters = self.get_filters()
+        articles = self.filter_articles(super().get_queryset())
+        language = translation.get_language()
+        show_all = reading.wants_all_languages(self.request.GET)
+        self.language_choice = reading.count_by_language(articles, language, show_all=show_all)
+        if not show_all:
+            articles = reading.in_language(articles, language)
         return articles.for_listing()
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # Already counted with the articles in other languages: no second count.
+        paginator.count = self.language_choice.shown
+        return paginator
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -94,6 +112,8 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
             filters=self.filters,
             categories=Category.objects.all(),
             query_without_page=query.urlencode(),
+            language_choice=self.language_choice,
+            language_toggle=reading.toggled_query(self.request.GET, show_all=not self.language_choice.show_all),
             **kwargs,
         )
 
@@ -117,6 +137,7 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
             next_article=neighbours.filter(newer).order_by("publish_at", "id").first(),
             is_preview=not article.is_public,
             related_articles=archive.related(article),
+            reading_minutes=reading.reading_minutes(article.display.body_html),
             **kwargs,
         )
 
@@ -134,10 +155,13 @@ class SearchView(ArticleVisibilityMixin, ListView):
 
     def get_queryset(self):
         self.query = search.parse(self.request.GET.get("q"))
-        return search.search(super().get_queryset(), self.query).select_related("category").prefetch_related("tags")
+        articles = super().get_queryset()
+        self.filter_form = SearchFilterForm(self.request.GET, articles=articles)
+        found = search.search(self.filter_form.filter(articles), self.query)
+        return found.select_related("category").prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(query=self.query, filter_form=self.filter_form, **kwargs)
         language = translation.get_language()
         context["results"] = []
         for article in context["articles"]:
@@ -177,8 +201,8 @@ class MonthArchiveView(ArticleListView):
         filters.update(year=year, month=month)
         return filters
 
-    def get_queryset(self):
-        return archive.in_month(super().get_queryset(), self.filters["year"], self.filters["month"])
+    def filter_articles(self, articles):
+        return archive.in_month(super().filter_articles(articles), self.filters["year"], self.filters["month"])
 
     def get_context_data(self, **kwargs):
         month_start = datetime.date(self.filters["year"], self.filters["month"], 1)

@@ -39,19 +39,31 @@ def test_home(client, site, prefix, django_assert_num_queries):
 
 @pytest.mark.parametrize("prefix", ["zh", "en"])
 def test_list(client, site, prefix, django_assert_num_queries):
-    """4 queries: the paginator's count, the categories for the filter bar,
-    one page of articles with their category joined, and one prefetch of
-    their tags."""
+    """4 queries: the paginator's count (one aggregate that also counts the
+    articles in other languages, for the "also show" link), the categories
+    for the filter bar, one page of articles with their category joined, and
+    one prefetch of their tags."""
     with django_assert_num_queries(4):
         assert client.get(f"/{prefix}/news/").status_code == 200
 
 
 def test_list_second_page(client, site, django_assert_num_queries):
-    """4 queries, as on the first page. The small site has no second page:
-    the paginator's count alone answers 404."""
+    """4 queries, as on the first page (all languages, so that the
+    multiplied site has a second page). The small site has none: the
+    paginator's count answers 404, and the 404 page suggests popular tags
+    and the latest articles (two more)."""
     expected_status = 200 if site > 1 else 404
-    with django_assert_num_queries(4 if site > 1 else 1):
-        assert client.get("/en/news/?page=2").status_code == expected_status
+    with django_assert_num_queries(4 if site > 1 else 3):
+        assert client.get("/en/news/?all=1&page=2").status_code == expected_status
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_list_in_all_languages(client, site, prefix, django_assert_num_queries):
+    """4 queries, as without ``?all=1``: showing the other languages costs nothing."""
+    with django_assert_num_queries(4):
+        response = client.get(f"/{prefix}/news/?all=1")
+    assert response.status_code == 200
+    assert len(response.context["articles"]) == min(20, 5 * site)
 
 
 @pytest.mark.parametrize("prefix", ["zh", "en"])
@@ -63,9 +75,12 @@ def test_tag(client, site, prefix, django_assert_num_queries):
 
 @pytest.mark.parametrize("prefix", ["zh", "en"])
 def test_category(client, site, prefix, django_assert_num_queries):
-    """5 queries: the list's 4, plus looking up the category by its slug."""
+    """5 queries: the list's 4, plus looking up the category by its slug
+    (events: its articles are bilingual, so both languages list them)."""
     with django_assert_num_queries(5):
-        assert client.get(f"/{prefix}/news/category/blog/").status_code == 200
+        response = client.get(f"/{prefix}/news/category/events/")
+    assert response.status_code == 200
+    assert response.context["articles"]
 
 
 def test_combined_filters(client, site, django_assert_num_queries):
