@@ -5,10 +5,10 @@ from urllib.parse import urlencode
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext
 
-from news import archive
+from news import archive, reading
 from news.models import Article, localized
 from news.templatetags.seo import json_ld
 from portal.i18n import html_lang
@@ -93,7 +93,8 @@ def share_links(context, text):
 
 @register.inclusion_tag("includes/suggestions.html")
 def suggestions():
-    """Popular tags and the latest articles, for pages that found nothing (two queries)."""
+    """Popular tags and the latest articles in the page's language, for pages that found nothing (two queries)."""
     titles = [localized("title", code) for code, _name in settings.LANGUAGES]
-    latest = Article.objects.published().only("slug", "publish_at", "source_language", *titles)[:SUGGESTED_ARTICLES]
+    articles = reading.in_language(Article.objects.published(), translation.get_language())
+    latest = articles.only("slug", "publish_at", "source_language", *titles)[:SUGGESTED_ARTICLES]
     return {"tags": archive.tag_counts()[:SUGGESTED_TAGS], "latest": latest}

@@ -134,6 +134,34 @@ def test_fallback_page_points_at_the_original_as_canonical(client):
     assert head.alternates() == {"zh-Hans": f"http://testserver/zh/news/{only_zh.slug}/"}
 
 
+@pytest.mark.parametrize(
+    "prefix,alt", [("en", "The logo of Open Source Community Portal"), ("zh", "开源社区门户的标志")]
+)
+def test_pages_without_a_banner_show_the_default_social_card(client, prefix, alt):
+    plain = factories.article(zh="没有横幅", en="No banner")
+    for url in (f"/{prefix}/news/{plain.slug}/", f"/{prefix}/news/", f"/{prefix}/"):
+        head = read(client, url)
+        assert head.meta["og:image"] == "http://testserver/static/img/social-card.png", url
+        assert head.meta["twitter:image"] == head.meta["og:image"]
+        assert head.meta["twitter:card"] == "summary_large_image"
+        assert head.meta["og:image:alt"] == alt
+        assert (head.meta["og:image:width"], head.meta["og:image:height"]) == ("1200", "630")
+
+
+def test_default_social_card_is_a_png_of_the_size_social_sites_want(client):
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    with Image.open(finders.find("img/social-card.png")) as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+
+
+def test_a_banner_replaces_the_default_social_card(client, article):
+    head = read(client, f"/en/news/{article.slug}/")
+    assert "social-card" not in head.meta["og:image"]
+    assert "og:image:width" not in head.meta
+
+
 def test_list_pages_have_canonical_and_both_languages(client, article):
     head = read(client, "/zh/news/tag/kernel/?page=1")
     assert head.canonical() == "http://testserver/zh/news/tag/kernel/"
