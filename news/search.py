@@ -259,7 +259,10 @@ def _needle(term: str) -> str:
     """
     if any(is_cjk(ch) for ch in term):
         return document_text(term)
-    return _english.stemWord(term)
+    stem = _english.stemWord(term)
+    # A stem may end in letters the word has not ("community" → "communiti"): keep what they share.
+    shared = term[: next((i for i, (a, b) in enumerate(zip(term, stem, strict=False)) if a != b), len(stem))]
+    return shared if len(shared) >= min(3, len(term)) else term
 
 
 def _substring_search(articles, query: Query):

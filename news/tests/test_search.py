@@ -403,3 +403,9 @@ def test_bad_filters_are_reported_and_left_out(client, filterable, params, messa
 def test_no_results_with_filters_says_so(client, filterable):
     html = filtered_search(client, category="news", year="2025").content.decode()
     assert "with these filters" in html
+
+
+def test_words_whose_stem_changes_a_letter_are_found_on_every_database(client):
+    wanted = factories.article(en="Community weekly", body_en="Our communities grew.")
+    for query in ("community", "communities"):
+        assert found_slugs(search_page(client, query)) == [wanted.slug], query
