@@ -54,6 +54,8 @@
   var body = document.querySelector(".article-body[data-copy-label]");
   if (body) {
     body.querySelectorAll("pre").forEach(function (pre) {
+      // Long lines scroll sideways: keyboard users must be able to reach the scroller.
+      if (!pre.hasAttribute("tabindex")) pre.tabIndex = 0;
       var holder = pre.parentElement && pre.parentElement.classList.contains("highlight") ? pre.parentElement : pre;
       var block = document.createElement("div");
       block.className = "code-block";
