@@ -103,3 +103,20 @@ def test_detail(client, site, prefix, which, django_assert_num_queries):
     slug = "bilingual-2" if which == "bilingual" else "english-only-1"
     with django_assert_num_queries(5):
         assert client.get(f"/{prefix}/news/{slug}/").status_code == 200
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_not_found(client, site, prefix, django_assert_num_queries):
+    """2 queries: the suggestions of the 404 page, popular tags (one counting
+    query) and the latest articles in the page's language."""
+    with django_assert_num_queries(2):
+        assert client.get(f"/{prefix}/no-such-page/").status_code == 404
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_search_without_results(client, site, prefix, django_assert_num_queries):
+    """5 queries: the categories and the years for the filters, the count of
+    the results (none, so no page of them is read), and the two of the
+    suggestions shown instead."""
+    with django_assert_num_queries(5):
+        assert client.get(f"/{prefix}/search/?q=nothingmatches").status_code == 200
