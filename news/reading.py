@@ -61,6 +61,7 @@ def block_text(*fragments: str) -> str:
 
 
 def _missing(language: str) -> Q:
+    # ArticleQuerySet.missing_language() as a condition, to count inside one aggregate.
     title = localized("title", language)
     return Q(**{title: ""}) | Q(**{f"{title}__isnull": True})
 
@@ -96,11 +97,6 @@ def count_by_language(articles, language: str, *, show_all: bool) -> LanguageCho
     """Count, in one query, the articles that have text in ``language`` and those that do not."""
     counts = articles.order_by().aggregate(others=Count("id", filter=_missing(language)), total=Count("id"))
     return LanguageChoice(language, counts["total"] - counts["others"], counts["others"], show_all)
-
-
-def in_language(articles, language: str):
-    """Articles that have their own text in ``language``."""
-    return articles.exclude(_missing(language))
 
 
 def toggled_query(params, *, show_all: bool) -> str:

@@ -33,11 +33,14 @@ class ArticleVisibilityMixin:
 
 
 class HomeView(ArticleVisibilityMixin, TemplateView):
+    """The latest articles of each category written in the page's language (the lists offer the others)."""
+
     template_name = "news/home.html"
 
     def get_context_data(self, **kwargs):
         ranked = (
-            reading.in_language(self.get_queryset(), translation.get_language())
+            self.get_queryset()
+            .in_language(translation.get_language())
             .annotate(
                 rank=Window(
                     RowNumber(), partition_by=F("category_id"), order_by=[F("publish_at").desc(), F("id").desc()]
@@ -96,7 +99,7 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
         show_all = reading.wants_all_languages(self.request.GET)
         self.language_choice = reading.count_by_language(articles, language, show_all=show_all)
         if not show_all:
-            articles = reading.in_language(articles, language)
+            articles = articles.in_language(language)
         return articles.for_listing()
 
     def get_paginator(self, *args, **kwargs):

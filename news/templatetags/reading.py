@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
-from news import archive, reading
+from news import archive
 from news.models import Article, localized
 from news.templatetags.seo import json_ld
 from portal.i18n import html_lang
@@ -95,6 +95,6 @@ def share_links(context, text):
 def suggestions():
     """Popular tags and the latest articles in the page's language, for pages that found nothing (two queries)."""
     titles = [localized("title", code) for code, _name in settings.LANGUAGES]
-    articles = reading.in_language(Article.objects.published(), translation.get_language())
+    articles = Article.objects.published().in_language(translation.get_language())
     latest = articles.only("slug", "publish_at", "source_language", *titles)[:SUGGESTED_ARTICLES]
     return {"tags": archive.tag_counts()[:SUGGESTED_TAGS], "latest": latest}
