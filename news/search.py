@@ -31,6 +31,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from news import reading
 from news.markdown import CJK_CLASS, is_cjk
 from news.models import Article, SearchDocument, TaggedArticle
 from tags.models import Tag
@@ -260,7 +261,10 @@ def _needle(term: str) -> str:
     """
     if any(is_cjk(ch) for ch in term):
         return document_text(term)
-    return _english.stemWord(term)
+    stem = _english.stemWord(term)
+    # A stem may end in letters the word has not ("community" → "communiti"): keep what they share.
+    shared = term[: next((i for i, (a, b) in enumerate(zip(term, stem, strict=False)) if a != b), len(stem))]
+    return shared if len(shared) >= min(3, len(term)) else term
 
 
 def _substring_search(articles, query: Query):
@@ -339,6 +343,12 @@ def plain_text(html_fragment: str) -> str:
     return html.unescape(strip_tags(html_fragment))
 
 
+def _snippet_source(text) -> str:
+    """A text's summary and body as plain text, one block apart from the next (a heading never runs on)."""
+    blocks = [" ".join(text.summary.split())] if text.summary.strip() else []
+    return reading.BLOCK_SEPARATOR.join([*blocks, *reading.text_blocks(text.body_html)])
+
+
 def best_snippet(article: Article, query: Query, language: str) -> tuple[str, str]:
     """A snippet from the text the query matched: the visitor's language first, else another.
 
@@ -350,7 +360,7 @@ def best_snippet(article: Article, query: Query, language: str) -> tuple[str, st
     for text in texts:
         if not text.title:
             continue
-        plain = f"{text.summary} {plain_text(text.body_html)}"
+        plain = _snippet_source(text)
         if pattern and pattern.search(plain):
             return snippet(plain, query), text.language
-    return snippet(f"{shown.summary} {plain_text(shown.body_html)}", query), shown.language
+    return snippet(_snippet_source(shown), query), shown.language

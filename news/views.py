@@ -6,7 +6,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from news import archive, search
+from news import archive, reading, search
+from news.forms import SearchFilterForm
 from news.models import Article, Category
 from tags.models import Tag, TagRedirect
 from translations import languages
@@ -31,18 +32,26 @@ class ArticleVisibilityMixin:
 
 
 class HomeView(ArticleVisibilityMixin, TemplateView):
+    """The latest articles of each category written in the page's language (the lists offer the others)."""
+
     template_name = "news/home.html"
 
     def get_context_data(self, **kwargs):
         sections = (
-            self.get_queryset().for_listing().latest_per_category(HOME_ARTICLES_PER_CATEGORY, Category.objects.all())
+            self.get_queryset()
+            .in_language(translation.get_language())
+            .for_listing()
+            .latest_per_category(HOME_ARTICLES_PER_CATEGORY, Category.objects.all())
         )
         latest = max((a for articles in sections.values() for a in articles), key=lambda a: a.publish_at, default=None)
         return super().get_context_data(sections=sections, latest=latest, **kwargs)
 
 
 class ArticleListView(ArticleVisibilityMixin, ListView):
-    """All articles, filtered by ``?category=``, ``?tag=`` and ``?year=``, combinable."""
+    """All articles, filtered by ``?category=``, ``?tag=`` and ``?year=``, combinable.
+
+    Only those written in the page's language, unless ``?all=1`` adds the others.
+    """
 
     template_name = "news/article_list.html"
     context_object_name = "articles"
@@ -76,16 +85,30 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
             filters["year"] = int(year)
         return filters
 
-    def get_queryset(self):
-        self.filters = self.get_filters()
-        articles = super().get_queryset()
+    def filter_articles(self, articles):
         if self.filters["category"]:
             articles = articles.in_category(self.filters["category"])
         if self.filters["tag"]:
             articles = articles.tagged(self.filters["tag"])
         if self.filters["year"]:
             articles = articles.in_year(self.filters["year"])
+        return articles
+
+    def get_queryset(self):
+        self.filters = self.get_filters()
+        articles = self.filter_articles(super().get_queryset())
+        language = translation.get_language()
+        show_all = reading.wants_all_languages(self.request.GET)
+        self.language_choice = reading.count_by_language(articles, language, show_all=show_all)
+        if not show_all:
+            articles = articles.in_language(language)
         return articles.for_listing()
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # Already counted with the articles in other languages: no second count.
+        paginator.count = self.language_choice.shown
+        return paginator
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -94,6 +117,8 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
             filters=self.filters,
             categories=Category.objects.all(),
             query_without_page=query.urlencode(),
+            language_choice=self.language_choice,
+            language_toggle=reading.toggled_query(self.request.GET, show_all=not self.language_choice.show_all),
             **kwargs,
         )
 
@@ -115,6 +140,7 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
             next_article=neighbours.after(article).first(),
             is_preview=not article.is_public,
             related_articles=archive.related(article),
+            reading_minutes=reading.reading_minutes(article.display.body_html),
             **kwargs,
         )
 
@@ -132,10 +158,13 @@ class SearchView(ArticleVisibilityMixin, ListView):
 
     def get_queryset(self):
         self.query = search.parse(self.request.GET.get("q"))
-        return search.search(super().get_queryset(), self.query).select_related("category").prefetch_related("tags")
+        articles = super().get_queryset()
+        self.filter_form = SearchFilterForm(self.request.GET, articles=articles)
+        found = search.search(self.filter_form.filter(articles), self.query)
+        return found.select_related("category").prefetch_related("tags")
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(query=self.query, **kwargs)
+        context = super().get_context_data(query=self.query, filter_form=self.filter_form, **kwargs)
         language = translation.get_language()
         context["results"] = []
         for article in context["articles"]:
@@ -177,8 +206,8 @@ class MonthArchiveView(ArticleListView):
         filters.update(year=year, month=month)
         return filters
 
-    def get_queryset(self):
-        return super().get_queryset().in_month(self.filters["year"], self.filters["month"])
+    def filter_articles(self, articles):
+        return super().filter_articles(articles).in_month(self.filters["year"], self.filters["month"])
 
     def get_context_data(self, **kwargs):
         month_start = datetime.date(self.filters["year"], self.filters["month"], 1)

@@ -46,7 +46,7 @@ from django.utils.module_loading import import_string
 from django.utils.text import compress_string
 from django.utils.translation import get_language_from_request
 
-from portal.i18n import language_from_prefix
+from translations import languages
 
 logger = logging.getLogger("portal.cache")
 
@@ -248,7 +248,7 @@ def page_key(request, version: str) -> str | None:
     except DisallowedHost:
         return None
     path = request.path_info
-    language = language_from_prefix(path.lstrip("/").split("/", 1)[0])
+    language = languages.from_prefix(path.lstrip("/").split("/", 1)[0])
     if language is None:  # /robots.txt, /sitemap.xml: the visitor's language is chosen from the request
         language = get_language_from_request(request, check_path=False)
     address = f"{request.scheme}://{host}{path}?{request.META.get('QUERY_STRING', '')}#{language}"

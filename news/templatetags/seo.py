@@ -4,6 +4,7 @@ import json
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
@@ -20,6 +21,9 @@ register = template.Library()
 # As django.utils.html.json_script: nothing in the data can close the <script> element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 DESCRIPTION_LENGTH = 200
+# Shown by link previews of pages without a banner: PNG, because social sites ignore SVG.
+DEFAULT_IMAGE = "img/social-card.png"
+DEFAULT_IMAGE_SIZE = (1200, 630)
 
 
 def json_ld(data: dict) -> str:
@@ -99,6 +103,11 @@ def seo_head(context):
         structured = ""
         if request.resolver_match and request.resolver_match.url_name == "home":
             structured = json_ld(_website_data(request))
+    banner_alt = text.banner_alt if text is not None and banner_url else ""
+    default_image = not banner_url
+    if default_image:
+        banner_url = absolute(static(DEFAULT_IMAGE))
+        banner_alt = gettext("The logo of %(site)s") % {"site": settings.SITE_NAME}
     return {
         "canonical": canonical,
         "alternates": alternates,
@@ -108,7 +117,9 @@ def seo_head(context):
         "title": title,
         "description": Truncator(" ".join(description.split())).chars(DESCRIPTION_LENGTH),
         "banner_url": banner_url,
-        "banner_alt": text.banner_alt if text is not None else "",
+        "banner_alt": banner_alt,
+        "default_image": default_image,
+        "default_image_size": DEFAULT_IMAGE_SIZE,
         "structured": structured,
         "SITE_NAME": settings.SITE_NAME,
     }

@@ -106,7 +106,7 @@ def test_first_screen_banner_is_not_lazy(client):
     banner = re.search(r'<img [^>]*class="banner"[^>]*>', html).group()
     assert 'loading="lazy"' not in banner
     assert 'fetchpriority="high"' in banner
-    assert f'href="{article.banner.url}"' in html, "the original is linked for download"
+    assert f'href="{article.banner.url}"' not in html, "no “Original image” link under the banner"
 
 
 def test_banner_tag_is_empty_without_a_banner():

@@ -63,7 +63,7 @@ def imported():
 
 
 def body_of(page: str) -> str:
-    match = re.search(r'<div class="article-body">(.*)</div>\s*</article>', page, re.S)
+    match = re.search(r'<div class="article-body"[^>]*>(.*)</div>\s*(?:<footer class="article-footer")', page, re.S)
     assert match, "the page has no article body"
     return match.group(1)
 

@@ -40,19 +40,31 @@ def test_home(client, site, prefix, django_assert_num_queries):
 
 @pytest.mark.parametrize("prefix", ["zh", "en"])
 def test_list(client, site, prefix, django_assert_num_queries):
-    """4 queries: the paginator's count, the categories for the filter bar,
-    one page of articles with their category joined, and one prefetch of
-    their tags."""
+    """4 queries: the paginator's count (one aggregate that also counts the
+    articles in other languages, for the "also show" link), the categories
+    for the filter bar, one page of articles with their category joined, and
+    one prefetch of their tags."""
     with django_assert_num_queries(4):
         assert client.get(f"/{prefix}/news/").status_code == 200
 
 
 def test_list_second_page(client, site, django_assert_num_queries):
-    """4 queries, as on the first page. The small site has no second page:
-    the paginator's count alone answers 404."""
+    """4 queries, as on the first page (all languages, so that the
+    multiplied site has a second page). The small site has none: the
+    paginator's count answers 404, and the 404 page suggests popular tags
+    and the latest articles (two more)."""
     expected_status = 200 if site > 1 else 404
-    with django_assert_num_queries(4 if site > 1 else 1):
-        assert client.get("/en/news/?page=2").status_code == expected_status
+    with django_assert_num_queries(4 if site > 1 else 3):
+        assert client.get("/en/news/?all=1&page=2").status_code == expected_status
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_list_in_all_languages(client, site, prefix, django_assert_num_queries):
+    """4 queries, as without ``?all=1``: showing the other languages costs nothing."""
+    with django_assert_num_queries(4):
+        response = client.get(f"/{prefix}/news/?all=1")
+    assert response.status_code == 200
+    assert len(response.context["articles"]) == min(20, 5 * site)
 
 
 @pytest.mark.parametrize("prefix", ["zh", "en"])
@@ -64,9 +76,12 @@ def test_tag(client, site, prefix, django_assert_num_queries):
 
 @pytest.mark.parametrize("prefix", ["zh", "en"])
 def test_category(client, site, prefix, django_assert_num_queries):
-    """5 queries: the list's 4, plus looking up the category by its slug."""
+    """5 queries: the list's 4, plus looking up the category by its slug
+    (events: its articles are bilingual, so both languages list them)."""
     with django_assert_num_queries(5):
-        assert client.get(f"/{prefix}/news/category/blog/").status_code == 200
+        response = client.get(f"/{prefix}/news/category/events/")
+    assert response.status_code == 200
+    assert response.context["articles"]
 
 
 def test_combined_filters(client, site, django_assert_num_queries):
@@ -90,3 +105,20 @@ def test_detail(client, site, prefix, which, django_assert_num_queries):
     slug = "bilingual-2" if which == "bilingual" else "english-only-1"
     with django_assert_num_queries(6):
         assert client.get(f"/{prefix}/news/{slug}/").status_code == 200
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_not_found(client, site, prefix, django_assert_num_queries):
+    """2 queries: the suggestions of the 404 page, popular tags (one counting
+    query) and the latest articles in the page's language."""
+    with django_assert_num_queries(2):
+        assert client.get(f"/{prefix}/no-such-page/").status_code == 404
+
+
+@pytest.mark.parametrize("prefix", ["zh", "en"])
+def test_search_without_results(client, site, prefix, django_assert_num_queries):
+    """5 queries: the categories and the years for the filters, the count of
+    the results (none, so no page of them is read), and the two of the
+    suggestions shown instead."""
+    with django_assert_num_queries(5):
+        assert client.get(f"/{prefix}/search/?q=nothingmatches").status_code == 200

@@ -197,10 +197,11 @@ def test_rebuild_writes_every_document():
 
 
 def test_search_page_query_budget(client, django_assert_num_queries):
-    """Count, one page of results, their tags: never a query per result."""
+    """Count, one page of results, their tags: never a query per result; and
+    the categories and the years for the filters (two more)."""
     for n in range(5):
         factories.article(en=f"Kernel note {n}", tags=("kernel", f"t{n}"))
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(5):
         response = search_page(client, "kernel")
     assert len(response.context["results"]) == 5
 
@@ -333,3 +334,79 @@ def test_deferred_updates_write_each_document_once_at_the_end(client):
     document = SearchDocument.objects.get(article=wanted)
     assert "deferred" in document.title and "scheduler" in document.summary
     assert found_slugs(search_page(client, "scheduler")) == [wanted.slug]
+
+
+# Filters and suggestions ---------------------------------------------------------
+
+
+def filtered_search(client, **params):
+    return client.get("/en/search/", {"q": "kernel", **params})
+
+
+@pytest.fixture
+def filterable():
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    def dated(year, **kwargs):
+        obj = factories.article(**kwargs)
+        Article.objects.filter(pk=obj.pk).update(publish_at=timezone.make_aware(datetime(year, 6, 1, 12)))
+        return obj.slug
+
+    return {
+        "news-both-2024": dated(2024, zh="内核新闻", en="Kernel news"),
+        "blog-en-2025": dated(2025, en="Kernel blog", category_slug="blog"),
+        "blog-zh-2024": dated(2024, zh="内核博客 kernel", category_slug="blog"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({}, {"news-both-2024", "blog-en-2025", "blog-zh-2024"}),
+        ({"category": "blog"}, {"blog-en-2025", "blog-zh-2024"}),
+        ({"language": "en"}, {"news-both-2024", "blog-en-2025"}),
+        ({"language": "zh-hans"}, {"news-both-2024", "blog-zh-2024"}),
+        ({"year": "2024"}, {"news-both-2024", "blog-zh-2024"}),
+        ({"category": "blog", "language": "en", "year": "2025"}, {"blog-en-2025"}),
+        ({"category": "news", "year": "2025"}, set()),
+    ],
+)
+def test_search_filters_by_category_language_and_year(client, filterable, params, expected):
+    response = filtered_search(client, **params)
+    assert set(found_slugs(response)) == {filterable[key] for key in expected}
+
+
+def test_search_filter_form_offers_the_categories_languages_and_years(client, filterable):
+    html = filtered_search(client, year="2024").content.decode()
+    for option in ('value="blog"', 'value="news"', 'value="en"', 'value="zh-hans"', 'value="2025"'):
+        assert option in html
+    assert '<option value="2024" selected>' in html
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"category": "nope"}, "Select a valid choice"),
+        ({"year": "1850"}, "Select a valid choice"),
+        ({"language": "fr"}, "Select a valid choice"),
+    ],
+)
+def test_bad_filters_are_reported_and_left_out(client, filterable, params, message):
+    response = filtered_search(client, **params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert message in html and "This filter was left out." in html
+    assert len(found_slugs(response)) == 3
+
+
+def test_no_results_with_filters_says_so(client, filterable):
+    html = filtered_search(client, category="news", year="2025").content.decode()
+    assert "with these filters" in html
+
+
+def test_words_whose_stem_changes_a_letter_are_found_on_every_database(client):
+    wanted = factories.article(en="Community weekly", body_en="Our communities grew.")
+    for query in ("community", "communities"):
+        assert found_slugs(search_page(client, query)) == [wanted.slug], query

@@ -104,7 +104,7 @@ def test_article_page_tags(client, article):
 
 def test_json_ld_describes_the_article(client, article):
     head = read(client, f"/zh/news/{article.slug}/")
-    (data,) = [json.loads(script) for script in head.scripts]
+    (data,) = [json.loads(script) for script in head.scripts if "Article" in script or "Posting" in script]
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "双语文章"
     assert data["inLanguage"] == "zh-Hans"
@@ -116,8 +116,8 @@ def test_json_ld_describes_the_article(client, article):
 
 def test_blog_posts_are_blog_postings(client):
     post = factories.article(en="Post", category_slug="blog")
-    (script,) = read(client, f"/en/news/{post.slug}/").scripts
-    assert json.loads(script)["@type"] == "BlogPosting"
+    types = [json.loads(script)["@type"] for script in read(client, f"/en/news/{post.slug}/").scripts]
+    assert types == ["BlogPosting", "BreadcrumbList"]
 
 
 def test_json_ld_cannot_close_its_script_element(client):
@@ -133,6 +133,34 @@ def test_fallback_page_points_at_the_original_as_canonical(client):
     head = read(client, f"/en/news/{only_zh.slug}/")
     assert head.canonical() == f"http://testserver/zh/news/{only_zh.slug}/"
     assert head.alternates() == {"zh-Hans": f"http://testserver/zh/news/{only_zh.slug}/"}
+
+
+@pytest.mark.parametrize(
+    "prefix,alt", [("en", "The logo of Open Source Community Portal"), ("zh", "开源社区门户的标志")]
+)
+def test_pages_without_a_banner_show_the_default_social_card(client, prefix, alt):
+    plain = factories.article(zh="没有横幅", en="No banner")
+    for url in (f"/{prefix}/news/{plain.slug}/", f"/{prefix}/news/", f"/{prefix}/"):
+        head = read(client, url)
+        assert head.meta["og:image"] == "http://testserver/static/img/social-card.png", url
+        assert head.meta["twitter:image"] == head.meta["og:image"]
+        assert head.meta["twitter:card"] == "summary_large_image"
+        assert head.meta["og:image:alt"] == alt
+        assert (head.meta["og:image:width"], head.meta["og:image:height"]) == ("1200", "630")
+
+
+def test_default_social_card_is_a_png_of_the_size_social_sites_want(client):
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    with Image.open(finders.find("img/social-card.png")) as image:
+        assert (image.format, image.size) == ("PNG", (1200, 630))
+
+
+def test_a_banner_replaces_the_default_social_card(client, article):
+    head = read(client, f"/en/news/{article.slug}/")
+    assert "social-card" not in head.meta["og:image"]
+    assert "og:image:width" not in head.meta
 
 
 def test_list_pages_have_canonical_and_every_language(client, article):

@@ -1,0 +1,45 @@
+"""Forms visitors fill in: the search filters."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from news.models import Article, Category
+
+
+class SearchFilterForm(forms.Form):
+    """Narrow a search by category, language and year; a bad value is reported and ignored."""
+
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    language = forms.ChoiceField(label=_("Language"), required=False)
+    year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, *, articles=None):
+        super().__init__(data)
+        self.categories = {category.slug: category for category in Category.objects.all()}
+        articles = Article.objects.published() if articles is None else articles
+        years = [day.year for day in articles.dates("publish_at", "year", order="DESC")]
+        self.fields["category"].choices = [("", _("All categories"))] + [
+            (slug, category.display_name) for slug, category in self.categories.items()
+        ]
+        self.fields["language"].choices = [("", _("Any language"))] + [
+            (code, name) for code, name in settings.LANGUAGES
+        ]
+        self.fields["year"].choices = [("", _("Any year"))] + [(str(year), str(year)) for year in years]
+
+    def filter(self, articles):
+        """``articles`` narrowed by every filter that was given and valid."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        if data.get("category"):
+            articles = articles.in_category(self.categories[data["category"]])
+        if data.get("language"):
+            articles = articles.in_language(data["language"])
+        if data.get("year"):
+            articles = articles.in_year(data["year"])
+        return articles
+
+    @property
+    def active(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return any(data.get(name) for name in self.fields)

@@ -1,0 +1,110 @@
+"""Reading aids: reading time, lists in the page's language, breadcrumbs, text split at block boundaries."""
+
+import html
+import math
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.html import strip_tags
+
+from news.markdown import CJK_CLASS, is_cjk
+from translations import languages
+
+CJK_CHARS_PER_MINUTE = 300
+WORDS_PER_MINUTE = 200
+ALL_LANGUAGES_PARAM = "all"
+
+_CJK = re.compile(f"[{CJK_CLASS}]")
+_LATIN_WORD = re.compile(rf"[^\W_{CJK_CLASS}]+(?:['\u2019.-][^\W_{CJK_CLASS}]+)*")
+# Where one block of text ends and the next begins: a heading must not run into its paragraph.
+_BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|pre|blockquote|tr|dt|dd|figcaption|div)\s*>|<br\s*/?>|<hr\s*/?>", re.I)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
+BLOCK_SEPARATOR = " … "
+
+
+# Reading time ----------------------------------------------------------------
+
+
+def count_words(text: str) -> tuple[int, int]:
+    """(Chinese characters, other words) in ``text``: Chinese is read character by character."""
+    cjk = sum(1 for char in text if is_cjk(char) and char.isalpha())  # not its punctuation
+    words = len(_LATIN_WORD.findall(_CJK.sub(" ", text)))
+    return cjk, words
+
+
+def reading_minutes(body_html: str) -> int:
+    """Minutes to read a stored body: about 300 Chinese characters or 200 English words a minute, at least 1."""
+    cjk, words = count_words(html.unescape(strip_tags(body_html or "")))
+    if not cjk and not words:
+        return 0
+    return max(1, math.ceil(cjk / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))
+
+
+# Text by blocks ----------------------------------------------------------------
+
+
+def text_blocks(body_html: str) -> list[str]:
+    """The plain text of each block (heading, paragraph, list item, table row, …) of a body."""
+    marked = _BLOCK_END.sub("\x00", _CELL_END.sub(" ", body_html or ""))
+    blocks = (" ".join(html.unescape(strip_tags(part)).split()) for part in marked.split("\x00"))
+    return [block for block in blocks if block]
+
+
+def block_text(*fragments: str) -> str:
+    """Plain text of HTML fragments, with blocks kept apart by " … "."""
+    return BLOCK_SEPARATOR.join(block for fragment in fragments for block in text_blocks(fragment))
+
+
+# Lists in the page's language ----------------------------------------------------
+
+
+def _missing(language: str) -> Q:
+    # ArticleQuerySet.missing_language() as a condition, to count inside one aggregate.
+    title = languages.field("title", language)
+    return Q(**{title: ""}) | Q(**{f"{title}__isnull": True})
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """How many of a list's articles are written in the page's language, and whether the others are shown."""
+
+    language: str
+    in_language: int
+    others: int
+    show_all: bool
+
+    @property
+    def shown(self) -> int:
+        return self.in_language + self.others if self.show_all else self.in_language
+
+    @property
+    def language_name(self) -> str:
+        return str(dict(settings.LANGUAGES)[self.language])
+
+    @property
+    def other_names(self) -> str:
+        """The other languages by name ("English"; with more languages, "English, Français")."""
+        return ", ".join(str(name) for code, name in settings.LANGUAGES if code != self.language)
+
+
+def wants_all_languages(params) -> bool:
+    return params.get(ALL_LANGUAGES_PARAM) == "1"
+
+
+def count_by_language(articles, language: str, *, show_all: bool) -> LanguageChoice:
+    """Count, in one query, the articles that have text in ``language`` and those that do not."""
+    counts = articles.order_by().aggregate(others=Count("id", filter=_missing(language)), total=Count("id"))
+    return LanguageChoice(language, counts["total"] - counts["others"], counts["others"], show_all)
+
+
+def toggled_query(params, *, show_all: bool) -> str:
+    """The query string of the same list with the other languages shown (or hidden), from its first page."""
+    query = params.copy()
+    query.pop("page", None)
+    query.pop(ALL_LANGUAGES_PARAM, None)
+    if show_all:
+        query[ALL_LANGUAGES_PARAM] = "1"
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
