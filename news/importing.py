@@ -20,7 +20,6 @@ import io
 import json
 import multiprocessing
 import os
-import posixpath
 import re
 import shutil
 import stat
@@ -43,7 +42,7 @@ from django.db.models.signals import m2m_changed
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
-from news import markdown, search
+from news import blocks, markdown, search
 from news.models import Article, ArticleImage, ArticleSource, Category, TaggedArticle
 from tags.models import Tag, ascii_slug, hashed_slug
 from translations import languages
@@ -451,21 +450,7 @@ def date_from_names(path: Path, root: Path) -> datetime | None:
 
 def first_heading(body: str) -> tuple[str, int]:
     """The text and line (within the body) of the first heading outside code blocks, else ``("", 0)``."""
-    fenced = False
-    lines = body.split("\n")
-    for index, line in enumerate(lines):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced = not fenced
-            continue
-        if fenced:
-            continue
-        match = _HEADING.match(line)
-        if match:
-            return match.group(1).strip(), index + 1
-        following = lines[index + 1] if index + 1 < len(lines) else ""
-        if line.strip() and _SETEXT.match(following) and not line.lstrip().startswith(("-", "*", "|", ">")):
-            return line.strip(), index + 1
-    return "", 0
+    return blocks.first_heading(body)
 
 
 def text_list(value) -> list[str]:
@@ -534,23 +519,7 @@ def _within(path: Path, base: Path) -> bool:
 
 def image_references(body: str, *, line_offset: int) -> list[tuple[str, int]]:
     """``(reference, file line)`` for every image in the body outside code."""
-    if "![" not in body and "]:" not in body and "<img" not in body.lower():
-        return []
-    found = []
-    position = 0
-    for index, part in enumerate(markdown._CODE_PARTS.split(body)):
-        if index % 2 == 0:
-            for match in _MD_IMAGE.finditer(part):
-                found.append((match.group(2).strip("<>"), position + match.start()))
-            for match in _HTML_IMAGE.finditer(part):
-                reference = next(group for group in match.groups() if group is not None)
-                found.append((reference, position + match.start()))
-            for match in _REFERENCE_DEFINITION.finditer(part):
-                if posixpath.splitext(urlsplit(match.group(1)).path)[1].lower() in IMAGE_SUFFIXES:
-                    found.append((match.group(1), position + match.start()))
-        position += len(part)
-    found.sort(key=lambda item: item[1])
-    return [(reference, line_offset + body.count("\n", 0, offset) + 1) for reference, offset in found]
+    return blocks.image_references(body, line_offset=line_offset)
 
 
 def resolve_image_file(reference: str, *, line: int, folder: Path, root: Path, static_roots: Sequence[Path]):

@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group, User
 from news.models import Article, ArticleImage
 from news.tests.factories import article, png_file
 from tags.models import Tag
-from translations import po_files as tf
+from translations import po_export
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -301,7 +301,7 @@ def test_a_large_chinese_po_file_previews_and_applies(login, settings, tmp_path)
     """The previewed file goes back with the apply form: URL-encoded, Chinese would triple past Django's cap."""
     paragraphs = [f"第{n}段。开源社区的翻译工作需要耐心和细致。每一段文字都要准确传达原文的意思。" for n in range(500)]
     long = article(zh="长文", en="", body_zh="\n\n".join(paragraphs), status=Article.Status.DRAFT)
-    po = tf.export_po(language="en", articles=[long])
+    po = po_export.export_po(language="en", articles=[long])
     for number, entry in enumerate(po):
         entry.msgstr = f"Paragraph {number}." if ":body-" in entry.msgctxt else ""
         if entry.msgctxt.endswith(":title"):

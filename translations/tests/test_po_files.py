@@ -16,7 +16,8 @@ from news import markdown
 from news.models import Article, ArticleImage, Category
 from news.tests import factories
 from tags.models import Tag
-from translations import po_files as tf
+from translations import placeholders, po_export, po_import, records
+from translations import segments as seg
 from translations.models import SegmentTranslation
 
 pytestmark = pytest.mark.django_db
@@ -89,8 +90,8 @@ ENGLISH = {
 }
 
 
-def import_text(text: str, *, dry_run: bool = False, name: str = "en.po") -> tf.ImportReport:
-    return tf.import_po(sources=[tf.PoSource(name=name, text=text)], language="en", dry_run=dry_run)
+def import_text(text: str, *, dry_run: bool = False, name: str = "en.po") -> po_import.ImportReport:
+    return po_import.import_po(sources=[po_import.PoSource(name=name, text=text)], language="en", dry_run=dry_run)
 
 
 def snapshot():
@@ -107,7 +108,7 @@ def snapshot():
 
 
 def test_body_is_split_into_segments_without_code_or_html():
-    segments = tf.body_segments(BODY_ZH)
+    segments = seg.body_segments(BODY_ZH)
     assert [(segment.kind, segment.text) for segment in segments] == [
         ("h1", "介绍"),
         ("p", '欢迎阅读[安装指南](https://example.com/install "指南")、运行 `dnf install portal` 即可。'),
@@ -123,16 +124,16 @@ def test_body_is_split_into_segments_without_code_or_html():
 
 
 def test_joining_with_translations_keeps_the_markdown_skeleton():
-    pieces = tf.split_markdown(BODY_ZH)
-    joined = tf.join_markdown(pieces, lambda index, segment: f"S{index}")
+    pieces = seg.split_markdown(BODY_ZH)
+    joined = seg.join_markdown(pieces, lambda index, segment: f"S{index}")
     assert joined.startswith("# S0\n\nS1\n\n## S2\n\n- S3\n- S4\n\n| S5 | S6 |\n| --- | --- |\n| S7 | S8 |\n\n> S9\n")
     assert 'echo "代码不翻译"' in joined and '<div class="note">原始 HTML 不翻译</div>' in joined
-    assert [segment.kind for segment in tf.body_segments(joined)] == [s.kind for s in tf.body_segments(BODY_ZH)]
+    assert [segment.kind for segment in seg.body_segments(joined)] == [s.kind for s in seg.body_segments(BODY_ZH)]
 
 
 def test_multiline_list_items_keep_their_indentation():
-    pieces = tf.split_markdown("- 第一行\n  第二行\n    - 嵌套\n")
-    joined = tf.join_markdown(pieces, lambda index, segment: segment.text.replace("第", "No."))
+    pieces = seg.split_markdown("- 第一行\n  第二行\n    - 嵌套\n")
+    joined = seg.join_markdown(pieces, lambda index, segment: segment.text.replace("第", "No."))
     assert joined == "- No.一行\n  No.二行\n    - 嵌套\n"
 
 
@@ -173,7 +174,7 @@ NESTED = """Setext 标题
 
 
 def test_nested_blocks_code_in_lists_comments_and_references():
-    assert [(segment.kind, segment.text) for segment in tf.body_segments(NESTED)] == [
+    assert [(segment.kind, segment.text) for segment in seg.body_segments(NESTED)] == [
         ("h1", "Setext 标题"),
         ("p", "引用里的列表"),
         ("li", "第一项"),
@@ -190,15 +191,15 @@ def test_nested_blocks_code_in_lists_comments_and_references():
         ("footnote", "脚注内容"),
         ("p", "参见[引用链接][ref]。"),
     ]
-    joined = tf.join_markdown(tf.split_markdown(NESTED), lambda index, segment: segment.text)
+    joined = seg.join_markdown(seg.split_markdown(NESTED), lambda index, segment: segment.text)
     assert same_html(markdown.render(joined).html) == same_html(markdown.render(NESTED).html)
-    assert tf.protect("参见[引用链接][ref]、文字[^n]").text == "参见[引用链接][{1}]、文字{2}"
+    assert placeholders.protect("参见[引用链接][ref]、文字[^n]").text == "参见[引用链接][{1}]、文字{2}"
 
 
 def test_links_images_urls_and_inline_html_become_placeholders():
-    protected = tf.protect('见[文档](https://e.org/a "t")、![图](a.png)、<br>、https://x.org/b 和 `[c](d)`')
+    protected = placeholders.protect('见[文档](https://e.org/a "t")、![图](a.png)、<br>、https://x.org/b 和 `[c](d)`')
     assert protected.text == "见[文档]({1})、![图]({2})、{3}、{4} 和 `[c](d)`"
-    assert tf.restore("See [doc]({1}), ![pic]({2}), {3}, {4} and `[c](d)`", protected.placeholders) == (
+    assert placeholders.restore("See [doc]({1}), ![pic]({2}), {3}, {4} and `[c](d)`", protected.placeholders) == (
         'See [doc](https://e.org/a "t"), ![pic](a.png), <br>, https://x.org/b and `[c](d)`'
     )
 
@@ -216,13 +217,13 @@ def test_links_images_urls_and_inline_html_become_placeholders():
     ],
 )
 def test_skeleton_problems_name_what_is_broken(translation, reason):
-    problems = tf.skeleton_problems(source="见[文档](https://e.org/a)", translation=translation, kind="p")
+    problems = placeholders.skeleton_problems(source="见[文档](https://e.org/a)", translation=translation, kind="p")
     assert any(reason in problem for problem in problems), problems
 
 
 def test_a_faithful_translation_has_no_skeleton_problems():
     source, translation = "见[文档](https://e.org/a) `x`", "See `x` [doc]({1})"
-    assert tf.skeleton_problems(source=source, translation=translation, kind="p") == []
+    assert placeholders.skeleton_problems(source=source, translation=translation, kind="p") == []
 
 
 # Keys and outdated tracking ----------------------------------------------------------------
@@ -246,25 +247,25 @@ def test_segment_keys_survive_edits_elsewhere_and_to_the_segment_itself():
 
 def test_translation_typed_in_the_admin_is_recorded_and_becomes_outdated_when_the_source_changes():
     article = factories.article(zh="标题", en="Title", body_zh="第一段。\n\n第二段。", body_en="One.\n\nTwo.")
-    assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
+    assert records.translation_state(article, "en") == (records.COMPLETE, 0)
     article.body_zh_hans = "第一段。\n\n第二段、改过。"
     article.save()
     article.refresh_from_db()
-    assert tf.translation_state(article, "en") == (tf.OUTDATED, 1)
-    po = tf.export_po(language="en", articles=[article])
+    assert records.translation_state(article, "en") == (records.OUTDATED, 1)
+    po = po_export.export_po(language="en", articles=[article])
     changed = next(entry for entry in po if entry.msgid == "第二段、改过。")
     assert changed.fuzzy and changed.previous_msgid == "第二段。" and changed.msgstr == "Two."
     # The translator updates the English text in the admin: up to date again.
     article.body_en = "One.\n\nTwo, changed."
     article.save()
     article.refresh_from_db()
-    assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
+    assert records.translation_state(article, "en") == (records.COMPLETE, 0)
 
 
 def test_states_for_missing_and_source_languages():
     article = factories.article(zh="标题", en="")
-    assert tf.translation_state(article, "en") == (tf.MISSING, 0)
-    assert tf.translation_state(article, "zh-hans") == (tf.SOURCE, 0)
+    assert records.translation_state(article, "en") == (records.MISSING, 0)
+    assert records.translation_state(article, "zh-hans") == (records.SOURCE, 0)
 
 
 # Export ----------------------------------------------------------------------------------------
@@ -274,9 +275,9 @@ def test_export_offers_every_piece_with_header_context_and_comment():
     article = zh_article(tags=("内核",))
     ArticleImage.objects.create(article=article, image=factories.png_file("shot.png"), alt_zh_hans="截图说明")
     article.refresh_from_db()
-    po = tf.export_po(language="en", articles=[article], base_url="https://portal.example")
+    po = po_export.export_po(language="en", articles=[article], base_url="https://portal.example")
     assert po.metadata["Language"] == "en"
-    assert po.metadata["Project-Id-Version"] == tf.PROJECT_ID
+    assert po.metadata["Project-Id-Version"] == po_export.PROJECT_ID
     assert po.metadata["Plural-Forms"].startswith("nplurals=2")
     found = entries(po)
     assert found[f"article:{article.pk}:title"].msgid == "社区新闻"
@@ -294,17 +295,19 @@ def test_export_offers_every_piece_with_header_context_and_comment():
 
 def test_export_skips_articles_written_in_the_target_language():
     factories.article(zh="", en="English only")
-    assert [entry.msgctxt for entry in tf.export_po(language="en", articles=tf.select_articles(language="en"))] == []
+    assert [
+        entry.msgctxt for entry in po_export.export_po(language="en", articles=po_export.select_articles(language="en"))
+    ] == []
 
 
 @pytest.mark.skipif(not shutil.which("msgfmt"), reason="GNU gettext is not installed")
 def test_export_passes_msgfmt_check_and_loads_in_polib(tmp_path):
     article = zh_article(tags=("内核",))
     path = tmp_path / "en.po"
-    tf.export_po(language="zh-hans", articles=[factories.article(zh="", en="Hello", body_en="Say *hi*.")]).save(
+    po_export.export_po(language="zh-hans", articles=[factories.article(zh="", en="Hello", body_en="Say *hi*.")]).save(
         str(tmp_path / "zh.po")
     )
-    tf.export_po(language="en", articles=[article]).save(str(path))
+    po_export.export_po(language="en", articles=[article]).save(str(path))
     for po_path in (path, tmp_path / "zh.po"):
         result = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(po_path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
@@ -334,7 +337,7 @@ def test_round_trip_export_fill_import_edit_source_fuzzy_translate_again():
     article = zh_article()
     client = Client()
 
-    po = tf.export_po(language="en", articles=[article])
+    po = po_export.export_po(language="en", articles=[article])
     report = import_text(fill(po, ENGLISH))
     assert report.ok and report.applied, report.rejected
     assert f"article:{article.pk}:title" in report.updated
@@ -342,7 +345,7 @@ def test_round_trip_export_fill_import_edit_source_fuzzy_translate_again():
     assert article.title_en == "Community news"
     assert "[install guide](https://example.com/install" in article.body_en
     assert 'echo "代码不翻译"' in article.body_en
-    assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
+    assert records.translation_state(article, "en") == (records.COMPLETE, 0)
     page = client.get(f"/en/news/{article.slug}/").content.decode()
     assert "Community news" in page and "The strength of the community." in page
     assert 'href="https://example.com/install"' in page
@@ -351,8 +354,8 @@ def test_round_trip_export_fill_import_edit_source_fuzzy_translate_again():
     article.body_zh_hans = article.body_zh_hans.replace("社区的力量。", "社区的力量无穷。")
     article.save()
     article.refresh_from_db()
-    assert tf.translation_state(article, "en") == (tf.OUTDATED, 1)
-    po = tf.export_po(language="en", articles=[article])
+    assert records.translation_state(article, "en") == (records.OUTDATED, 1)
+    po = po_export.export_po(language="en", articles=[article])
     fuzzy = [entry for entry in po if entry.fuzzy]
     assert [(entry.msgid, entry.previous_msgid, entry.msgstr) for entry in fuzzy] == [
         ("社区的力量无穷。", "社区的力量。", "The strength of the community.")
@@ -367,14 +370,14 @@ def test_round_trip_export_fill_import_edit_source_fuzzy_translate_again():
     report = import_text(fill(po, {"社区的力量无穷。": "The community is boundless."}))
     assert report.ok and report.updated == [fuzzy[0].msgctxt], report.rejected
     article.refresh_from_db()
-    assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
+    assert records.translation_state(article, "en") == (records.COMPLETE, 0)
     assert "The community is boundless." in client.get(f"/en/news/{article.slug}/").content.decode()
-    assert not any(entry.fuzzy for entry in tf.export_po(language="en", articles=[article]))
+    assert not any(entry.fuzzy for entry in po_export.export_po(language="en", articles=[article]))
 
 
 def test_import_reports_unchanged_and_untranslated_and_dry_run_writes_nothing():
     article = zh_article()
-    po = tf.export_po(language="en", articles=[article])
+    po = po_export.export_po(language="en", articles=[article])
     text = fill(po, {"社区新闻": "Community news"})
     before = snapshot()
     report = import_text(text, dry_run=True)
@@ -388,7 +391,7 @@ def test_import_reports_unchanged_and_untranslated_and_dry_run_writes_nothing():
 
 def test_first_import_without_title_is_rejected():
     article = zh_article()
-    po = tf.export_po(language="en", articles=[article])
+    po = po_export.export_po(language="en", articles=[article])
     before = snapshot()
     report = import_text(fill(po, {"介绍": "Introduction"}))
     assert not report.ok and "no title in this language" in report.rejected[0].reason
@@ -398,7 +401,7 @@ def test_first_import_without_title_is_rejected():
 def test_category_and_tag_names_are_imported():
     article = zh_article(tags=("内核",))
     tag = Tag.objects.get()
-    po = tf.export_po(language="en", articles=[article])
+    po = po_export.export_po(language="en", articles=[article])
     report = import_text(fill(po, {"内核": "Kernel", "社区新闻": "Community news"}))
     assert report.ok, report.rejected
     tag.refresh_from_db()
@@ -410,7 +413,7 @@ def name_entries(article) -> dict[str, polib.POEntry]:
     fresh = Article.objects.get(pk=article.pk)
     return {
         context: entry
-        for context, entry in entries(tf.export_po(language="en", articles=[fresh])).items()
+        for context, entry in entries(po_export.export_po(language="en", articles=[fresh])).items()
         if not context.startswith("article:")
     }
 
@@ -419,7 +422,7 @@ def test_category_and_tag_names_become_outdated_when_the_source_changes_and_curr
     category = Category.objects.create(slug="meetups", name_zh_hans="活动")
     article = zh_article(tags=("内核",), category_slug="meetups")
     tag = Tag.objects.get()
-    po = tf.export_po(language="en", articles=[article])
+    po = po_export.export_po(language="en", articles=[article])
     report = import_text(fill(po, {"内核": "Kernel", "活动": "Events", "社区新闻": "Community news"}))
     assert report.ok and {"tag:" + tag.slug, "category:meetups"} <= set(report.updated), report.rejected
     assert not any(entry.fuzzy for entry in name_entries(article).values())
@@ -436,18 +439,18 @@ def test_category_and_tag_names_become_outdated_when_the_source_changes_and_curr
         ("社区活动", "活动", "Events"),
         ("操作系统内核", "内核", "Kernel"),
     ]
-    assert '#| msgid "内核"' in str(tf.export_po(language="en", articles=[article]))
-    outdated = tf.export_po(language="en", articles=[article], only="outdated")
+    assert '#| msgid "内核"' in str(po_export.export_po(language="en", articles=[article]))
+    outdated = po_export.export_po(language="en", articles=[article], only="outdated")
     assert {entry.msgctxt for entry in outdated} == {"category:meetups", f"tag:{tag.slug}"}
 
     # Keeping the same translation is a decision too: it clears the flag.
-    po = tf.export_po(language="en", articles=[article])
+    po = po_export.export_po(language="en", articles=[article])
     report = import_text(fill(po, {"操作系统内核": "OS kernel", "社区活动": "Events"}))
     assert report.ok and {f"tag:{tag.slug}", "category:meetups"} <= set(report.updated), report.rejected
     tag.refresh_from_db()
     assert tag.label_en == "OS kernel" and tag.translated_from == {"en": "操作系统内核"}
     assert not any(entry.fuzzy for entry in name_entries(article).values())
-    report = import_text(fill(tf.export_po(language="en", articles=[article]), {"操作系统内核": "OS kernel"}))
+    report = import_text(fill(po_export.export_po(language="en", articles=[article]), {"操作系统内核": "OS kernel"}))
     assert f"tag:{tag.slug}" in report.unchanged
 
 
@@ -484,7 +487,7 @@ BAD_INPUTS = {
     "wrong language": (lambda text: text.replace('"Language: en\\n"', '"Language: fr\\n"'), "Language “fr”"),
     "other language": (lambda text: text.replace('"Language: en\\n"', '"Language: zh_Hans\\n"'), "this import is for"),
     "wrong project": (
-        lambda text: text.replace(f"Project-Id-Version: {tf.PROJECT_ID}", "Project-Id-Version: other"),
+        lambda text: text.replace(f"Project-Id-Version: {po_export.PROJECT_ID}", "Project-Id-Version: other"),
         "not a file of this site",
     ),
     "unknown msgctxt": (lambda text: text.replace(":title", ":nonsense"), "unknown msgctxt"),
@@ -500,7 +503,7 @@ BAD_INPUTS = {
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_po_input_is_rejected_with_file_and_line_and_changes_nothing(case):
     article = zh_article()
-    text = fill(tf.export_po(language="en", articles=[article]), ENGLISH)
+    text = fill(po_export.export_po(language="en", articles=[article]), ENGLISH)
     break_it, reason = BAD_INPUTS[case]
     broken = break_it(text)
     assert broken != text
@@ -514,7 +517,9 @@ def test_bad_po_input_is_rejected_with_file_and_line_and_changes_nothing(case):
 
 def test_a_broken_translation_is_reported_at_its_msgstr_line():
     article = zh_article()
-    text = fill(tf.export_po(language="en", articles=[article]), ENGLISH).replace("`dnf install portal`.", "dnf.")
+    text = fill(po_export.export_po(language="en", articles=[article]), ENGLISH).replace(
+        "`dnf install portal`.", "dnf."
+    )
     line = next(n for n, content in enumerate(text.split("\n"), start=1) if content.startswith('msgstr "Read the'))
     report = import_text(text, name="en.po")
     assert [str(problem) for problem in report.rejected] == [
@@ -525,17 +530,21 @@ def test_a_broken_translation_is_reported_at_its_msgstr_line():
 
 def test_one_bad_entry_means_nothing_is_applied_from_any_file():
     first, second = zh_article(), factories.article(zh="第二篇", en="")
-    good = fill(tf.export_po(language="en", articles=[first]), ENGLISH)
-    bad = fill(tf.export_po(language="en", articles=[second]), {"第二篇": "Second", "第二篇的正文。": "Body [x]({9})"})
+    good = fill(po_export.export_po(language="en", articles=[first]), ENGLISH)
+    bad = fill(
+        po_export.export_po(language="en", articles=[second]), {"第二篇": "Second", "第二篇的正文。": "Body [x]({9})"}
+    )
     before = snapshot()
-    report = tf.import_po(sources=[tf.PoSource("a.po", good), tf.PoSource("b.po", bad)], language="en")
+    report = po_import.import_po(
+        sources=[po_import.PoSource("a.po", good), po_import.PoSource("b.po", bad)], language="en"
+    )
     assert not report.ok and report.rejected[0].file == "b.po" and report.rejected[0].line > 1
     assert snapshot() == before
 
 
 def test_import_refuses_entries_whose_source_changed_since_export():
     article = zh_article()
-    text = fill(tf.export_po(language="en", articles=[article]), ENGLISH)
+    text = fill(po_export.export_po(language="en", articles=[article]), ENGLISH)
     article.title_zh_hans = "社区新闻更新版"
     article.save()
     report = import_text(text)
@@ -544,7 +553,7 @@ def test_import_refuses_entries_whose_source_changed_since_export():
 
 def test_import_refuses_names_whose_source_changed_since_export():
     article = zh_article(tags=("内核",))
-    text = fill(tf.export_po(language="en", articles=[article]), ENGLISH)
+    text = fill(po_export.export_po(language="en", articles=[article]), ENGLISH)
     tag = Tag.objects.get()
     tag.label_zh_hans = "操作系统内核"
     tag.save()
@@ -559,7 +568,7 @@ def test_import_refuses_names_whose_source_changed_since_export():
 def test_import_command_reports_and_fails_loudly(tmp_path):
     article = zh_article()
     good = tmp_path / "good.po"
-    good.write_text(fill(tf.export_po(language="en", articles=[article]), ENGLISH), encoding="utf-8")
+    good.write_text(fill(po_export.export_po(language="en", articles=[article]), ENGLISH), encoding="utf-8")
     out = StringIO()
     call_command("import_translations", str(good), "--dry-run", stdout=out)
     assert "12 updated" in out.getvalue() and "dry run" in out.getvalue()
@@ -598,7 +607,7 @@ def test_corpus_bodies_render_the_same_after_split_and_join():
     """Reassembling a body from its own segments changes nothing a reader sees."""
     checked = 0
     for path, text in corpus_bodies():
-        joined = tf.join_markdown(tf.split_markdown(text), lambda index, segment: segment.text)
+        joined = seg.join_markdown(seg.split_markdown(text), lambda index, segment: segment.text)
         assert same_html(markdown.render(joined).html) == same_html(markdown.render(text).html), path
         checked += 1
     assert checked > 10
@@ -607,18 +616,20 @@ def test_corpus_bodies_render_the_same_after_split_and_join():
 def test_corpus_segments_keep_their_skeleton_through_placeholders():
     """Each segment comes back intact from its placeholders, and a translation keeps the structure."""
     for path, text in corpus_bodies():
-        segments = tf.body_segments(text)
+        segments = seg.body_segments(text)
         for segment in segments:
-            protected = tf.protect(segment.text)
-            assert tf.restore(protected.text, protected.placeholders) == segment.text, (path, segment)
-            assert tf.skeleton_problems(source=segment.text, translation=protected.text, kind=segment.kind) == []
-        translated = tf.join_markdown(
-            tf.split_markdown(text),
-            lambda index, segment: tf.restore(
-                "T " + tf.protect(segment.text).text, tf.protect(segment.text).placeholders
+            protected = placeholders.protect(segment.text)
+            assert placeholders.restore(protected.text, protected.placeholders) == segment.text, (path, segment)
+            assert (
+                placeholders.skeleton_problems(source=segment.text, translation=protected.text, kind=segment.kind) == []
+            )
+        translated = seg.join_markdown(
+            seg.split_markdown(text),
+            lambda index, segment: placeholders.restore(
+                "T " + placeholders.protect(segment.text).text, placeholders.protect(segment.text).placeholders
             ),
         )
-        assert [segment.kind for segment in tf.body_segments(translated)] == [s.kind for s in segments], path
+        assert [segment.kind for segment in seg.body_segments(translated)] == [s.kind for s in segments], path
 
 
 def test_corpus_articles_go_through_a_full_export_and_import(tmp_path):
@@ -627,7 +638,7 @@ def test_corpus_articles_go_through_a_full_export_and_import(tmp_path):
         for index, (_path, text) in enumerate(corpus_bodies())
         if "/en/" not in str(_path)
     ]
-    po = tf.export_po(language="en", articles=articles)
+    po = po_export.export_po(language="en", articles=articles)
     path = tmp_path / "corpus.po"
     po.save(str(path))
     if shutil.which("msgfmt"):
@@ -639,26 +650,28 @@ def test_corpus_articles_go_through_a_full_export_and_import(tmp_path):
     assert report.ok, report.rejected[:5]
     assert len(report.updated) == len(po)
     for article in Article.objects.filter(pk__in=[article.pk for article in articles]):
-        assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
-        source = tf.body_segments(article.body_zh_hans)
-        translated = tf.body_segments(article.body_en)
+        assert records.translation_state(article, "en") == (records.COMPLETE, 0)
+        source = seg.body_segments(article.body_zh_hans)
+        translated = seg.body_segments(article.body_en)
         assert [segment.kind for segment in translated] == [segment.kind for segment in source]
         assert all(segment.text.startswith("EN ") for segment in translated)
 
 
 def test_only_missing_offers_entries_without_a_translation():
     article = zh_article()
-    import_text(fill(tf.export_po(language="en", articles=[article]), {"社区新闻": "Community news"}))
+    import_text(fill(po_export.export_po(language="en", articles=[article]), {"社区新闻": "Community news"}))
     article.refresh_from_db()
-    missing = tf.export_po(language="en", articles=[article], only="missing")
+    missing = po_export.export_po(language="en", articles=[article], only="missing")
     assert "社区新闻" not in [entry.msgid for entry in missing]
     assert "一篇摘要。" in [entry.msgid for entry in missing]
     assert all(not entry.msgstr for entry in missing)
 
 
 def test_the_same_entry_in_two_files_is_refused():
-    text = fill(tf.export_po(language="en", articles=[zh_article()]), ENGLISH)
-    report = tf.import_po(sources=[tf.PoSource("a.po", text), tf.PoSource("b.po", text)], language="en")
+    text = fill(po_export.export_po(language="en", articles=[zh_article()]), ENGLISH)
+    report = po_import.import_po(
+        sources=[po_import.PoSource("a.po", text), po_import.PoSource("b.po", text)], language="en"
+    )
     assert not report.ok and "appears twice (also in a.po)" in report.rejected[0].reason
 
 
@@ -678,14 +691,14 @@ def test_articles_with_images_can_be_deleted(how):
 def test_image_alt_texts_are_segments_that_follow_the_images():
     article = factories.article(zh="标题", en="Title")
     image = ArticleImage.objects.create(article=article, image=factories.png_file("a.png"), alt_zh_hans="图")
-    assert tf.image_key(image) in keys(article).values()
+    assert seg.image_key(image) in keys(article).values()
     article.refresh_from_db()
-    assert tf.translation_state(article, "en") == (tf.OUTDATED, 1)
+    assert records.translation_state(article, "en") == (records.OUTDATED, 1)
     image.alt_en = "A picture"
     image.save()
     article.refresh_from_db()
-    assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
-    key = tf.image_key(image)
+    assert records.translation_state(article, "en") == (records.COMPLETE, 0)
+    key = seg.image_key(image)
     image.delete()
     assert key not in keys(article).values()
 
@@ -699,12 +712,12 @@ def test_an_image_of_the_source_language_only_leaves_nothing_to_translate():
     english = ArticleImage.objects.create(
         article=article, image=factories.png_file("a.png"), alt_zh_hans="英文截图", language="en"
     )
-    assert tf.image_key(own) not in keys(article).values()
-    assert tf.image_key(english) in keys(article).values()
+    assert seg.image_key(own) not in keys(article).values()
+    assert seg.image_key(english) in keys(article).values()
     english.alt_en = "English screenshot"
     english.save()
     article.refresh_from_db()
-    assert tf.translation_state(article, "en") == (tf.COMPLETE, 0)
+    assert records.translation_state(article, "en") == (records.COMPLETE, 0)
 
 
 @pytest.mark.parametrize(
@@ -712,17 +725,17 @@ def test_an_image_of_the_source_language_only_leaves_nothing_to_translate():
     [("zh_Hans", "zh-hans"), ("zh_CN", "zh-hans"), ("zh-Hans", "zh-hans"), ("en", "en"), ("en_US", "en")],
 )
 def test_language_headers_that_po_editors_write_are_understood(header, language):
-    assert tf.language_from_header(header) == language
+    assert po_export.language_from_header(header) == language
 
 
 @pytest.mark.parametrize("header", ["zh_TW", "zh_Hant", "fr", ""])
 def test_other_languages_are_not_taken_for_ours(header):
-    assert tf.language_from_header(header) is None
+    assert po_export.language_from_header(header) is None
 
 
 def test_files_saved_with_a_byte_order_mark_and_crlf_are_read():
     article = zh_article()
-    text = fill(tf.export_po(language="en", articles=[article]), {"社区新闻": "Community news"})
+    text = fill(po_export.export_po(language="en", articles=[article]), {"社区新闻": "Community news"})
     report = import_text("\ufeff" + text.replace("\n", "\r\n"))
     assert report.ok and report.updated == [f"article:{article.pk}:title"], report.rejected
 
@@ -733,7 +746,7 @@ def test_export_brings_articles_saved_without_bookkeeping_up_to_date():
     article.source_segments.all().delete()
     Article.objects.filter(pk=article.pk).update(body_zh_hans="一段改了。", outdated_segments={})
     article.refresh_from_db()
-    po = tf.export_po(language="en", articles=[article])
+    po = po_export.export_po(language="en", articles=[article])
     # Translations seen for the first time count as made from the source as it is now.
     assert not any(entry.fuzzy for entry in po)
     assert {entry.msgid: entry.msgstr for entry in po}["一段改了。"] == "One."

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from translations import languages, po_files
+from translations import languages, po_import
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
 
     def handle(self, *args, files, lang, dry_run, **options):
-        report = po_files.import_files(paths=files, language=lang, dry_run=dry_run)
+        report = po_import.import_files(paths=files, language=lang, dry_run=dry_run)
         if options["verbosity"] > 1:
             for label, entries in (
                 ("updated", report.updated),
