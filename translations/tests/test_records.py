@@ -4,10 +4,11 @@ import pytest
 from django.test import Client
 
 from news import importing, saving
-from news.models import Article
+from news.models import Article, ArticleImage
 from news.tests import factories
-from translations import records
+from translations import po_export, records
 from translations.models import SegmentTranslation
+from translations.tests.po_helpers import _english  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +97,39 @@ def test_an_imported_pair_is_not_outdated(tmp_path, settings):
     article = Article.objects.get()
     assert state(article) == (records.COMPLETE, 0)
     assert "The original was updated" not in Client().get(article.url_for("en")).content.decode()
+
+
+def test_translation_typed_in_the_admin_is_recorded_and_becomes_outdated_when_the_source_changes():
+    article = factories.article(zh="标题", en="Title", body_zh="第一段。\n\n第二段。", body_en="One.\n\nTwo.")
+    assert records.translation_state(article, "en") == (records.COMPLETE, 0)
+    article.body_zh_hans = "第一段。\n\n第二段、改过。"
+    article.save()
+    article.refresh_from_db()
+    assert records.translation_state(article, "en") == (records.OUTDATED, 1)
+    po = po_export.export_po(language="en", articles=[article])
+    changed = next(entry for entry in po if entry.msgid == "第二段、改过。")
+    assert changed.fuzzy and changed.previous_msgid == "第二段。" and changed.msgstr == "Two."
+    # The translator updates the English text in the admin: up to date again.
+    article.body_en = "One.\n\nTwo, changed."
+    article.save()
+    article.refresh_from_db()
+    assert records.translation_state(article, "en") == (records.COMPLETE, 0)
+
+
+def test_states_for_missing_and_source_languages():
+    article = factories.article(zh="标题", en="")
+    assert records.translation_state(article, "en") == (records.MISSING, 0)
+    assert records.translation_state(article, "zh-hans") == (records.SOURCE, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_articles_with_images_can_be_deleted(how):
+    """Deleting an article takes its images along without recording anything for it on the way."""
+    article = factories.article(zh="标题", en="Title")
+    ArticleImage.objects.create(article=article, image=factories.png_file("a.png"), alt_zh_hans="图", alt_en="pic")
+    if how == "instance":
+        article.delete()
+    else:
+        Article.objects.filter(pk=article.pk).delete()
+    assert not Article.objects.exists() and not SegmentTranslation.objects.exists()
