@@ -22,11 +22,11 @@ from news.models import Article, Category
 from tags.models import Tag
 from translations import languages
 from translations.checks import PoSource, Problem, header_problems, keyword_line, parse_po
-from translations.models import SegmentTranslation, SourceSegment
 from translations.placeholders import protect, protect_like, restore, skeleton_problems
+from translations.po_apply import ArticleChange, apply_article
 from translations.po_export import name_made_from, name_source
-from translations.records import align, current_translations, records_for, refresh
-from translations.segments import FIELD_KINDS, image_key, is_body, join_markdown, split_markdown, sync_segments
+from translations.records import current_translations, records_for
+from translations.segments import is_body, sync_segments
 
 
 @dataclass(frozen=True)
@@ -62,19 +62,6 @@ class ImportReport:
             f"{len(self.updated)} updated, {len(self.unchanged)} unchanged, "
             f"{len(self.untranslated)} left untranslated, {len(self.rejected)} rejected"
         )
-
-
-@dataclass
-class _Change:
-    """What an import writes for one article."""
-
-    article: Article
-    segments: dict[str, SourceSegment]
-    current: dict[int, str]
-    new: dict[int, str] = field(default_factory=dict)  # segment id -> restored translation
-    records: dict[int, SegmentTranslation] = field(default_factory=dict)
-    first_line: int = 0
-    file: str = ""
 
 
 _ARTICLE_CONTEXT = re.compile(r"^article:(?P<pk>\d+):(?P<key>[\w-]+)$")
@@ -122,7 +109,7 @@ def import_po(
             transaction.set_rollback(True)
             return report
         for change in changes.values():
-            _apply(change, language=parsed[0][2], report=report)
+            apply_article(change, language=parsed[0][2], report=report)
         for obj, field_name, value in names:
             setattr(obj, field_name, value)
             obj.translated_from = {
@@ -158,9 +145,9 @@ NameChange = tuple[Category | Tag, str, str]  # object, field, value
 
 def _check_entries(
     *, parsed: Sequence[Parsed], report: ImportReport, may_rename: frozenset[str]
-) -> tuple[dict[int, _Change], list[NameChange]]:
+) -> tuple[dict[int, ArticleChange], list[NameChange]]:
     """Check every entry; collect what the valid ones would change."""
-    changes: dict[int, _Change] = {}
+    changes: dict[int, ArticleChange] = {}
     names: list[NameChange] = []
     article_ids = {
         int(match["pk"])
@@ -215,7 +202,7 @@ def _check_article_entry(
     located: _Located,
     match: re.Match,
     articles: dict[int, Article],
-    changes: dict[int, _Change],
+    changes: dict[int, ArticleChange],
     language: str,
     report: ImportReport,
 ) -> None:
@@ -244,7 +231,7 @@ def _check_article_entry(
         current = current_translations(
             article=article, language=language, segments=list(segments.values()), records=records
         )
-        change = changes[pk] = _Change(
+        change = changes[pk] = ArticleChange(
             article=article, segments=segments, current=current, records=records, file=located.file
         )
     segment = change.segments.get(key)
@@ -344,92 +331,6 @@ def _check_name_entry(
         Change(context=context, label=str(obj), before=obj.name_in(language), after=value, site_wide=True)
     )
     return obj, languages.field(field_name, language), value
-
-
-def _apply(change: _Change, *, language: str, report: ImportReport) -> None:
-    """Write one article's new translations through the models, and record their sources."""
-    if not change.new:
-        return
-    article = change.article
-    by_id = {segment.pk: segment for segment in change.segments.values()}
-    images = {image_key(image): image for image in article.images.all()}
-    texts = {**change.current, **change.new}
-    for segment_id, value in change.new.items():
-        segment = by_id[segment_id]
-        if segment.key in FIELD_KINDS:
-            setattr(article, languages.field(segment.key, language), value)
-    body = _translated_body(change, language=language, texts=texts, by_id=by_id)
-    if body is None:
-        report.rejected.append(
-            Problem(
-                change.file,
-                change.first_line,
-                _(
-                    "“%(article)s”: the blocks of its translation do not line up with the original's, so a PO file "
-                    "cannot tell where a segment goes; edit the translation in the admin"
-                )
-                % {"article": article},
-            )
-        )
-        return
-    setattr(article, languages.field("body", language), body)
-    if not article.has_language(language):
-        report.rejected.append(
-            Problem(
-                change.file,
-                change.first_line,
-                _("“%(article)s” has no title in this language yet: translate its title entry too")
-                % {"article": article},
-            )
-        )
-        return
-    article.save()
-    for segment_id, value in change.new.items():
-        segment = by_id[segment_id]
-        if segment.key in images:
-            image = images[segment.key]
-            setattr(image, languages.field("alt", language), value)
-            image.save()
-    for segment_id, value in change.new.items():
-        SegmentTranslation.objects.update_or_create(
-            segment=by_id[segment_id],
-            language=language,
-            defaults={"translated_from": by_id[segment_id].text, "translation": value},
-        )
-    refresh(article)
-    report.changed_objects.append(article)
-
-
-def _translated_body(change: _Change, *, language: str, texts: dict[int, str], by_id: dict) -> str | None:
-    """The translated body with the new segments in place; None when they cannot be placed.
-
-    An empty translation is built on the original's skeleton. Otherwise each
-    new segment replaces the piece that translates it, and nothing else
-    changes; a segment with no such piece is placed by rebuilding on the
-    original's skeleton, when every piece of the translation lines up.
-    """
-    article = change.article
-    source_body = getattr(article, languages.field("body", article.source_language), "") or ""
-    body = getattr(article, languages.field("body", language), "") or ""
-    ordered = sorted((segment for segment in change.segments.values() if is_body(segment)), key=lambda s: s.position)
-    new = {segment_id: value for segment_id, value in change.new.items() if is_body(by_id[segment_id])}
-
-    def on_skeleton() -> str:
-        return join_markdown(split_markdown(source_body), lambda index, piece: texts.get(ordered[index].pk, piece.text))
-
-    if not body.strip():
-        return on_skeleton() if source_body.strip() else body
-    if not new:
-        return body
-    pieces = split_markdown(body)
-    translated = [piece for piece in pieces if not isinstance(piece, str)]
-    placed = align(segments=ordered, pieces=translated, records=change.records, language=language)
-    if all(segment_id in placed for segment_id in new):
-        replacements = {placed[segment_id]: value for segment_id, value in new.items()}
-        return join_markdown(pieces, lambda index, piece: replacements.get(index, piece.text))
-    if len(placed) == len(translated):
-        return on_skeleton()
-    return None
 
 
 def import_files(*, paths: Sequence[Path], language: str | None = None, dry_run: bool = False) -> ImportReport:
