@@ -13,7 +13,7 @@ import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import markdown as markdown_lib
 import nh3
@@ -21,6 +21,8 @@ from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters.html import HtmlFormatter
 from pygments.token import STANDARD_TYPES
+
+from news.blocks import code_lines, normalize_target, split_code
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
@@ -111,12 +113,8 @@ class Rendered:
 
 
 def normalize_reference(reference: str) -> str:
-    """``./media/a.png``, ``media/a.png`` and ``/media/a.png`` all become ``media/a.png``."""
-    path = unquote(reference.strip()).replace("\\", "/")
-    path = posixpath.normpath(path).lstrip("/")
-    while path.startswith("./"):
-        path = path[2:]
-    return "" if path == "." else path
+    """``./media/a.png``, ``media/a.png`` and ``/media/a.png`` all become ``media/a.png`` (an uploaded image's key)."""
+    return normalize_target(reference).lstrip("/")
 
 
 def resolve_image(src: str, images: dict[str, ImageRef]) -> ImageRef | None:
@@ -328,14 +326,11 @@ def _new_markdown(extensions: frozenset[str] = frozenset(EXTENSIONS)) -> markdow
     )
 
 
-_CODE_PARTS = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.S)
-
-
 def _strip_framework_tags(text: str) -> str:
     """Drop front-end framework components outside code spans and blocks."""
     if "<" not in text:
         return text
-    parts = _CODE_PARTS.split(text)
+    parts = split_code(text)
     return "".join(part if index % 2 else FRAMEWORK_TAG.sub("", part) for index, part in enumerate(parts))
 
 
@@ -372,7 +367,7 @@ def _markdown_inside_html(text: str) -> str:
     lowered = text.lower()
     if "<div" not in lowered and "<center" not in lowered:
         return text
-    parts = _CODE_PARTS.split(text)
+    parts = split_code(text)
     return "".join(part if index % 2 else mark_blocks(part) for index, part in enumerate(parts))
 
 
@@ -388,17 +383,14 @@ def _lists_interrupt_paragraphs(text: str) -> str:
     would show as text with dashes.
     """
     lines = text.split("\n")
-    result, fence, paragraph, in_list = [], "", False, False
-    for line in lines:
+    code = code_lines(text)
+    result, paragraph, in_list = [], False, False
+    for number, line in enumerate(lines):
+        if number in code:
+            paragraph = False
+            result.append(line)
+            continue
         stripped = line.lstrip()
-        if fence:
-            fence = "" if stripped.startswith(fence) else fence
-            result.append(line)
-            continue
-        if stripped.startswith(("```", "~~~")):
-            fence, paragraph = stripped[:3], False
-            result.append(line)
-            continue
         if not stripped:
             in_list = paragraph = False
         elif _LIST_START.match(line):
@@ -415,7 +407,7 @@ def framework_tags(text: str) -> list[str]:
     """The framework component tags ``render`` drops from ``text``, as written."""
     if "<" not in text:
         return []
-    parts = _CODE_PARTS.split(text)
+    parts = split_code(text)
     return [tag for part in parts[::2] for tag in FRAMEWORK_TAG.findall(part)]
 
 

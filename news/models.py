@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from news import markdown
+from news import markdown, saving
 from news.content import Publishable, PublishableQuerySet, TranslatedContent
 from tags.models import LabelledTagManager, Tag, ascii_slug
 from translations import languages
@@ -144,7 +144,7 @@ class Article(TranslatedContent, Publishable):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Per language: how many source segments lack an up-to-date translation
-    # (kept by news.translation_files whenever the article or its images change).
+    # (kept by the translations app's hook in news.saving whenever the article or its images change).
     outdated_segments = models.JSONField(_("outdated segments"), default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
@@ -207,13 +207,44 @@ class Article(TranslatedContent, Publishable):
         if errors:
             raise ValidationError(errors)
 
+    # What editors write in each language; a save that changes one of these wrote that language.
+    WRITTEN_FIELDS = ("title", "summary", "body", "banner_alt")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        article._loaded_texts = article._texts()
+        return article
+
+    def _texts(self) -> dict[str, tuple]:
+        return {
+            code: tuple(self.__dict__.get(languages.field(name, code)) for name in self.WRITTEN_FIELDS)
+            for code in languages.codes()
+        }
+
+    def languages_written(self, *, created: bool) -> frozenset[str]:
+        """The languages whose text differs from what was loaded (every language with text when new)."""
+        loaded = getattr(self, "_loaded_texts", None)
+        current = self._texts()
+        if created or loaded is None:
+            return frozenset(code for code, values in current.items() if any(values))
+        return frozenset(code for code in current if current[code] != loaded.get(code))
+
     def save(self, *args, render: bool = True, **kwargs):
-        """Save, rendering every language first; ``render=False`` when the caller just called ``render()``."""
+        """Save, rendering every language first; ``render=False`` when the caller just called ``render()``.
+
+        Then the ``news.saving`` hooks run once, told which languages this save wrote.
+        """
         if not self.slug:
             self.slug = self.make_slug()
         if render:
             self.render(images=None if self.pk else {})
+        created = self._state.adding
+        written = self.languages_written(created=created)
         super().save(*args, **kwargs)
+        self._loaded_texts = self._texts()
+        if not kwargs.get("raw"):
+            saving.article_saved(self, created=created, languages_written=written)
 
     def make_slug(self) -> str:
         """From a title in Latin letters if there is one, else the date and a short unique suffix."""
@@ -292,10 +323,12 @@ class ArticleImage(models.Model):
             self.reference = posixpath.basename(self.image.name)
         super().save(*args, **kwargs)
         self.article.rerender()
+        saving.article_saved(self.article, created=False, languages_written=frozenset())
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         self.article.rerender()
+        saving.article_saved(self.article, created=False, languages_written=frozenset())
         return result
 
 

@@ -2,14 +2,11 @@
 
 Everything here is open to the Translators group: downloading needs the view
 permission, uploading the change permission. An upload writes only the text of
-languages other than each article's source (see ``news.translation_files``),
+languages other than each article's source (see ``translations.po_import``),
 so translators still cannot change source text, publish or delete.
 """
 
-import re
-
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -24,23 +21,21 @@ from django.utils.translation import gettext_lazy as _
 
 from news.admin import ArticleAdmin
 from news.models import Article
-from translations import languages, po_files
+from translations import languages, po_export, po_import, records, staging
 
 LANGUAGE_NAMES = dict(languages.choices())
 STATE_LABELS = {
-    po_files.COMPLETE: _("complete"),
-    po_files.MISSING: _("missing"),
-    po_files.OUTDATED: _("outdated"),
+    records.COMPLETE: _("complete"),
+    records.MISSING: _("missing"),
+    records.OUTDATED: _("outdated"),
 }
 FILTER_PARAMETER = "translation"
-ARTICLE_CONTEXT = re.compile(r"article:(\d+):")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-FORM_OVERHEAD_BYTES = 16 * 1024  # the apply form's other fields and multipart headers
 
 
 def state_text(article: Article, language: str) -> str:
-    state, count = po_files.translation_state(article, language)
-    if state == po_files.OUTDATED:
+    state, count = records.translation_state(article, language)
+    if state == records.OUTDATED:
         return ngettext("outdated (%(count)d segment)", "outdated (%(count)d segments)", count) % {"count": count}
     return str(STATE_LABELS[state])
 
@@ -50,10 +45,10 @@ def state_condition(language: str, state: str) -> Q:
     title = languages.field("title", language)
     has_text = ~Q(**{title: ""}) & Q(**{f"{title}__isnull": False})
     translatable = ~Q(source_language=language)
-    if state == po_files.MISSING:
+    if state == records.MISSING:
         return translatable & ~has_text
     behind = Q(outdated_segments__has_key=language)
-    if state == po_files.OUTDATED:
+    if state == records.OUTDATED:
         return translatable & has_text & behind
     return translatable & has_text & ~behind
 
@@ -77,59 +72,35 @@ class TranslationStateFilter(admin.SimpleListFilter):
 
 
 class UploadForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language of the translation"), choices=languages.choices())
-    file = forms.FileField(label=_("PO file"), help_text=_("A file downloaded here, translated."))
+    file = forms.FileField(
+        label=_("PO file"),
+        help_text=_("A file downloaded here, translated. Its header says which language it is for."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = upload_limit()
-        too_large = forms.ValidationError(
-            _("The file is larger than %(limit)s; export fewer articles at a time."),
-            params={"limit": filesizeformat(limit)},
-        )
-        if upload.size > limit:
-            raise too_large
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s; export fewer articles at a time."),
+                params={"limit": filesizeformat(MAX_UPLOAD_BYTES)},
+            )
         try:
-            text = upload.read().decode("utf-8")
+            return upload.read().decode("utf-8")
         except UnicodeDecodeError:
             raise forms.ValidationError(_("The file is not UTF-8 text; save it as UTF-8 and try again.")) from None
-        # Browsers send each line break of a form value as CRLF.
-        if len(text.encode()) + text.count("\n") > limit:
-            raise too_large
-        return text
-
-
-def upload_limit() -> int:
-    """The largest PO file that can be previewed and then applied.
-
-    The previewed file travels back as a field of the apply form, and Django
-    refuses form fields beyond DATA_UPLOAD_MAX_MEMORY_SIZE.
-    """
-    cap = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-    return MAX_UPLOAD_BYTES if cap is None else min(MAX_UPLOAD_BYTES, cap - FORM_OVERHEAD_BYTES)
-
-
-class ApplyForm(forms.Form):
-    language = forms.ChoiceField(choices=languages.choices(), widget=forms.HiddenInput)
-    name = forms.CharField(widget=forms.HiddenInput)
-    content = forms.CharField(widget=forms.HiddenInput, strip=False)
-
-    def clean_content(self):
-        # Browsers send line breaks inside form values as CRLF.
-        return self.cleaned_data["content"].replace("\r\n", "\n")
 
 
 def _download_action(language: str):
     def download(modeladmin, request, queryset):
-        articles = po_files.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
-        po = po_files.export_po(language=language, articles=articles, base_url=request.build_absolute_uri("/"))
+        articles = po_export.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
+        po = po_export.export_po(language=language, articles=articles, base_url=request.build_absolute_uri("/"))
         if not po:
             # Only articles written in that language were chosen: say so rather than hand out an empty file.
             message = gettext("Nothing to translate into %(language)s: the selected articles are written in it.")
             modeladmin.message_user(request, message % {"language": LANGUAGE_NAMES[language]}, messages.WARNING)
             return None
         response = HttpResponse(str(po), content_type="text/x-gettext-translation; charset=utf-8")
-        filename = f"articles-{po_files.po_language(language)}.po"
+        filename = f"articles-{po_export.po_language(language)}.po"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
 
@@ -155,7 +126,7 @@ class TranslationFilesAdminMixin:
         return format_html_join(
             mark_safe("<br>"),
             "{}: {}",
-            ((LANGUAGE_NAMES[code], state_text(obj, code)) for code in po_files.target_languages(obj)),
+            ((LANGUAGE_NAMES[code], state_text(obj, code)) for code in records.target_languages(obj)),
         )
 
     @admin.display(description=_("translation"))
@@ -163,8 +134,8 @@ class TranslationFilesAdminMixin:
         if not obj or not obj.pk:
             return "—"
         rows = []
-        for code in po_files.target_languages(obj):
-            state, _count = po_files.translation_state(obj, code)
+        for code in records.target_languages(obj):
+            state, _count = records.translation_state(obj, code)
             link = reverse("admin:news_article_translations_download", args=[obj.pk, code])
             rows.append((LANGUAGE_NAMES[code], state, state_text(obj, code), link, gettext("Download PO")))
         return format_html_join(
@@ -217,16 +188,6 @@ class TranslationFilesAdminMixin:
         ]
         return extra + super().get_urls()
 
-    def _log_import(self, request, report, *, name: str, language: str) -> None:
-        """An imported translation shows in each article's history, like an edit in the form."""
-        pks = {int(match[1]) for context in report.updated if (match := ARTICLE_CONTEXT.match(context))}
-        message = gettext("Translation into %(language)s imported from %(file)s.") % {
-            "language": LANGUAGE_NAMES[language],
-            "file": name,
-        }
-        for article in Article.objects.filter(pk__in=pks):
-            self.log_change(request, article, message)
-
     def _context(self, request, title):
         return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title}
 
@@ -276,43 +237,68 @@ class TranslationFilesAdminMixin:
         response = _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
         return response or HttpResponseRedirect(reverse("admin:news_article_translations"))
 
+    def _may_rename(self, request) -> frozenset[str]:
+        """Which names a PO file from this user may change: each needs its own permission."""
+        allowed = {"category": "news.change_category", "tag": "tags.change_tag"}
+        return frozenset(kind for kind, permission in allowed.items() if request.user.has_perm(permission))
+
+    def _log_import(self, request, report, *, name: str) -> None:
+        """Every object a PO file changed shows it in its history, like an edit in its form."""
+        message = gettext("Translation into %(language)s imported from %(file)s.") % {
+            "language": LANGUAGE_NAMES[report.language],
+            "file": name,
+        }
+        seen = set()
+        for obj in report.changed_objects:
+            if (type(obj), obj.pk) not in seen:
+                seen.add((type(obj), obj.pk))
+                self.log_change(request, obj, message)
+
     def translations_upload(self, request):
+        """Upload → preview of every change (the file waits on the server) → apply in one click."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        report = apply_form = None
+        report = staged = None
         form = UploadForm()
+        may_rename = self._may_rename(request)
         if request.method == "POST" and "apply" in request.POST:
-            apply_form = ApplyForm(request.POST)
-            if apply_form.is_valid():
-                data = apply_form.cleaned_data
-                report = _import(data["name"], data["content"], data["language"], dry_run=False)
-                if report.applied:
-                    self._log_import(request, report, name=data["name"], language=data["language"])
-                    self.message_user(request, _report_message(report), messages.SUCCESS)
-                    return HttpResponseRedirect(reverse("admin:news_article_changelist"))
+            staged = staging.read(request.session)
+            if staged is None:
+                message = gettext("Upload the file again: it is no longer on the server.")
+                self.message_user(request, message, messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:news_article_translations_upload"))
+            name, text = staged
+            report = _import(name, text, dry_run=False, may_rename=may_rename)
+            if report.applied:
+                staging.discard(request.session)
+                self._log_import(request, report, name=name)
+                self.message_user(request, _report_message(report), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:news_article_changelist"))
         elif request.method == "POST":
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
                 name = request.FILES["file"].name
-                data = form.cleaned_data
-                report = _import(name, data["file"], data["language"], dry_run=True)
-                if report.ok:
-                    initial = {"language": data["language"], "name": name, "content": data["file"]}
-                    apply_form = ApplyForm(initial=initial)
+                report = _import(name, form.cleaned_data["file"], dry_run=True, may_rename=may_rename)
+                if report.ok and report.updated:
+                    staging.stage(request.session, name=name, text=form.cleaned_data["file"])
+                    staged = True
         context = {
             **self._context(request, gettext("Upload translations")),
             "form": form,
             "report": report,
-            "apply_form": apply_form if report and report.ok else None,
+            "language_name": LANGUAGE_NAMES.get(report.language, "") if report and report.language else "",
+            "can_apply": bool(staged and report and report.ok),
         }
         return TemplateResponse(request, "admin/news/article/translations_upload.html", context)
 
 
-def _import(name: str, content: str, language: str, *, dry_run: bool) -> po_files.ImportReport:
-    return po_files.import_po(sources=[po_files.PoSource(name=name, text=content)], language=language, dry_run=dry_run)
+def _import(name: str, content: str, *, dry_run: bool, may_rename: frozenset[str]) -> po_import.ImportReport:
+    return po_import.import_po(
+        sources=[po_import.PoSource(name=name, text=content)], dry_run=dry_run, may_rename=may_rename
+    )
 
 
-def _report_message(report: po_files.ImportReport) -> str:
+def _report_message(report: po_import.ImportReport) -> str:
     return gettext(
         "Translations imported: %(updated)d updated, %(unchanged)d unchanged, %(untranslated)d left untranslated."
     ) % {"updated": len(report.updated), "unchanged": len(report.unchanged), "untranslated": len(report.untranslated)}

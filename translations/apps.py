@@ -8,5 +8,8 @@ class TranslationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Signal receivers: translation records follow every article save.
-        from translations import po_files  # noqa: F401
+        from news import saving
+        from translations import records
+
+        # Translation records follow every article save, through news' one extension point.
+        saving.register(records.article_saved)

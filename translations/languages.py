@@ -163,3 +163,25 @@ def default_code() -> str:
 def latin_first() -> list[str]:
     """Codes with languages written in Latin letters first (where ASCII slugs come from)."""
     return sorted(_registry(), key=lambda code: _registry()[code].script is not None)
+
+
+def from_header(value: str) -> str | None:
+    """The language a PO ``Language`` header names (``zh_Hans``, ``zh_CN``, ``en_US``), or None.
+
+    Exact names first (code, prefix, gettext name, folder names). Otherwise
+    a regional variant (``en_AU``) is its base language, unless that
+    language's code names a script (``zh-hans``): then ``zh_TW`` or
+    ``zh_Hant`` is another language.
+    """
+    lowered = value.strip().lower().replace("_", "-")
+    if not lowered:
+        return None
+    for language in _registry().values():
+        names = {language.code, language.prefix, language.gettext.lower().replace("_", "-"), *language.folders}
+        if lowered in names:
+            return language.code
+    base = lowered.split("-", 1)[0]
+    return next(
+        (language.code for language in _registry().values() if language.code == base and "-" not in language.code),
+        None,
+    )

@@ -14,7 +14,7 @@ from news.tests import factories
 from news.tests.factories import png_file
 from portal import cache as page_cache
 from tags.models import Tag
-from translations import po_files
+from translations import po_export
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def test_the_import_command(page_cache_on, tmp_path):
 
 def test_the_po_import_command(article, tmp_path):
     assert "The original title" in cached(f"/en/news/{article.slug}/")
-    po = po_files.export_po(language="en", articles=[article])
+    po = po_export.export_po(language="en", articles=[article])
     for entry in po:
         if entry.msgctxt == f"article:{article.pk}:title":
             entry.msgstr = "Translated from a PO file"

@@ -2,7 +2,7 @@
 
 from django import template
 
-from translations import po_files
+from translations import records
 
 register = template.Library()
 
@@ -10,8 +10,8 @@ register = template.Library()
 @register.filter
 def translation_outdated(article, language: str) -> bool:
     """True when ``article`` is shown in ``language`` and the original changed after it was translated."""
-    state, _count = po_files.translation_state(article, language)
-    return state == po_files.OUTDATED
+    state, _count = records.translation_state(article, language)
+    return state == records.OUTDATED
 
 
 @register.filter

@@ -1,6 +1,8 @@
 import polib
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -8,7 +10,7 @@ from django.utils import translation
 
 from news.models import Article
 from news.tests import factories
-from translations import po_files as tf
+from translations import po_export
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/admin/news/article/"
@@ -99,57 +101,101 @@ def test_translator_is_offered_download_and_upload_but_not_delete(translator, ar
     assert f'href="{CHANGELIST}translations/"' in page and f'href="{CHANGELIST}translations/upload/"' in page
 
 
-def upload(client, text, *, language="en", name="en.po"):
+def upload(client, text, *, name="en.po"):
     return client.post(
         f"{CHANGELIST}translations/upload/",
-        {"language": language, "file": SimpleUploadedFile(name, text.encode(), "text/x-gettext-translation")},
+        {"file": SimpleUploadedFile(name, text.encode(), "text/x-gettext-translation")},
     )
 
 
-def test_a_file_too_large_to_apply_is_refused_before_the_preview(translator, settings):
-    """Applying sends the previewed file back as form data, which Django caps; say so up front."""
-    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 40_000
-    response = upload(translator, 'msgid ""\nmsgstr ""\n' + "# 注释\n" * 3_000)
-    assert "The file is larger than 23.1\xa0KB; export fewer articles at a time." in response.content.decode()
-    assert response.context["report"] is None
+def apply(client):
+    """Apply the file previewed last: one click, nothing sent again."""
+    return client.post(f"{CHANGELIST}translations/upload/", {"apply": "1"})
 
 
-def translated(article, translations):
-    po = tf.export_po(language="en", articles=[article])
+def translated(article, translations, *, language="en"):
+    po = po_export.export_po(language=language, articles=[article])
     for entry in po:
         if entry.msgid in translations:
             entry.msgstr = translations[entry.msgid]
+            entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+            entry.previous_msgid = None
     return str(po)
 
 
-def test_upload_previews_the_report_then_applies_it(translator, articles):
+def test_the_upload_form_asks_no_language_the_header_says_it(translator, articles):
+    form = translator.get(f"{CHANGELIST}translations/upload/").context["form"]
+    assert list(form.fields) == ["file"]
+    english = factories.article(zh="", en="English original 2", body_en="A paragraph.")
+    text = translated(english, {"English original 2": "英文原文二", "A paragraph.": "一段。"}, language="zh-hans")
+    response = upload(translator, text, name="zh.po")
+    assert "A translation into Chinese, as the file's header says." in response.content.decode()
+    assert apply(translator).status_code == 302
+    english.refresh_from_db()
+    assert english.title_zh_hans == "英文原文二" and english.body_zh_hans.strip() == "一段。"
+
+
+def test_a_file_larger_than_the_form_data_limit_is_kept_on_the_server_and_applied(translator, articles, settings):
+    """Nothing travels back with the apply click, so Django's form-data cap does not limit the file."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 4_000
     article = articles["missing"]
-    text = translated(article, {"缺失": "Missing no more", "缺失的正文。": "The body, translated."})
+    text = translated(article, {"缺失": "Missing no more"}) + "\n# " + "注释" * 3_000 + "\n"
+    response = upload(translator, text)
+    assert response.context["can_apply"]
+    assert apply(translator).status_code == 302
+    assert Article.objects.get(pk=article.pk).title_en == "Missing no more"
+
+
+def test_upload_previews_each_change_as_text_then_applies_it(translator, articles):
+    article = articles["outdated"]
+    text = translated(article, {"一段、改了。": "One, changed.", "过时": "Outdated no more"})
     response = upload(translator, text)
     page = response.content.decode()
     assert "Preview: nothing has been changed yet" in page and "2 entries updated" in page
-    assert not Article.objects.get(pk=article.pk).title_en
-    apply_form = response.context["apply_form"]
-    data = {name: apply_form.initial[name] for name in ("language", "name", "content")}
-    # Browsers send line breaks as CRLF.
-    data["content"] = data["content"].replace("\n", "\r\n")
-    response = translator.post(f"{CHANGELIST}translations/upload/", {**data, "apply": "1"})
-    assert response.status_code == 302
+    assert "<del>One.</del>" in page and "<ins>One, changed.</ins>" in page
+    assert "<del>Outdated</del>" in page and "<ins>Outdated no more</ins>" in page
+    assert f"article:{article.pk}:" not in page
+    assert Article.objects.get(pk=article.pk).title_en == "Outdated"
+    assert apply(translator).status_code == 302
     article.refresh_from_db()
-    assert article.title_en == "Missing no more" and "The body, translated." in article.body_en
-    assert article.status == Article.Status.PUBLISHED and article.title_zh_hans == "缺失"
+    assert article.title_en == "Outdated no more" and article.body_en == "One, changed.\n\nTwo."
+    assert article.status == Article.Status.PUBLISHED and article.title_zh_hans == "过时"
 
 
-def test_an_applied_upload_shows_in_the_history_of_each_article_it_changed(translator, articles):
+def test_applying_twice_needs_a_new_upload(translator, articles):
+    upload(translator, translated(articles["missing"], {"缺失": "Missing no more"}))
+    assert apply(translator).status_code == 302
+    response = apply(translator)
+    assert response.status_code == 302 and response["Location"].endswith("/translations/upload/")
+
+
+def test_an_applied_upload_shows_in_the_history_of_each_object_it_changed(admin_client, articles):
     changed, untouched = articles["missing"], articles["complete"]
-    text = translated(changed, {"缺失": "Missing no more"})
-    apply_form = upload(translator, text, name="batch-3.po").context["apply_form"]
-    data = {name: apply_form.initial[name] for name in ("language", "name", "content")}
-    assert translator.post(f"{CHANGELIST}translations/upload/", {**data, "apply": "1"}).status_code == 302
-    history = translator.get(f"{CHANGELIST}{changed.pk}/history/").content.decode()
-    assert "Translation into English imported from batch-3.po." in history
-    assert "translator" in history
-    assert "imported from" not in translator.get(f"{CHANGELIST}{untouched.pk}/history/").content.decode()
+    changed.tags.add("内核")
+    tag = changed.tags.get()
+    text = translated(changed, {"缺失": "Missing no more", "内核": "Kernel"})
+    page = upload(admin_client, text, name="batch-3.po").content.decode()
+    assert "Renamed on every page of the site" in page
+    assert apply(admin_client).status_code == 302
+    message = "Translation into English imported from batch-3.po."
+    assert message in admin_client.get(f"{CHANGELIST}{changed.pk}/history/").content.decode()
+    assert "imported from" not in admin_client.get(f"{CHANGELIST}{untouched.pk}/history/").content.decode()
+    assert LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(tag), object_id=str(tag.pk), change_message=message
+    ).exists()
+    tag.refresh_from_db()
+    assert tag.label_en == "Kernel"
+
+
+def test_renaming_a_tag_needs_the_permission_to_change_tags(translator, articles):
+    article = articles["missing"]
+    article.tags.add("内核")
+    text = translated(article, {"缺失": "Missing no more", "内核": "Kernel"})
+    page = upload(translator, text).content.decode()
+    assert "The file was refused" in page
+    assert "renaming a category or tag changes every page that shows it; you may not" in page
+    assert not upload(translator, text).context["can_apply"]
+    assert Article.objects.get(pk=article.pk).title_en == ""
 
 
 def test_upload_shows_problems_and_offers_no_apply(translator, articles):
@@ -157,14 +203,15 @@ def test_upload_shows_problems_and_offers_no_apply(translator, articles):
     response = upload(translator, text)
     page = response.content.decode()
     assert "The file was refused" in page and "en.po:1: Language" in page
-    assert response.context["apply_form"] is None
+    assert not response.context["can_apply"]
+    assert 'name="apply"' not in page
 
 
 def test_upload_cannot_change_the_source_language_text(translator, articles):
     article = articles["missing"]
-    po = tf.new_po_file(language="zh-hans")
+    po = po_export.new_po_file(language="zh-hans")
     po.append(polib.POEntry(msgctxt=f"article:{article.pk}:title", msgid="缺失", msgstr="改掉原文"))
-    response = upload(translator, str(po), language="zh-hans")
+    response = upload(translator, str(po))
     assert "its source text is not imported" in response.content.decode()
     assert Article.objects.get(pk=article.pk).title_zh_hans == "缺失"
 
@@ -218,7 +265,7 @@ def test_upload_problems_are_in_the_translators_language(translator, articles):
     with translation.override("en"):  # the request activates Chinese in this thread
         response = translator.post(
             f"{CHANGELIST}translations/upload/",
-            {"language": "en", "file": SimpleUploadedFile("en.po", text.encode())},
+            {"file": SimpleUploadedFile("en.po", text.encode())},
             HTTP_ACCEPT_LANGUAGE="zh-CN",
         )
     page = response.content.decode()

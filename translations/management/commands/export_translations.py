@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from translations import languages, po_files
+from translations import languages, po_export
 
 
 class Command(BaseCommand):
@@ -22,10 +22,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, lang, output, article, category, only, base_url, **options):
         try:
-            articles = po_files.select_articles(language=lang, slugs=article, category=category)
+            articles = po_export.select_articles(language=lang, slugs=article, category=category)
         except ValueError as error:
             raise CommandError(str(error)) from None
-        po = po_files.export_po(language=lang, articles=articles, only=only, base_url=base_url)
+        po = po_export.export_po(language=lang, articles=articles, only=only, base_url=base_url)
         try:
             po.save(str(output))
         except OSError as error:

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from portal import cache as page_cache
-from translations import languages, po_files
+from translations import languages, po_import
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report, change nothing")
 
     def handle(self, *args, files, lang, dry_run, **options):
-        report = po_files.import_files(paths=files, language=lang, dry_run=dry_run)
+        report = po_import.import_files(paths=files, language=lang, dry_run=dry_run)
         if report.ok and not dry_run:
             page_cache.content_changed()  # the saves did already; this covers any bulk write to come
         if options["verbosity"] > 1:
