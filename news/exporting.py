@@ -70,7 +70,7 @@ def front_matter(article: Article, language: str) -> dict:
         elif canonical in current:
             data[key] = current[canonical]
     covered = {canonical_key(key) for key in data}
-    in_any_file = {canonical_key(key) for source in article.sources.all() for key in (source.front_matter or {})}
+    in_any_file = {canonical_key(key) for source in article.sources.all() for key in as_written(source)}
     for key, value in current.items():
         if key in covered:
             continue
@@ -109,7 +109,13 @@ def current_front_matter(article: Article, language: str) -> dict:
 def written_front_matter(article: Article, language: str) -> dict | None:
     """The front matter of the file this language was imported from, if it was."""
     source = next((source for source in article.sources.all() if source.language == language), None)
-    return source.front_matter if source is not None and source.front_matter else None
+    return as_written(source) or None if source is not None else None
+
+
+def as_written(source) -> dict:
+    """A source's front matter as a dict in the file's order (stored as [key, value] pairs)."""
+    stored = source.front_matter or []
+    return dict(stored.items() if isinstance(stored, dict) else ((key, value) for key, value in stored))
 
 
 def tag_label(tag, language: str) -> str:
@@ -130,7 +136,7 @@ def still_says(article: Article, language: str, key: str, value) -> bool:
         every_file = [
             name
             for source in article.sources.all()
-            for written_key, written in (source.front_matter or {}).items()
+            for written_key, written in as_written(source).items()
             if canonical_key(written_key) == "tags"
             for name in text_list(written)
         ]

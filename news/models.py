@@ -375,8 +375,9 @@ class ArticleSource(models.Model):
     path = models.CharField(_("source path"), max_length=500, unique=True)
     content_hash = models.CharField(_("content hash"), max_length=64)
     fingerprint = models.CharField(_("fingerprint at import"), max_length=64)
-    # The file's front matter as it was read, so that an export writes back what the file said.
-    front_matter = models.JSONField(_("front matter as written"), default=dict, blank=True)
+    # The file's front matter as it was read, so that an export writes back what the file said:
+    # [key, value] pairs, because PostgreSQL's jsonb does not keep the order of an object's keys.
+    front_matter = models.JSONField(_("front matter as written"), default=list, blank=True)
     imported_at = models.DateTimeField(_("imported"), auto_now=True)
 
     class Meta:

@@ -322,7 +322,7 @@ class Writer:
                 "language": code,
                 "content_hash": item.content_hash,
                 "fingerprint": mark,
-                "front_matter": item.front_matter,
+                "front_matter": [[key, value] for key, value in item.front_matter.items()],
             }
             if known is not None:
                 for name, value in values.items():

@@ -10,6 +10,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="articlesource",
             name="front_matter",
-            field=models.JSONField(blank=True, default=dict, verbose_name="front matter as written"),
+            field=models.JSONField(blank=True, default=list, verbose_name="front matter as written"),
         ),
     ]
