@@ -192,31 +192,3 @@ def ensure_renditions(*, dry_run: bool = False) -> tuple[int, int]:
         for article in {image.article_id: image.article for image in bodies}.values():
             article.rerender()
     return len(banners), len(bodies)
-
-
-def display_size(
-    width: str | int | None, height: str | int | None, *, natural: tuple[int | None, int | None]
-) -> tuple[int | None, int | None]:
-    """The ``width`` and ``height`` an ``<img>`` gets, so the browser reserves its box before it loads.
-
-    As written when both are given; a width alone (``<img width="400">``) gets
-    the height of the image's aspect ratio, and a height alone the width;
-    neither: the image's own size. A value that is not a whole number of
-    pixels (``50%``) is left to the browser, with no partner computed from it.
-    """
-    natural_width, natural_height = natural
-
-    def pixels(value) -> int | None:
-        text = str(value or "").strip().removesuffix("px")
-        return int(text) if text.isdigit() and int(text) > 0 else None
-
-    given_width, given_height = pixels(width), pixels(height)
-    if not natural_width or not natural_height:
-        return given_width, given_height
-    if given_width and not given_height and not height:
-        return given_width, round(given_width * natural_height / natural_width)
-    if given_height and not given_width and not width:
-        return round(given_height * natural_width / natural_height), given_height
-    if not width and not height:
-        return natural_width, natural_height
-    return given_width, given_height

@@ -145,8 +145,50 @@ def heading_slug(value: str, separator: str = "-") -> str:
     return re.sub(rf"[{separator}\s]+", separator, value) or "section"
 
 
-def _normalize_title(text: str) -> str:
-    return re.sub(r"\s+", "", text).casefold()
+def same_text(first: str, second: str) -> bool:
+    """Whether two texts say the same, ignoring whitespace, case and half/full-width forms (NFKC)."""
+    return _comparable(first) == _comparable(second)
+
+
+def _comparable(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def first_paragraph_text(body_html: str) -> str:
+    """The text of the first paragraph of rendered HTML, "" when there is none."""
+    match = _FIRST_PARAGRAPH.search(body_html)
+    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))) if match else ""
+
+
+_FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+
+
+def display_size(
+    width: str | int | None, height: str | int | None, *, natural: tuple[int | None, int | None]
+) -> tuple[int | None, int | None]:
+    """The ``width`` and ``height`` an ``<img>`` gets, so the browser reserves its box before it loads.
+
+    As written when both are given; a width alone (``<img width="400">``) gets
+    the height of the image's aspect ratio, and a height alone the width;
+    neither: the image's own size. A value that is not a whole number of
+    pixels (``50%``) is left to the browser, with no partner computed from it.
+    """
+    natural_width, natural_height = natural
+
+    def pixels(value) -> int | None:
+        text = str(value or "").strip().removesuffix("px")
+        return int(text) if text.isdigit() and int(text) > 0 else None
+
+    given_width, given_height = pixels(width), pixels(height)
+    if not natural_width or not natural_height:
+        return given_width, given_height
+    if given_width and not given_height and not height:
+        return given_width, round(given_width * natural_height / natural_width)
+    if given_height and not given_width and not width:
+        return round(given_height * natural_width / natural_height), given_height
+    if not width and not height:
+        return natural_width, natural_height
+    return given_width, given_height
 
 
 class _PortalTreeprocessor(Treeprocessor):
@@ -171,7 +213,7 @@ class _PortalTreeprocessor(Treeprocessor):
             parent, first = first, next(iter(first), None)
         if first is not None and first.tag == "h1" and self.title:
             text = "".join(first.itertext())
-            if _normalize_title(text) == _normalize_title(self.title):
+            if same_text(text, self.title):
                 parent.remove(first)
 
     def _join_cjk_lines(self, element):
@@ -466,10 +508,16 @@ def _resolve_images(clean_html: str, images: dict[str, ImageRef]) -> str:
             return (
                 f'<span class="image-missing" role="img" aria-label="{html.escape(label)}">{html.escape(label)}</span>'
             )
+        width, height = display_size(attrs.get("width"), attrs.get("height"), natural=(ref.width, ref.height))
+        # A size that is no pixel count (50%) is the browser's to work out.
+        width, height = width or attrs.get("width"), height or attrs.get("height")
+        external = urlsplit(ref.url).scheme in ("http", "https")
         new = {
             "src": ref.url,
-            "width": attrs.get("width") or ref.width,
-            "height": attrs.get("height") or (ref.height if not attrs.get("width") else None),
+            "width": width,
+            "height": height,
+            # An image on another site learns nothing of the page that shows it.
+            "referrerpolicy": "no-referrer" if external else None,
             "srcset": ref.srcset,
             "sizes": ref.sizes if ref.srcset else None,
             "title": attrs.get("title"),

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from news import archive, reading, search
+from news import archive, markdown, reading, search
 from news.forms import SearchFilterForm
 from news.models import Article, Category
 from tags.models import Tag, TagRedirect
@@ -136,6 +136,9 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
         neighbours = Article.objects.published().only("slug", "publish_at", "category", *_title_fields())
         return super().get_context_data(
             text=article.display,
+            summary_repeats_body=markdown.same_text(
+                article.display.summary, markdown.first_paragraph_text(article.display.body_html)
+            ),
             previous_article=neighbours.before(article).first(),
             next_article=neighbours.after(article).first(),
             is_preview=not article.is_public,

@@ -150,7 +150,7 @@ def test_exif_orientation_is_applied_and_transparency_kept():
 
 
 def test_a_width_alone_gets_the_height_of_the_aspect_ratio():
-    from news.images import display_size
+    from news.markdown import display_size
 
     assert display_size("400", None, natural=(1200, 600)) == (400, 200)
     assert display_size(None, "150px", natural=(1200, 600)) == (300, 150)

@@ -7,6 +7,7 @@ import pytest
 import yaml
 from django.conf import settings
 
+from news import markdown
 from news.markdown import ImageRef, normalize_reference, render, resolve_image, sanitize
 
 CJK = r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]"
@@ -370,3 +371,23 @@ def test_soft_breaks_around_inline_markup_between_chinese_characters(source, exp
 
 def test_soft_break_after_inline_markup_before_latin_text_is_kept():
     assert "<strong>粗体</strong>\nEnglish" in html_of("**粗体**\nEnglish")
+
+
+def test_a_first_heading_repeating_the_title_in_full_width_punctuation_is_not_shown_twice():
+    rendered = markdown.render("# openEuler（欧拉）：发布！\n\n正文。", title="openEuler(欧拉):发布!")
+    assert "<h2" not in rendered.html and "正文" in rendered.html
+
+
+def test_width_only_images_get_the_height_of_their_aspect_ratio_and_external_ones_no_referrer():
+    images = {"media/a.png": markdown.ImageRef(url="/media/a.png", width=1200, height=600)}
+    html = markdown.render('<img src="media/a.png" width="400">', images=images).html
+    assert 'width="400"' in html and 'height="200"' in html
+    external = markdown.render("![gif](https://media.example.org/x.gif)").html
+    assert 'referrerpolicy="no-referrer"' in external and 'loading="lazy"' in external
+    assert "referrerpolicy" not in html
+
+
+def test_same_text_ignores_width_forms_whitespace_and_case():
+    assert markdown.same_text("Hello，World！", "hello, world!")
+    assert not markdown.same_text("Hello", "Hello there")
+    assert markdown.first_paragraph_text("<h2>T</h2><p>First <em>one</em> &amp; more</p><p>2</p>") == "First one & more"

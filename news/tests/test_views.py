@@ -418,3 +418,11 @@ def test_each_language_page_shows_its_own_picture(client):
     for prefix, own, other in [("zh", chinese, english), ("en", english, chinese)]:
         sources = [image.attrs.get("src") for image in get(client, f"/{prefix}/news/{obj.slug}/").find_all("img")]
         assert own.as_ref().url in sources and other.as_ref().url not in sources, (prefix, sources)
+
+
+def test_a_summary_that_is_the_first_paragraph_is_shown_once(client):
+    # Full-width letters and punctuation in one, half-width in the other: the same words.
+    repeated = article(en="Repeat", body_en="The release is out\uff01\n\nMore.", summary_en="The release  is out!")
+    distinct = article(en="Other", body_en="The release is out.", summary_en="A short summary.")
+    assert 'class="article-summary"' not in client.get(f"/en/news/{repeated.slug}/").content.decode()
+    assert 'class="article-summary"' in client.get(f"/en/news/{distinct.slug}/").content.decode()
