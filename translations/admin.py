@@ -19,9 +19,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from news import uploads
 from news.admin import ArticleAdmin
 from news.models import Article
-from translations import languages, po_export, po_import, records, staging
+from translations import languages, po_export, po_import, records
 
 LANGUAGE_NAMES = dict(languages.choices())
 STATE_LABELS = {
@@ -260,36 +261,51 @@ class TranslationFilesAdminMixin:
             raise PermissionDenied
         report = staged = None
         form = UploadForm()
-        may_rename = self._may_rename(request)
+        flow = po_upload_flow(may_rename=self._may_rename(request))
         if request.method == "POST" and "apply" in request.POST:
-            staged = staging.read(request.session)
-            if staged is None:
+            pending = flow.pending(request)
+            report = flow.confirm(request, request.POST["apply"])
+            if report is None:
                 message = gettext("Upload the file again: it is no longer on the server.")
                 self.message_user(request, message, messages.ERROR)
                 return HttpResponseRedirect(reverse("admin:news_article_translations_upload"))
-            name, text = staged
-            report = _import(name, text, dry_run=False, may_rename=may_rename)
             if report.applied:
-                staging.discard(request.session)
-                self._log_import(request, report, name=name)
+                self._log_import(request, report, name=pending.name)
                 self.message_user(request, _report_message(report), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:news_article_changelist"))
         elif request.method == "POST":
             form = UploadForm(request.POST, request.FILES)
             if form.is_valid():
-                name = request.FILES["file"].name
-                report = _import(name, form.cleaned_data["file"], dry_run=True, may_rename=may_rename)
-                if report.ok and report.updated:
-                    staging.stage(request.session, name=name, text=form.cleaned_data["file"])
-                    staged = True
+                upload = request.FILES["file"]
+                upload.seek(0)
+                staged, report = flow.preview(request, upload)
+                if not (report.ok and report.updated):
+                    flow.discard(request)
+                    staged = None
         context = {
             **self._context(request, gettext("Upload translations")),
             "form": form,
             "report": report,
             "language_name": LANGUAGE_NAMES.get(report.language, "") if report and report.language else "",
             "can_apply": bool(staged and report and report.ok),
+            "token": staged.token if staged else "",
         }
         return TemplateResponse(request, "admin/news/article/translations_upload.html", context)
+
+
+def po_upload_flow(*, may_rename: frozenset[str]) -> uploads.UploadFlow:
+    """The PO upload goes the way the Markdown import does: staged as it is, previewed, applied on confirmation."""
+
+    def run(staged: uploads.Staged, *, dry_run: bool) -> po_import.ImportReport:
+        return _import(staged.name, staged.path.read_text(encoding="utf-8"), dry_run=dry_run, may_rename=may_rename)
+
+    return uploads.UploadFlow(
+        session_key="translations_po_upload",
+        preview=lambda staged: run(staged, dry_run=True),
+        apply=lambda staged: run(staged, dry_run=False),
+        unpack=uploads.store_file,
+        limits=uploads.UploadLimits(max_file_bytes=MAX_UPLOAD_BYTES),
+    )
 
 
 def _import(name: str, content: str, *, dry_run: bool, may_rename: frozenset[str]) -> po_import.ImportReport:

@@ -109,8 +109,9 @@ def upload(client, text, *, name="en.po"):
 
 
 def apply(client):
-    """Apply the file previewed last: one click, nothing sent again."""
-    return client.post(f"{CHANGELIST}translations/upload/", {"apply": "1"})
+    """Apply the file previewed last: one click, nothing sent again but the staged upload's token."""
+    token = client.session["translations_po_upload"]["token"]
+    return client.post(f"{CHANGELIST}translations/upload/", {"apply": token})
 
 
 def translated(article, translations, *, language="en"):
@@ -164,8 +165,9 @@ def test_upload_previews_each_change_as_text_then_applies_it(translator, article
 
 def test_applying_twice_needs_a_new_upload(translator, articles):
     upload(translator, translated(articles["missing"], {"缺失": "Missing no more"}))
+    token = translator.session["translations_po_upload"]["token"]
     assert apply(translator).status_code == 302
-    response = apply(translator)
+    response = translator.post(f"{CHANGELIST}translations/upload/", {"apply": token})
     assert response.status_code == 302 and response["Location"].endswith("/translations/upload/")
 
 
