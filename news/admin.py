@@ -9,13 +9,14 @@ from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from news import importing, markdown
+from news import importing, locking, markdown
 from news.models import Article, ArticleImage, Category
 from translations import languages
 
@@ -124,6 +125,40 @@ class ArticleImageInline(TranslationTabularInline):
         return can_edit_source(request) and super().has_delete_permission(request, obj)
 
 
+class ArticleForm(forms.ModelForm):
+    """The change form, carrying the version the editor opened (see ``news.locking``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    conflict: locking.Conflict | None = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields["version"].required = bool(self.instance.pk)
+
+    def clean(self):
+        data = super().clean()
+        if not self.instance.pk or "version" not in data:
+            return data
+        labels = {name: str(field.label) for name, field in self.fields.items() if name != "version"}
+        self.conflict = locking.check(pk=self.instance.pk, version=data["version"], cleaned=data, labels=labels)
+        if self.conflict:
+            raise ValidationError(
+                _(
+                    "%(user)s saved this article at %(time)s, after you opened it. Nothing was saved, so that "
+                    "neither of you loses work: copy your text from below, open the current version and add your "
+                    "changes again."
+                ),
+                code="conflict",
+                params={
+                    "user": self.conflict.saved_by,
+                    "time": date_format(timezone.localtime(self.conflict.saved_at), "DATETIME_FORMAT"),
+                },
+            )
+        return data
+
+
 IMPORT_SESSION_KEY = "news_import_upload"
 
 
@@ -153,6 +188,7 @@ class ImportUploadForm(forms.Form):
 
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
+    form = ArticleForm
     list_display = ("__str__", "publication_state", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
     search_fields = [languages.field(field, code) for field in ("title", "summary") for code in languages.codes()] + [
@@ -176,6 +212,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
 
     class Media:
         js = ("js/admin-tags.js",)
+        css = {"all": ("css/admin-editor.css",)}
 
     @admin.display(description=_("status"), ordering="status")
     def publication_state(self, obj):

@@ -192,6 +192,8 @@ class Article(models.Model):
     # Per language: how many source segments lack an up-to-date translation
     # (kept by news.translation_files whenever the article or its images change).
     outdated_segments = models.JSONField(_("outdated segments"), default=dict, blank=True, editable=False)
+    # Raised by every save; the admin refuses a save based on an older one (news.locking).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -289,6 +291,10 @@ class Article(models.Model):
             self.slug = self.make_slug()
         if render:
             self.render(images=None if self.pk else {})
+        self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
 
     def make_slug(self) -> str:
