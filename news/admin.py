@@ -6,6 +6,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from news import importing, locking, markdown
+from news import history, importing, locking, markdown
 from news.models import Article, ArticleImage, Category
 from translations import languages
 
@@ -280,6 +282,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def get_urls(self):
         extra = [
             path("import/", self.admin_site.admin_view(self.import_view), name="news_article_import"),
+            path(
+                "<path:object_id>/history/<int:version_id>/",
+                self.admin_site.admin_view(self.version_view),
+                name="news_article_version",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -327,6 +334,59 @@ class ArticleAdmin(TabbedTranslationAdmin):
             "pending": pending,
         }
         return TemplateResponse(request, "admin/news/article/import.html", context)
+
+    # History: every logged change is also a version (news.history) -------------
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        history.record(obj, user=request.user, comment=entry.get_change_message())
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        history.record(obj, user=request.user, comment=entry.get_change_message())
+        return entry
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return super().history_view(request, object_id, extra_context)
+        rows = [
+            {"version": version, "url": reverse("admin:news_article_version", args=[obj.pk, version.pk])}
+            for version in history.versions(obj)
+        ]
+        return super().history_view(request, object_id, {**(extra_context or {}), "versions": rows})
+
+    def version_view(self, request, object_id, version_id):
+        """One version: what it changed, field by field, and a button to restore it."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(history.versions(obj), pk=version_id)
+        can_restore = self.has_change_permission(request, obj) and can_edit_source(request)
+        if request.method == "POST":
+            if not can_restore:
+                raise PermissionDenied
+            history.restore(version, user=request.user)
+            self.message_user(request, gettext("The earlier version is now the current one."), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:news_article_change", args=[obj.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": gettext("Version of %(time)s")
+            % {"time": date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")},
+            "version": version,
+            "changes": history.changes_in(version),
+            "can_restore": can_restore,
+            "history_url": reverse("admin:news_article_history", args=[obj.pk]),
+        }
+        return TemplateResponse(request, "admin/news/article/version.html", context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            history.ensure_baseline(obj.pk)
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
