@@ -103,9 +103,10 @@ def test_translators_may_read_versions_but_not_restore(client):
 
 def test_an_applied_translation_upload_is_a_version(client, editor):
     obj = article(zh="标题", en="")
-    from translations.admin import TranslatableArticleAdmin
     from django.contrib import admin
     from django.test import RequestFactory
+
+    from translations.admin import TranslatableArticleAdmin
 
     request = RequestFactory().post("/")
     request.user = editor
