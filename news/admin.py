@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,9 +16,10 @@ from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_protect
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from news import history, importing, locking, markdown
+from news import history, importing, locking, markdown, preview
 from news.models import Article, ArticleImage, Category
 from translations import languages
 
@@ -213,7 +214,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
     )
 
     class Media:
-        js = ("js/admin-tags.js",)
+        js = ("js/admin-tags.js", "js/admin-editor.js")
         css = {"all": ("css/admin-editor.css",)}
 
     @admin.display(description=_("status"), ordering="status")
@@ -244,6 +245,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "tags" and field is not None:
             field.widget.attrs["data-suggestions-url"] = reverse("admin:tags_tag_suggestions")
+        bodies = {languages.field("body", code): code for code in languages.codes()}
+        if db_field.name in bodies and field is not None:
+            # A comfortable editor (static/js/admin-editor.js): tall, with a live preview of this language.
+            field.widget.attrs.update({"rows": 24, "data-markdown-editor": bodies[db_field.name]})
+            field.widget.attrs["lang"] = languages.html_lang(bodies[db_field.name])
         return field
 
     def get_readonly_fields(self, request, obj=None):
@@ -282,6 +288,8 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def get_urls(self):
         extra = [
             path("import/", self.admin_site.admin_view(self.import_view), name="news_article_import"),
+            path("preview/", csrf_protect(self.preview_view), name="news_article_preview_new"),
+            path("<path:object_id>/preview/", csrf_protect(self.preview_view), name="news_article_preview"),
             path(
                 "<path:object_id>/history/<int:version_id>/",
                 self.admin_site.admin_view(self.version_view),
@@ -334,6 +342,40 @@ class ArticleAdmin(TabbedTranslationAdmin):
             "pending": pending,
         }
         return TemplateResponse(request, "admin/news/article/import.html", context)
+
+    # Live preview ----------------------------------------------------------------
+
+    def preview_view(self, request, object_id=None):
+        """POST ``text``, ``language`` and ``title``: the body's HTML as the public page would show it.
+
+        Staff only (403 for anyone else, not a login page: it answers a script), CSRF-protected.
+        """
+        if not (request.user.is_active and request.user.is_staff) or not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        language = request.POST.get("language", "")
+        if not languages.is_enabled(language):
+            return JsonResponse({"error": gettext("Unknown language.")}, status=400)
+        obj = None
+        if object_id is not None:
+            obj = self.get_object(request, object_id)
+            if obj is None:
+                return JsonResponse({"error": gettext("This article no longer exists.")}, status=404)
+        result = preview.render(
+            text=request.POST.get("text", ""), language=language, title=request.POST.get("title", ""), article=obj
+        )
+        return JsonResponse({"html": result.html, "toc_html": result.toc_html, "missing": result.missing})
+
+    def editor_config(self, request, obj) -> dict:
+        """What the editor's script needs, rendered as data attributes of the change form."""
+        if obj and obj.pk:
+            return {"preview_url": reverse("admin:news_article_preview", args=[obj.pk])}
+        return {"preview_url": reverse("admin:news_article_preview_new")}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["editor"] = self.editor_config(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # History: every logged change is also a version (news.history) -------------
 

@@ -1,0 +1,192 @@
+// The article body editor: a tall auto-growing textarea, a small Markdown toolbar with keyboard
+// shortcuts, and a live preview rendered by the server's own pipeline (news/preview.py) beside it.
+(function () {
+  "use strict";
+  var DELAY = 400;
+
+  function label(config, name) { return config.dataset["label" + name] || name; }
+
+  function csrfToken(textarea) {
+    var input = textarea.form && textarea.form.querySelector("input[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function grow(textarea) {
+    // Grow with the text, never shrink below the rows the server asked for.
+    textarea.style.height = "auto";
+    textarea.style.height = Math.max(textarea.scrollHeight + 4, textarea.clientHeight) + "px";
+  }
+
+  // Replaces the selection with before + (selection or placeholder) + after, placeholder selected.
+  function wrap(textarea, before, after, placeholder) {
+    var start = textarea.selectionStart, end = textarea.selectionEnd;
+    var chosen = textarea.value.slice(start, end) || placeholder;
+    textarea.setRangeText(before + chosen + after, start, end, "end");
+    textarea.setSelectionRange(start + before.length, start + before.length + chosen.length);
+    textarea.focus();
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function lineStart(textarea, prefix) {
+    var start = textarea.value.lastIndexOf("\n", textarea.selectionStart - 1) + 1;
+    textarea.setRangeText(prefix, start, start, "end");
+    textarea.focus();
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function insertBlock(textarea, block) {
+    var start = textarea.selectionStart;
+    var before = textarea.value.slice(0, start);
+    var gap = !before || /\n\n$/.test(before) ? "" : (/\n$/.test(before) ? "\n" : "\n\n");
+    textarea.setRangeText(gap + block + "\n", start, textarea.selectionEnd, "end");
+    textarea.focus();
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  function commands(config) {
+    var column = label(config, "Column");
+    return {
+      heading: function (t) { lineStart(t, "## "); },
+      bold: function (t) { wrap(t, "**", "**", label(config, "BoldText")); },
+      italic: function (t) { wrap(t, "*", "*", label(config, "ItalicText")); },
+      link: function (t) { wrap(t, "[", "](https://)", label(config, "LinkText")); },
+      image: function (t) { wrap(t, "![", "](media/)", label(config, "AltText")); },
+      table: function (t) {
+        insertBlock(t, "| " + column + " 1 | " + column + " 2 |\n| --- | --- |\n|  |  |");
+      },
+      code: function (t) {
+        if (t.selectionStart === t.selectionEnd || t.value.slice(t.selectionStart, t.selectionEnd).indexOf("\n") !== -1) {
+          wrap(t, "```\n", "\n```", "");
+        } else {
+          wrap(t, "`", "`", "");
+        }
+      },
+    };
+  }
+
+  var SHORTCUTS = { b: "bold", i: "italic", k: "link", e: "code" };
+
+  function toolbar(config, textarea, actions) {
+    var bar = document.createElement("div");
+    bar.className = "md-toolbar";
+    bar.setAttribute("role", "toolbar");
+    [["heading", "H", "Heading"], ["bold", "B", "Bold"], ["italic", "I", "Italic"], ["link", "🔗", "Link"],
+     ["image", "🖼", "Image"], ["table", "▦", "Table"], ["code", "</>", "Code"]].forEach(function (item) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button md-" + item[0];
+      button.textContent = item[1];
+      button.title = label(config, item[2]);
+      button.setAttribute("aria-label", label(config, item[2]));
+      button.addEventListener("click", function () { actions[item[0]](textarea); });
+      bar.appendChild(button);
+    });
+    return bar;
+  }
+
+  function frameDocument(config, language, html, missing) {
+    var links = config.dataset.stylesheets.split(" ").map(function (href) {
+      return '<link rel="stylesheet" href="' + href + '">';
+    }).join("");
+    var warning = "";
+    if (missing.length) {
+      var items = missing.map(function (ref) {
+        var span = document.createElement("code");
+        span.textContent = ref;
+        return "<li>" + span.outerHTML + "</li>";
+      }).join("");
+      warning = '<div class="notice">' + label(config, "Missing") + "<ul>" + items + "</ul></div>";
+    }
+    return '<!doctype html><html lang="' + language + '"><head><meta charset="utf-8">' + links +
+      '</head><body class="markdown-preview"><main><article class="article"><div class="article-body">' +
+      warning + html + "</div></article></main></body></html>";
+  }
+
+  function setup(config, textarea, actions) {
+    var holder = document.createElement("div");
+    holder.className = "md-editor";
+    textarea.parentNode.insertBefore(holder, textarea);
+    var writing = document.createElement("div");
+    writing.className = "md-writing";
+    writing.appendChild(toolbar(config, textarea, actions));
+    writing.appendChild(textarea);
+    var toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "md-toggle";
+    toggle.textContent = label(config, "ShowPreview");
+    toggle.setAttribute("aria-expanded", "false");
+    var pane = document.createElement("div");
+    pane.className = "md-preview";
+    var heading = document.createElement("div");
+    heading.className = "md-preview-title";
+    heading.textContent = label(config, "Preview");
+    var frame = document.createElement("iframe");
+    frame.className = "md-preview-frame";
+    frame.title = label(config, "Preview");
+    frame.setAttribute("sandbox", "allow-same-origin");
+    var status = document.createElement("p");
+    status.className = "md-preview-status";
+    status.setAttribute("role", "status");
+    pane.append(heading, status, frame);
+    holder.append(writing, toggle, pane);
+
+    toggle.addEventListener("click", function () {
+      var open = holder.classList.toggle("md-show-preview");
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = label(config, open ? "HidePreview" : "ShowPreview");
+    });
+
+    var language = textarea.dataset.markdownEditor;
+    var title = document.getElementById(textarea.id.replace(/^id_body_/, "id_title_"));
+    var timer = null, sent = 0;
+    function refresh() {
+      var body = new FormData();
+      body.append("text", textarea.value);
+      body.append("language", language);
+      body.append("title", title ? title.value : "");
+      var number = ++sent;
+      fetch(config.dataset.previewUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(textarea) },
+      }).then(function (response) {
+        if (!response.ok) { throw new Error(response.status); }
+        return response.json();
+      }).then(function (data) {
+        if (number !== sent) { return; }  // an older answer arriving late
+        status.textContent = "";
+        frame.srcdoc = frameDocument(config, textarea.getAttribute("lang") || "", data.html, data.missing);
+        textarea.dispatchEvent(new CustomEvent("markdown-preview", { detail: data, bubbles: true }));
+      }).catch(function () {
+        status.textContent = label(config, "PreviewFailed");
+      });
+    }
+    frame.addEventListener("load", function () {
+      var doc = frame.contentDocument;
+      if (doc) { frame.style.height = Math.max(300, doc.documentElement.scrollHeight + 20) + "px"; }
+    });
+    textarea.addEventListener("input", function () {
+      grow(textarea);
+      clearTimeout(timer);
+      timer = setTimeout(refresh, DELAY);
+    });
+    if (title) {
+      title.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(refresh, DELAY); });
+    }
+    textarea.addEventListener("keydown", function (event) {
+      if (!(event.ctrlKey || event.metaKey) || event.altKey) { return; }
+      var name = SHORTCUTS[event.key.toLowerCase()];
+      if (name) { event.preventDefault(); actions[name](textarea); }
+    });
+    grow(textarea);
+    refresh();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var config = document.getElementById("markdown-editor-config");
+    if (!config) { return; }
+    var actions = commands(config);
+    document.querySelectorAll("textarea[data-markdown-editor]").forEach(function (textarea) {
+      if (!textarea.readOnly && !textarea.disabled) { setup(config, textarea, actions); }
+    });
+  });
+})();
