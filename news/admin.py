@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from news import history, importing, locking, markdown, preview
-from news.models import Article, ArticleImage, Category
+from news import history, image_checks, image_usage, importing, locking, markdown, preview
+from news.models import Article, ArticleImage, Category, images_shown
 from translations import languages
 
 LANGUAGE_NAMES = dict(languages.choices())
@@ -60,8 +60,88 @@ class PublicationStateFilter(admin.SimpleListFilter):
         }.get(self.value(), lambda: queryset)()
 
 
+class CheckedImageField(forms.ImageField):
+    """An image upload that passes ``news.image_checks``: stored clean, or refused with a clear message."""
+
+    def to_python(self, data):
+        upload = forms.FileField.to_python(self, data)
+        return None if upload is None else image_checks.check_upload(upload)
+
+
+def missing_references(article: Article, images: list[ArticleImage]) -> dict[str, list[str]]:
+    """Per language with a body: the references no image answers (those would be placeholders)."""
+    found = {}
+    for code in languages.codes():
+        body = getattr(article, languages.field("body", code), "") or ""
+        refs = {ref: markdown.ImageRef(url=ref) for ref in images_shown(images, code)}
+        missing = image_usage.missing(body, refs)
+        if missing:
+            found[code] = missing
+    return found
+
+
+def unused_images(article: Article, images: list[ArticleImage]) -> list[str]:
+    """Reference names of images that no language's body uses."""
+    used = set()
+    for code in languages.codes():
+        body = getattr(article, languages.field("body", code), "") or ""
+        shown = images_shown(images, code)
+        refs = {ref: markdown.ImageRef(url=ref) for ref in shown}
+        used |= set(refs) - set(image_usage.unused([body], refs))
+    return sorted({image.normalized_reference for image in images} - used)
+
+
+def describe_missing(missing: dict[str, list[str]]) -> str:
+    return "; ".join(f"{LANGUAGE_NAMES[code]}: {', '.join(refs)}" for code, refs in missing.items())
+
+
+def free_reference(article: Article, file_name: str) -> str:
+    """``media/<file name>``, with ``-2``, ``-3``… before the extension when the article already has it."""
+    stem, extension = posixpath.splitext(posixpath.basename(file_name))
+    taken = {image.normalized_reference for image in article.images.all()}
+    reference, number = f"media/{stem}{extension}", 2
+    while reference in taken:
+        reference, number = f"media/{stem}-{number}{extension}", number + 1
+    return reference
+
+
 class ArticleImageFormSet(BaseInlineFormSet):
     def clean(self):
+        self._check_duplicates()
+        super().clean()
+        self._check_publishable()
+
+    def _check_publishable(self):
+        """A published article may not show placeholders: every reference its bodies use needs an image."""
+        article = self.instance
+        if article.status != Article.Status.PUBLISHED or any(form.errors for form in self.forms):
+            return
+        kept = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not (data.get("image") or form.instance.image):
+                continue
+            image = form.instance
+            if data.get("image") is not None:
+                image.image = data["image"]
+            image.reference = data.get("reference", image.reference) or posixpath.basename(image.image.name or "")
+            image.language = data.get("language", image.language) or ""
+            kept.append(image)
+        known = {form.instance.pk for form in self.forms if form.instance.pk}
+        if article.pk:
+            kept += [image for image in article.images.exclude(pk__in=known)]
+        missing = missing_references(article, kept)
+        if missing:
+            raise ValidationError(
+                _(
+                    "A published article cannot show missing images. Upload an image for each of these references, "
+                    "fix the reference in the text, or save as a draft: %(references)s"
+                ),
+                code="missing_images",
+                params={"references": describe_missing(missing)},
+            )
+
+    def _check_duplicates(self):
         """Two images answering to one reference (``media/a.png`` and ``./media/a.png``) would be a coin toss.
 
         Unless they belong to different languages: a language's own image stands in for the shared one.
@@ -94,7 +174,6 @@ class ArticleImageFormSet(BaseInlineFormSet):
                     params={**params, "language": LANGUAGE_NAMES[language]},
                 )
             seen[reference, language] = number
-        super().clean()
 
 
 class ArticleImageInline(TranslationTabularInline):
@@ -120,6 +199,11 @@ class ArticleImageInline(TranslationTabularInline):
             }
             kwargs["labels"] = {**kwargs.get("labels", {}), languages.field("alt", obj.source_language): label}
         return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["form_class"] = CheckedImageField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return can_edit_source(request) and super().has_add_permission(request, obj)
@@ -242,6 +326,12 @@ class ArticleAdmin(TabbedTranslationAdmin):
         return super().get_queryset(request).prefetch_related("tags")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "banner":
+            kwargs["form_class"] = CheckedImageField
+            kwargs["help_text"] = _(
+                "Recommended: 1920 by 1080 pixels or larger, 16:9. List cards crop it to 16:9 and social cards to "
+                "1.91:1, around the centre: keep what matters in the middle."
+            )
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "tags" and field is not None:
             field.widget.attrs["data-suggestions-url"] = reverse("admin:tags_tag_suggestions")
@@ -290,6 +380,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
             path("import/", self.admin_site.admin_view(self.import_view), name="news_article_import"),
             path("preview/", csrf_protect(self.preview_view), name="news_article_preview_new"),
             path("<path:object_id>/preview/", csrf_protect(self.preview_view), name="news_article_preview"),
+            path(
+                "<path:object_id>/images/upload/",
+                self.admin_site.admin_view(self.image_upload_view),
+                name="news_article_image_upload",
+            ),
             path(
                 "<path:object_id>/history/<int:version_id>/",
                 self.admin_site.admin_view(self.version_view),
@@ -367,11 +462,42 @@ class ArticleAdmin(TabbedTranslationAdmin):
         )
         return JsonResponse({"html": result.html, "toc_html": result.toc_html, "missing": result.missing})
 
+    def image_upload_view(self, request, object_id):
+        """POST one or several ``image`` files (dropped or pasted into a body): each becomes an article image.
+
+        Answers JSON: for each file its new reference, or the reason it was refused.
+        """
+        obj = self.get_object(request, object_id)
+        if obj is None or not (self.has_change_permission(request, obj) and can_edit_source(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        language = request.POST.get("language", "")
+        if language and not languages.is_enabled(language):
+            return JsonResponse({"error": gettext("Unknown language.")}, status=400)
+        results = []
+        for upload in request.FILES.getlist("image"):
+            try:
+                cleaned = image_checks.check_upload(upload)
+            except ValidationError as error:
+                results.append({"name": upload.name, "error": " ".join(error.messages)})
+                continue
+            reference = free_reference(obj, cleaned.name)
+            ArticleImage.objects.create(article=obj, image=cleaned, reference=reference)
+            results.append({"name": upload.name, "reference": reference})
+        if not results:
+            return JsonResponse({"error": gettext("No image was sent.")}, status=400)
+        uploaded = [result["reference"] for result in results if "reference" in result]
+        if uploaded:
+            self.log_change(request, obj, gettext("Added images %(references)s.") % {"references": ", ".join(uploaded)})
+        return JsonResponse({"images": results})
+
     def editor_config(self, request, obj) -> dict:
         """What the editor's script needs, rendered as data attributes of the change form."""
         if obj and obj.pk:
-            return {"preview_url": reverse("admin:news_article_preview", args=[obj.pk])}
-        return {"preview_url": reverse("admin:news_article_preview_new")}
+            upload = reverse("admin:news_article_image_upload", args=[obj.pk]) if can_edit_source(request) else ""
+            return {"preview_url": reverse("admin:news_article_preview", args=[obj.pk]), "upload_url": upload}
+        return {"preview_url": reverse("admin:news_article_preview_new"), "upload_url": ""}
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["editor"] = self.editor_config(request, obj)
@@ -433,6 +559,15 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         form.instance.rerender()
+        images = list(form.instance.images.all())
+        missing = missing_references(form.instance, images)
+        if missing:
+            message = gettext("No image answers these references yet; they show as placeholders: %(references)s")
+            self.message_user(request, message % {"references": describe_missing(missing)}, messages.WARNING)
+        unused = unused_images(form.instance, images)
+        if unused:
+            message = gettext("No text uses these images: %(references)s")
+            self.message_user(request, message % {"references": ", ".join(unused)}, messages.WARNING)
 
 
 @admin.register(Category)

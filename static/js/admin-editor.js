@@ -177,14 +177,127 @@
       var name = SHORTCUTS[event.key.toLowerCase()];
       if (name) { event.preventDefault(); actions[name](textarea); }
     });
+    var notes = document.createElement("p");
+    notes.className = "md-notes help";
+    notes.setAttribute("aria-live", "polite");
+    notes.textContent = label(config, config.dataset.uploadUrl ? "DropHint" : "SaveFirst");
+    writing.appendChild(notes);
+    images(config, textarea, notes);
     grow(textarea);
     refresh();
+  }
+
+  // Images dropped or pasted into the body are uploaded, and their references typed where the cursor was.
+  function images(config, textarea, notes) {
+    function upload(files, at) {
+      files = Array.prototype.filter.call(files, function (file) { return file.type.indexOf("image/") === 0 || !file.type; });
+      if (!files.length) { return; }
+      if (!config.dataset.uploadUrl) { notes.textContent = label(config, "SaveFirst"); notes.classList.add("md-error"); return; }
+      var body = new FormData();
+      files.forEach(function (file) { body.append("image", file, file.name || "image.png"); });
+      body.append("language", "");
+      notes.classList.remove("md-error");
+      notes.textContent = label(config, "Uploading");
+      fetch(config.dataset.uploadUrl, {
+        method: "POST", body: body, credentials: "same-origin", headers: { "X-CSRFToken": csrfToken(textarea) },
+      }).then(function (response) { return response.json(); }).then(function (data) {
+        if (data.error) { throw new Error(data.error); }
+        var inserted = [], refused = [];
+        data.images.forEach(function (item) {
+          if (item.reference) {
+            var alt = item.name.replace(/\.[^.]*$/, "").replace(/[\[\]]/g, "");
+            inserted.push("![" + alt + "](" + item.reference + ")");
+          } else {
+            refused.push(item.error);
+          }
+        });
+        if (inserted.length) {
+          textarea.setRangeText(inserted.join("\n\n"), at, at, "end");
+          textarea.focus();
+          textarea.dispatchEvent(new Event("input", { bubbles: true }));
+        }
+        var uploaded = data.images.filter(function (item) { return item.reference; }).map(function (item) { return item.reference; });
+        notes.textContent = (uploaded.length ? label(config, "Uploaded") + " " + uploaded.join(", ") + " " : "") + refused.join(" ");
+        notes.classList.toggle("md-error", refused.length > 0);
+      }).catch(function (error) {
+        notes.textContent = error.message || label(config, "PreviewFailed");
+        notes.classList.add("md-error");
+      });
+    }
+    textarea.addEventListener("dragover", function (event) {
+      if (event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") !== -1) {
+        event.preventDefault();
+        textarea.classList.add("md-dropping");
+      }
+    });
+    textarea.addEventListener("dragleave", function () { textarea.classList.remove("md-dropping"); });
+    textarea.addEventListener("drop", function (event) {
+      textarea.classList.remove("md-dropping");
+      if (!event.dataTransfer || !event.dataTransfer.files.length) { return; }
+      event.preventDefault();
+      upload(event.dataTransfer.files, textarea.selectionStart);
+    });
+    textarea.addEventListener("paste", function (event) {
+      var files = event.clipboardData && event.clipboardData.files;
+      if (files && files.length) {
+        event.preventDefault();
+        upload(files, textarea.selectionStart);
+      }
+    });
+  }
+
+  // The banner as list cards (16:9) and social cards (1.91:1) will crop it.
+  function bannerCrops(config) {
+    var input = document.getElementById("id_banner");
+    if (!input) { return; }
+    var current = input.closest("div, p").parentNode.querySelector("a[href]");
+    var box = document.createElement("div");
+    box.className = "banner-crops";
+    var frames = [["Card", "banner-crop-card"], ["Social", "banner-crop-social"]].map(function (item) {
+      var figure = document.createElement("figure");
+      figure.className = "banner-crop " + item[1];
+      var image = document.createElement("img");
+      image.alt = "";
+      var caption = document.createElement("figcaption");
+      caption.textContent = label(config, item[0]);
+      figure.append(image, caption);
+      box.appendChild(figure);
+      return image;
+    });
+    function show(url) {
+      box.hidden = !url;
+      frames.forEach(function (image) { if (url) { image.src = url; } });
+    }
+    input.parentNode.appendChild(box);
+    show(current && /\.(jpe?g|png|gif|webp)$/i.test(current.getAttribute("href")) ? current.href : "");
+    input.addEventListener("change", function () {
+      if (input.files && input.files[0]) { show(URL.createObjectURL(input.files[0])); }
+    });
+  }
+
+  // Each image row: a button copying the Markdown that shows it.
+  function copyButtons(config) {
+    document.querySelectorAll("input[name^='images-'][name$='-reference']").forEach(function (input) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button md-copy";
+      button.textContent = label(config, "Copy");
+      button.addEventListener("click", function () {
+        var text = "![](" + input.value + ")";
+        var done = function () { button.textContent = label(config, "Copied"); };
+        if (navigator.clipboard) { navigator.clipboard.writeText(text).then(done, function () {}); }
+        else { input.select(); document.execCommand("copy"); done(); }
+      });
+      input.after(button);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     var config = document.getElementById("markdown-editor-config");
     if (!config) { return; }
     var actions = commands(config);
+    copyButtons(config);
+    bannerCrops(config);
     document.querySelectorAll("textarea[data-markdown-editor]").forEach(function (textarea) {
       if (!textarea.readOnly && !textarea.disabled) { setup(config, textarea, actions); }
     });
