@@ -1,34 +1,27 @@
-import posixpath
 import secrets
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.csrf import csrf_protect
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from news import history, image_checks, image_usage, importing, locking, markdown, preview
-from news.models import Article, ArticleImage, Category, images_shown
+from news import importing, publishing
+from news.admin_editor import EditorAdminMixin
+from news.admin_forms import ArticleImageFormSet, CheckedImageField, can_edit_source
+from news.admin_publishing import PublishingAdminMixin
+from news.models import Article, ArticleImage, Category
 from translations import languages
 
 LANGUAGE_NAMES = dict(languages.choices())
 TRANSLATED_TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
-
-
-def can_edit_source(request) -> bool:
-    return request.user.has_perm("news.edit_article_source")
 
 
 class MissingLanguageFilter(admin.SimpleListFilter):
@@ -58,122 +51,6 @@ class PublicationStateFilter(admin.SimpleListFilter):
             "scheduled": lambda: queryset.scheduled(now),
             "draft": queryset.drafts,
         }.get(self.value(), lambda: queryset)()
-
-
-class CheckedImageField(forms.ImageField):
-    """An image upload that passes ``news.image_checks``: stored clean, or refused with a clear message."""
-
-    def to_python(self, data):
-        upload = forms.FileField.to_python(self, data)
-        return None if upload is None else image_checks.check_upload(upload)
-
-
-def missing_references(article: Article, images: list[ArticleImage]) -> dict[str, list[str]]:
-    """Per language with a body: the references no image answers (those would be placeholders)."""
-    found = {}
-    for code in languages.codes():
-        body = getattr(article, languages.field("body", code), "") or ""
-        refs = {ref: markdown.ImageRef(url=ref) for ref in images_shown(images, code)}
-        missing = image_usage.missing(body, refs)
-        if missing:
-            found[code] = missing
-    return found
-
-
-def unused_images(article: Article, images: list[ArticleImage]) -> list[str]:
-    """Reference names of images that no language's body uses."""
-    used = set()
-    for code in languages.codes():
-        body = getattr(article, languages.field("body", code), "") or ""
-        shown = images_shown(images, code)
-        refs = {ref: markdown.ImageRef(url=ref) for ref in shown}
-        used |= set(refs) - set(image_usage.unused([body], refs))
-    return sorted({image.normalized_reference for image in images} - used)
-
-
-def describe_missing(missing: dict[str, list[str]]) -> str:
-    return "; ".join(f"{LANGUAGE_NAMES[code]}: {', '.join(refs)}" for code, refs in missing.items())
-
-
-def free_reference(article: Article, file_name: str) -> str:
-    """``media/<file name>``, with ``-2``, ``-3``… before the extension when the article already has it."""
-    stem, extension = posixpath.splitext(posixpath.basename(file_name))
-    taken = {image.normalized_reference for image in article.images.all()}
-    reference, number = f"media/{stem}{extension}", 2
-    while reference in taken:
-        reference, number = f"media/{stem}-{number}{extension}", number + 1
-    return reference
-
-
-class ArticleImageFormSet(BaseInlineFormSet):
-    def clean(self):
-        self._check_duplicates()
-        super().clean()
-        self._check_publishable()
-
-    def _check_publishable(self):
-        """A published article may not show placeholders: every reference its bodies use needs an image."""
-        article = self.instance
-        if article.status != Article.Status.PUBLISHED or any(form.errors for form in self.forms):
-            return
-        kept = []
-        for form in self.forms:
-            data = getattr(form, "cleaned_data", None) or {}
-            if data.get("DELETE") or not (data.get("image") or form.instance.image):
-                continue
-            image = form.instance
-            if data.get("image") is not None:
-                image.image = data["image"]
-            image.reference = data.get("reference", image.reference) or posixpath.basename(image.image.name or "")
-            image.language = data.get("language", image.language) or ""
-            kept.append(image)
-        known = {form.instance.pk for form in self.forms if form.instance.pk}
-        if article.pk:
-            kept += [image for image in article.images.exclude(pk__in=known)]
-        missing = missing_references(article, kept)
-        if missing:
-            raise ValidationError(
-                _(
-                    "A published article cannot show missing images. Upload an image for each of these references, "
-                    "fix the reference in the text, or save as a draft: %(references)s"
-                ),
-                code="missing_images",
-                params={"references": describe_missing(missing)},
-            )
-
-    def _check_duplicates(self):
-        """Two images answering to one reference (``media/a.png`` and ``./media/a.png``) would be a coin toss.
-
-        Unless they belong to different languages: a language's own image stands in for the shared one.
-        Checked before the generic uniqueness check, whose message would name no image.
-        """
-        seen: dict[tuple[str, str], int] = {}
-        for number, form in enumerate(self.forms, start=1):
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE"):
-                continue
-            image = data.get("image")
-            # An empty reference becomes the file's name when saved.
-            name = data.get("reference") or posixpath.basename(getattr(image, "name", "") or "")
-            reference = markdown.normalize_reference(name)
-            language = data.get("language", getattr(form.instance, "language", "")) or ""
-            if not reference:
-                continue
-            if (reference, language) in seen:
-                params = {"first": seen[reference, language], "second": number, "reference": reference}
-                if not language:
-                    raise ValidationError(
-                        _("Images %(first)d and %(second)d both use the reference “%(reference)s”; give each its own."),
-                        params=params,
-                    )
-                raise ValidationError(
-                    _(
-                        "Images %(first)d and %(second)d both use the reference “%(reference)s” in %(language)s; "
-                        "give each its own, or another language."
-                    ),
-                    params={**params, "language": LANGUAGE_NAMES[language]},
-                )
-            seen[reference, language] = number
 
 
 class ArticleImageInline(TranslationTabularInline):
@@ -212,40 +89,6 @@ class ArticleImageInline(TranslationTabularInline):
         return can_edit_source(request) and super().has_delete_permission(request, obj)
 
 
-class ArticleForm(forms.ModelForm):
-    """The change form, carrying the version the editor opened (see ``news.locking``)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
-    conflict: locking.Conflict | None = None
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
-        self.fields["version"].required = bool(self.instance.pk)
-
-    def clean(self):
-        data = super().clean()
-        if not self.instance.pk or "version" not in data:
-            return data
-        labels = {name: str(field.label) for name, field in self.fields.items() if name != "version"}
-        self.conflict = locking.check(pk=self.instance.pk, version=data["version"], cleaned=data, labels=labels)
-        if self.conflict:
-            raise ValidationError(
-                _(
-                    "%(user)s saved this article at %(time)s, after you opened it. Nothing was saved, so that "
-                    "neither of you loses work: copy your text from below, open the current version and add your "
-                    "changes again."
-                ),
-                code="conflict",
-                params={
-                    "user": self.conflict.saved_by,
-                    "time": date_format(timezone.localtime(self.conflict.saved_at), "DATETIME_FORMAT"),
-                },
-            )
-        return data
-
-
 IMPORT_SESSION_KEY = "news_import_upload"
 
 
@@ -274,8 +117,7 @@ class ImportUploadForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
-    form = ArticleForm
+class ArticleAdmin(EditorAdminMixin, PublishingAdminMixin, TabbedTranslationAdmin):
     list_display = ("__str__", "publication_state", "publish_at", "category", "language_list", "view_on_site_links")
     list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
     search_fields = [languages.field(field, code) for field in ("title", "summary") for code in languages.codes()] + [
@@ -285,16 +127,15 @@ class ArticleAdmin(TabbedTranslationAdmin):
     date_hierarchy = "publish_at"
     list_select_related = ("category",)
     inlines = [ArticleImageInline]
-    readonly_fields = ("view_on_site_links", "created_at", "updated_at")
+    readonly_fields = ("view_on_site_links", "preview_links", "created_at", "updated_at")
     view_on_site = False  # replaced by one link per language
+    # Status and time first: publishing or scheduling needs no scrolling.
     fieldsets = (
+        (None, {"fields": ("status", "publish_at"), "classes": ("publication-top",)}),
         (None, {"fields": ("title", "summary", "body")}),
-        (
-            _("Publication"),
-            {"fields": ("status", "publish_at", "category", "tags", "author", "source_language", "slug")},
-        ),
+        (_("Publication"), {"fields": ("category", "tags", "author", "source_language", "slug")}),
         (_("Banner"), {"fields": ("banner", "banner_alt")}),
-        (_("On the site"), {"fields": ("view_on_site_links", "created_at", "updated_at")}),
+        (_("On the site"), {"fields": ("view_on_site_links", "preview_links", "created_at", "updated_at")}),
     )
 
     class Media:
@@ -304,9 +145,7 @@ class ArticleAdmin(TabbedTranslationAdmin):
     @admin.display(description=_("status"), ordering="status")
     def publication_state(self, obj):
         # "Published" alone would hide that visitors cannot see it yet.
-        if obj.status == Article.Status.PUBLISHED and obj.publish_at > timezone.now():
-            return _("Scheduled")
-        return obj.get_status_display()
+        return publishing.state_text(obj)
 
     @admin.display(description=_("languages"))
     def language_list(self, obj):
@@ -378,18 +217,6 @@ class ArticleAdmin(TabbedTranslationAdmin):
     def get_urls(self):
         extra = [
             path("import/", self.admin_site.admin_view(self.import_view), name="news_article_import"),
-            path("preview/", csrf_protect(self.preview_view), name="news_article_preview_new"),
-            path("<path:object_id>/preview/", csrf_protect(self.preview_view), name="news_article_preview"),
-            path(
-                "<path:object_id>/images/upload/",
-                self.admin_site.admin_view(self.image_upload_view),
-                name="news_article_image_upload",
-            ),
-            path(
-                "<path:object_id>/history/<int:version_id>/",
-                self.admin_site.admin_view(self.version_view),
-                name="news_article_version",
-            ),
         ]
         return extra + super().get_urls()
 
@@ -437,137 +264,6 @@ class ArticleAdmin(TabbedTranslationAdmin):
             "pending": pending,
         }
         return TemplateResponse(request, "admin/news/article/import.html", context)
-
-    # Live preview ----------------------------------------------------------------
-
-    def preview_view(self, request, object_id=None):
-        """POST ``text``, ``language`` and ``title``: the body's HTML as the public page would show it.
-
-        Staff only (403 for anyone else, not a login page: it answers a script), CSRF-protected.
-        """
-        if not (request.user.is_active and request.user.is_staff) or not self.has_view_or_change_permission(request):
-            raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        language = request.POST.get("language", "")
-        if not languages.is_enabled(language):
-            return JsonResponse({"error": gettext("Unknown language.")}, status=400)
-        obj = None
-        if object_id is not None:
-            obj = self.get_object(request, object_id)
-            if obj is None:
-                return JsonResponse({"error": gettext("This article no longer exists.")}, status=404)
-        result = preview.render(
-            text=request.POST.get("text", ""), language=language, title=request.POST.get("title", ""), article=obj
-        )
-        return JsonResponse({"html": result.html, "toc_html": result.toc_html, "missing": result.missing})
-
-    def image_upload_view(self, request, object_id):
-        """POST one or several ``image`` files (dropped or pasted into a body): each becomes an article image.
-
-        Answers JSON: for each file its new reference, or the reason it was refused.
-        """
-        obj = self.get_object(request, object_id)
-        if obj is None or not (self.has_change_permission(request, obj) and can_edit_source(request)):
-            raise PermissionDenied
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        language = request.POST.get("language", "")
-        if language and not languages.is_enabled(language):
-            return JsonResponse({"error": gettext("Unknown language.")}, status=400)
-        results = []
-        for upload in request.FILES.getlist("image"):
-            try:
-                cleaned = image_checks.check_upload(upload)
-            except ValidationError as error:
-                results.append({"name": upload.name, "error": " ".join(error.messages)})
-                continue
-            reference = free_reference(obj, cleaned.name)
-            ArticleImage.objects.create(article=obj, image=cleaned, reference=reference)
-            results.append({"name": upload.name, "reference": reference})
-        if not results:
-            return JsonResponse({"error": gettext("No image was sent.")}, status=400)
-        uploaded = [result["reference"] for result in results if "reference" in result]
-        if uploaded:
-            self.log_change(request, obj, gettext("Added images %(references)s.") % {"references": ", ".join(uploaded)})
-        return JsonResponse({"images": results})
-
-    def editor_config(self, request, obj) -> dict:
-        """What the editor's script needs, rendered as data attributes of the change form."""
-        if obj and obj.pk:
-            upload = reverse("admin:news_article_image_upload", args=[obj.pk]) if can_edit_source(request) else ""
-            return {"preview_url": reverse("admin:news_article_preview", args=[obj.pk]), "upload_url": upload}
-        return {"preview_url": reverse("admin:news_article_preview_new"), "upload_url": ""}
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        context["editor"] = self.editor_config(request, obj)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    # History: every logged change is also a version (news.history) -------------
-
-    def log_addition(self, request, obj, message):
-        entry = super().log_addition(request, obj, message)
-        history.record(obj, user=request.user, comment=entry.get_change_message())
-        return entry
-
-    def log_change(self, request, obj, message):
-        entry = super().log_change(request, obj, message)
-        history.record(obj, user=request.user, comment=entry.get_change_message())
-        return entry
-
-    def history_view(self, request, object_id, extra_context=None):
-        obj = self.get_object(request, object_id)
-        if obj is None or not self.has_view_or_change_permission(request, obj):
-            return super().history_view(request, object_id, extra_context)
-        rows = [
-            {"version": version, "url": reverse("admin:news_article_version", args=[obj.pk, version.pk])}
-            for version in history.versions(obj)
-        ]
-        return super().history_view(request, object_id, {**(extra_context or {}), "versions": rows})
-
-    def version_view(self, request, object_id, version_id):
-        """One version: what it changed, field by field, and a button to restore it."""
-        obj = self.get_object(request, object_id)
-        if obj is None or not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        version = get_object_or_404(history.versions(obj), pk=version_id)
-        can_restore = self.has_change_permission(request, obj) and can_edit_source(request)
-        if request.method == "POST":
-            if not can_restore:
-                raise PermissionDenied
-            history.restore(version, user=request.user)
-            self.message_user(request, gettext("The earlier version is now the current one."), messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:news_article_change", args=[obj.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "original": obj,
-            "title": gettext("Version of %(time)s")
-            % {"time": date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")},
-            "version": version,
-            "changes": history.changes_in(version),
-            "can_restore": can_restore,
-            "history_url": reverse("admin:news_article_history", args=[obj.pk]),
-        }
-        return TemplateResponse(request, "admin/news/article/version.html", context)
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            history.ensure_baseline(obj.pk)
-        super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.rerender()
-        images = list(form.instance.images.all())
-        missing = missing_references(form.instance, images)
-        if missing:
-            message = gettext("No image answers these references yet; they show as placeholders: %(references)s")
-            self.message_user(request, message % {"references": describe_missing(missing)}, messages.WARNING)
-        unused = unused_images(form.instance, images)
-        if unused:
-            message = gettext("No text uses these images: %(references)s")
-            self.message_user(request, message % {"references": ", ".join(unused)}, messages.WARNING)
 
 
 @admin.register(Category)

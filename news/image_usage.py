@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from news import markdown
+from translations import languages
 
 _FENCED = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?^ {0,3}\1[ \t]*$", re.MULTILINE | re.DOTALL)
 _INLINE_CODE = re.compile(r"(`+).+?\1", re.DOTALL)
@@ -57,3 +58,32 @@ def unused(texts: Iterable[str], images: dict[str, markdown.ImageRef]) -> list[s
             if ref is not None:
                 used.add(id(ref))
     return sorted(name for name, ref in images.items() if id(ref) not in used)
+
+
+def _placeholders(images, language: str) -> dict[str, markdown.ImageRef]:
+    from news.models import images_shown  # models import this module's neighbours, not the reverse
+
+    return {name: markdown.ImageRef(url=name) for name in images_shown(images, language)}
+
+
+def missing_in_article(article, images=None) -> dict[str, list[str]]:
+    """Per language: the references its body uses that none of the article's images (or ``images``) answers."""
+    images = list(article.images.all()) if images is None else images
+    found = {}
+    for code in languages.codes():
+        body = getattr(article, languages.field("body", code), "") or ""
+        refs = missing(body, _placeholders(images, code))
+        if refs:
+            found[code] = refs
+    return found
+
+
+def unused_in_article(article, images=None) -> list[str]:
+    """Reference names of the article's images (or ``images``) that no language's body uses."""
+    images = list(article.images.all()) if images is None else images
+    used = set()
+    for code in languages.codes():
+        refs = _placeholders(images, code)
+        body = getattr(article, languages.field("body", code), "") or ""
+        used |= set(refs) - set(unused([body], refs))
+    return sorted({markdown.normalize_reference(image.reference) for image in images} - used)

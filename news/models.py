@@ -198,7 +198,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     # Fixed paths under /news/ (news/urls.py) that an article slug would shadow.
-    RESERVED_SLUGS = frozenset({"archive", "rss", "atom", "category", "tag"})
+    RESERVED_SLUGS = frozenset({"archive", "rss", "atom", "category", "tag", "preview"})
 
     class Meta:
         ordering = ["-publish_at", "-id"]
