@@ -17,7 +17,7 @@ from news import importing, publishing
 from news.admin_editor import EditorAdminMixin
 from news.admin_forms import ArticleImageFormSet, CheckedImageField, can_edit_source
 from news.admin_publishing import PublishingAdminMixin
-from news.models import Article, ArticleImage, Category
+from news.models import Article, ArticleImage, ArticleSlugRedirect, Category
 from translations import languages
 
 LANGUAGE_NAMES = dict(languages.choices())
@@ -278,3 +278,16 @@ class CategoryAdmin(TabbedTranslationAdmin):
     @admin.display(description=_("articles"), ordering="num_articles")
     def article_count(self, obj):
         return obj.num_articles
+
+
+@admin.register(ArticleSlugRedirect)
+class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses are made by changing a slug; here they can be seen, searched and removed."""
+
+    list_display = ("old_slug", "article", "created_at")
+    search_fields = ("old_slug", "article__slug")
+    list_select_related = ("article",)
+    readonly_fields = ("old_slug", "article", "created_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -285,10 +285,18 @@ class Article(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The slug as stored, to notice a change on save (old URLs keep working: ArticleSlugRedirect).
+        article._stored_slug = article.__dict__.get("slug")
+        return article
+
     def save(self, *args, render: bool = True, **kwargs):
         """Save, rendering every language first; ``render=False`` when the caller just called ``render()``."""
         if not self.slug:
             self.slug = self.make_slug()
+        previous_slug = getattr(self, "_stored_slug", None)
         if render:
             self.render(images=None if self.pk else {})
         self.version = (self.version or 0) + 1
@@ -296,6 +304,9 @@ class Article(models.Model):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+        if previous_slug != self.slug:
+            ArticleSlugRedirect.remember(self, old_slug=previous_slug)
+        self._stored_slug = self.slug
 
     def make_slug(self) -> str:
         """From the English title if there is one, else the date and a short unique suffix."""
@@ -335,6 +346,41 @@ class Article(models.Model):
         self.render()
         fields = [languages.field(name, code) for name in ("body_html", "toc_html") for code in languages.codes()]
         Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in fields})
+
+
+class ArticleSlugRedirect(models.Model):
+    """An address an article had: its old slug leads to it, in every language, with a permanent redirect.
+
+    Redirects point at the article, not at a slug, so renaming twice never makes
+    a chain; an article taking a slug that is some redirect's old slug removes
+    that redirect, so no slug can lead in a loop.
+    """
+
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = _("slug redirect")
+        verbose_name_plural = _("slug redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+    @classmethod
+    def remember(cls, article: Article, *, old_slug: str | None) -> None:
+        """After ``article`` changed its slug from ``old_slug`` (None: it is new)."""
+        cls.objects.filter(old_slug=article.slug).delete()
+        if old_slug:
+            cls.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
+
+    @classmethod
+    def target(cls, slug: str) -> Article | None:
+        found = cls.objects.filter(old_slug=slug).select_related("article").first()
+        return found.article if found else None
 
 
 class ArticleImage(models.Model):

@@ -3,14 +3,14 @@ from collections import OrderedDict
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from news import archive, search
-from news.models import Article, Category
+from news.models import Article, ArticleSlugRedirect, Category
 from tags.models import Tag
 from translations import languages
 
@@ -107,6 +107,17 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("category").prefetch_related("tags")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A slug the article had before: its new address, in the same language.
+            moved = ArticleSlugRedirect.target(self.kwargs["slug"])
+            if moved is None or not self.get_queryset().filter(pk=moved.pk).exists():
+                raise
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
 
     def get_context_data(self, **kwargs):
         article = self.object
