@@ -1,6 +1,7 @@
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -21,6 +22,11 @@ from news.models import Article, ArticleImage, ArticleSlugRedirect, Category
 from translations import languages
 
 LANGUAGE_NAMES = dict(languages.choices())
+
+# The admin carries the site's name, not "Django administration".
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Editors' desk")
 TRANSLATED_TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
 
 
