@@ -80,3 +80,25 @@ def test_an_image_dropped_into_the_body_is_uploaded_and_its_reference_inserted(l
     assert page.input_value("#id_body_en") == "Before. ![diagram](media/diagram.png)After."
     assert ArticleImage.objects.filter(article=post, reference="media/diagram.png").exists()
     assert editor.problems == []
+
+
+def test_the_change_form_and_the_list_fit_a_laptop(login, post):
+    ArticleImage.objects.create(article=post, image=png_file("chart.png"), reference="media/chart.png")
+    article(zh="很长的标题" * 20, en="A very long title " * 15)
+    editor = login("Editors")
+    editor.page.set_viewport_size({"width": 1366, "height": 768})
+    for path in (change(post), "/admin/news/article/", "/admin/news/article/add/", "/admin/"):
+        page = editor.open(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate(
+            """() => [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 1366)
+                 .slice(0, 8).map(e => e.tagName + '.' + e.className + '#' + e.id + ':' + Math.round(e.getBoundingClientRect().right))"""
+        )
+        assert width <= 1366, f"{path} is {width} px wide: {wide}"
+    page = editor.open("/admin/news/article/")
+    editor.screenshot("list-1366")
+    results = page.evaluate("(() => { const r = document.querySelector('.results'); return [r.scrollWidth, r.clientWidth]; })()")
+    assert results[0] <= results[1], f"the list's columns need {results[0]} px of {results[1]}"
+    title = page.locator(".field-title_column span").first
+    assert title.get_attribute("title").startswith("A very long title" if "A very" in title.inner_text() else "")
+    assert editor.problems == []
