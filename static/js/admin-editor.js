@@ -70,8 +70,8 @@
     var bar = document.createElement("div");
     bar.className = "md-toolbar";
     bar.setAttribute("role", "toolbar");
-    [["heading", "H", "Heading"], ["bold", "B", "Bold"], ["italic", "I", "Italic"], ["link", "🔗", "Link"],
-     ["image", "🖼", "Image"], ["table", "▦", "Table"], ["code", "</>", "Code"]].forEach(function (item) {
+    [["heading", "H", "Heading"], ["bold", "B", "Bold"], ["italic", "I", "Italic"], ["link", "[ ]( )", "Link"],
+     ["image", "![ ]( )", "Image"], ["table", "| |", "Table"], ["code", "</>", "Code"]].forEach(function (item) {
       var button = document.createElement("button");
       button.type = "button";
       button.className = "md-button md-" + item[0];

@@ -98,6 +98,8 @@ def test_the_change_form_and_the_list_fit_a_laptop(login, post):
         page = editor.open(path)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1366, f"{path} is {width} px wide: {page.evaluate(WIDER_THAN_THE_SCREEN)}"
+    editor.open(change(post))
+    editor.screenshot("change-form-1366")
     page = editor.open("/admin/news/article/")
     editor.screenshot("list-1366")
     needed, shown = page.evaluate(RESULTS_WIDTH)
