@@ -89,9 +89,10 @@ class EditorAdminMixin:
     def editor_config(self, request, obj) -> dict:
         """What the editor's script needs, rendered as data attributes of the change form."""
         if obj and obj.pk:
+            preview_url = reverse("admin:news_article_preview", args=[obj.pk])
             upload = reverse("admin:news_article_image_upload", args=[obj.pk]) if can_edit_source(request) else ""
-            return {"preview_url": reverse("admin:news_article_preview", args=[obj.pk]), "upload_url": upload}
-        return {"preview_url": reverse("admin:news_article_preview_new"), "upload_url": ""}
+            return {"preview_url": preview_url, "upload_url": upload, "saved": True}
+        return {"preview_url": reverse("admin:news_article_preview_new"), "upload_url": "", "saved": False}
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["editor"] = self.editor_config(request, obj)

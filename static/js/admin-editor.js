@@ -180,7 +180,8 @@
     var notes = document.createElement("p");
     notes.className = "md-notes help";
     notes.setAttribute("aria-live", "polite");
-    notes.textContent = label(config, config.dataset.uploadUrl ? "DropHint" : "SaveFirst");
+    // Translators cannot add images: no hint for them, and a dropped file does nothing.
+    notes.textContent = config.dataset.uploadUrl ? label(config, "DropHint") : (config.dataset.saved ? "" : label(config, "SaveFirst"));
     writing.appendChild(notes);
     images(config, textarea, notes);
     grow(textarea);
@@ -192,7 +193,10 @@
     function upload(files, at) {
       files = Array.prototype.filter.call(files, function (file) { return file.type.indexOf("image/") === 0 || !file.type; });
       if (!files.length) { return; }
-      if (!config.dataset.uploadUrl) { notes.textContent = label(config, "SaveFirst"); notes.classList.add("md-error"); return; }
+      if (!config.dataset.uploadUrl) {
+        if (!config.dataset.saved) { notes.textContent = label(config, "SaveFirst"); notes.classList.add("md-error"); }
+        return;
+      }
       var body = new FormData();
       files.forEach(function (file) { body.append("image", file, file.name || "image.png"); });
       body.append("language", "");
