@@ -113,7 +113,8 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
             return super().get(request, *args, **kwargs)
         except Http404:
             # A slug the article had before: its new address, in the same language.
-            moved = ArticleSlugRedirect.target(self.kwargs["slug"])
+            slug = self.kwargs.get("slug")
+            moved = ArticleSlugRedirect.target(slug) if slug else None
             if moved is None or not self.get_queryset().filter(pk=moved.pk).exists():
                 raise
             query = request.META.get("QUERY_STRING", "")
