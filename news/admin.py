@@ -1,30 +1,36 @@
-import posixpath
-
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationTabularInline
 
-from news import importing, markdown, uploads
-from news.models import Article, ArticleImage, Category
+from news import importing, publishing, uploads
+from news.admin_editor import EditorAdminMixin
+from news.admin_forms import ArticleImageFormSet, CheckedImageField, can_edit_source
+from news.admin_publishing import PublishingAdminMixin
+from news.models import Article, ArticleImage, ArticleSlugRedirect, Category
 from portal.text import CleanTextModelForm
+from tags.models import Tag
 from translations import languages
 
 LANGUAGE_NAMES = dict(languages.choices())
+
+# The admin carries the site's name, not "Django administration".
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Editors' desk")
+# Three models need no second menu beside every page; the width goes to the forms and lists.
+admin.site.enable_nav_sidebar = False
 TRANSLATED_TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
-
-
-def can_edit_source(request) -> bool:
-    return request.user.has_perm("news.edit_article_source")
 
 
 class MissingLanguageFilter(admin.SimpleListFilter):
@@ -38,6 +44,35 @@ class MissingLanguageFilter(admin.SimpleListFilter):
         if self.value() in languages.codes():
             return queryset.missing_language(self.value())
         return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    """Tags by typing (name or label, with suggestions), plus the few most used: usable with hundreds of tags."""
+
+    title = _("tag")
+    parameter_name = "tag"
+    template = "admin/news/tag_filter.html"
+    shown = 10
+
+    def __init__(self, request, params, model, model_admin):
+        super().__init__(request, params, model, model_admin)
+        # Kept as hidden fields of the typing form, so the other filters stay applied.
+        skip = (self.parameter_name, "p")
+        self.other_params = [(key, value) for key, values in request.GET.lists() if key not in skip for value in values]
+        self.suggestions_url = reverse("admin:tags_tag_suggestions")
+
+    def lookups(self, request, model_admin):
+        used = Tag.objects.annotate(uses=Count("tagged_articles")).filter(uses__gt=0)
+        return [(tag.name, str(tag)) for tag in used.order_by("-uses", "name")[: self.shown]]
+
+    def queryset(self, request, queryset):
+        typed = (self.value() or "").strip()
+        if not typed:
+            return queryset
+        match = Q(name__iexact=typed) | Q(slug__iexact=typed)
+        for field in languages.fields("label"):
+            match |= Q(**{f"{field}__iexact": typed})
+        return queryset.filter(tags__in=Tag.objects.filter(match)).distinct()
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
@@ -54,43 +89,6 @@ class PublicationStateFilter(admin.SimpleListFilter):
             "scheduled": lambda: queryset.scheduled(now),
             "draft": queryset.drafts,
         }.get(self.value(), lambda: queryset)()
-
-
-class ArticleImageFormSet(BaseInlineFormSet):
-    def clean(self):
-        """Two images answering to one reference (``media/a.png`` and ``./media/a.png``) would be a coin toss.
-
-        Unless they belong to different languages: a language's own image stands in for the shared one.
-        Checked before the generic uniqueness check, whose message would name no image.
-        """
-        seen: dict[tuple[str, str], int] = {}
-        for number, form in enumerate(self.forms, start=1):
-            data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE"):
-                continue
-            image = data.get("image")
-            # An empty reference becomes the file's name when saved.
-            name = data.get("reference") or posixpath.basename(getattr(image, "name", "") or "")
-            reference = markdown.normalize_reference(name)
-            language = data.get("language", getattr(form.instance, "language", "")) or ""
-            if not reference:
-                continue
-            if (reference, language) in seen:
-                params = {"first": seen[reference, language], "second": number, "reference": reference}
-                if not language:
-                    raise ValidationError(
-                        _("Images %(first)d and %(second)d both use the reference “%(reference)s”; give each its own."),
-                        params=params,
-                    )
-                raise ValidationError(
-                    _(
-                        "Images %(first)d and %(second)d both use the reference “%(reference)s” in %(language)s; "
-                        "give each its own, or another language."
-                    ),
-                    params={**params, "language": LANGUAGE_NAMES[language]},
-                )
-            seen[reference, language] = number
-        super().clean()
 
 
 class ArticleImageInline(TranslationTabularInline):
@@ -117,6 +115,11 @@ class ArticleImageInline(TranslationTabularInline):
             }
             kwargs["labels"] = {**kwargs.get("labels", {}), languages.field("alt", obj.source_language): label}
         return super().get_formset(request, obj, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "image":
+            kwargs["form_class"] = CheckedImageField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def has_add_permission(self, request, obj=None):
         return can_edit_source(request) and super().has_add_permission(request, obj)
@@ -165,42 +168,58 @@ class ImportUploadForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
-    form = CleanTextModelForm  # no control characters in what editors paste
-    list_display = ("__str__", "publication_state", "publish_at", "category", "language_list", "view_on_site_links")
-    list_filter = (PublicationStateFilter, "status", "category", "tags", MissingLanguageFilter, "source_language")
-    search_fields = [languages.field(field, code) for field in ("title", "summary") for code in languages.codes()] + [
+class ArticleAdmin(EditorAdminMixin, PublishingAdminMixin, TabbedTranslationAdmin):
+    # Few, narrow columns: the list fits a 1366 px laptop beside its filters.
+    list_display = ("title_column", "publication_state", "publish_time", "category", "language_list")
+    list_filter = (PublicationStateFilter, "status", "category", TagFilter, MissingLanguageFilter, "source_language")
+    # Bodies too: editors look for a sentence they remember.
+    search_fields = [
+        *(languages.field(field, code) for field in ("title", "summary", "body") for code in languages.codes()),
         "slug",
         "author",
     ]
     date_hierarchy = "publish_at"
     list_select_related = ("category",)
     inlines = [ArticleImageInline]
-    readonly_fields = ("view_on_site_links", "created_at", "updated_at")
+    readonly_fields = ("view_on_site_links", "preview_links", "created_at", "updated_at")
     view_on_site = False  # replaced by one link per language
+    # Status and time first: publishing or scheduling needs no scrolling.
     fieldsets = (
+        (None, {"fields": ("status", "publish_at"), "classes": ("publication-top",)}),
         (None, {"fields": ("title", "summary", "body")}),
-        (
-            _("Publication"),
-            {"fields": ("status", "publish_at", "category", "tags", "author", "source_language", "slug")},
-        ),
+        (_("Publication"), {"fields": ("category", "tags", "author", "source_language", "slug")}),
         (_("Banner"), {"fields": ("banner", "banner_alt")}),
-        (_("On the site"), {"fields": ("view_on_site_links", "created_at", "updated_at")}),
+        (_("On the site"), {"fields": ("view_on_site_links", "preview_links", "created_at", "updated_at")}),
     )
 
     class Media:
-        js = ("js/admin-tags.js",)
+        js = ("js/admin-tags.js", "js/admin-editor.js")
+        css = {"all": ("css/admin-editor.css",)}
+
+    @admin.display(description=_("title"))
+    def title_column(self, obj):
+        # Long titles end in "…"; the whole title shows on hover.
+        return format_html('<span class="truncate list-title" title="{}">{}</span>', str(obj), str(obj))
 
     @admin.display(description=_("status"), ordering="status")
     def publication_state(self, obj):
         # "Published" alone would hide that visitors cannot see it yet.
-        if obj.status == Article.Status.PUBLISHED and obj.publish_at > timezone.now():
-            return _("Scheduled")
-        return obj.get_status_display()
+        return publishing.state_text(obj)
+
+    @admin.display(description=_("publish at"), ordering="publish_at")
+    def publish_time(self, obj):
+        return date_format(timezone.localtime(obj.publish_at), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=_("languages"))
     def language_list(self, obj):
-        return " · ".join(str(LANGUAGE_NAMES[code]) for code in obj.languages) or "—"
+        # Each language the article exists in, linking to its page on the site.
+        if not obj.languages:
+            return "—"
+        return format_html_join(
+            " · ",
+            '<a href="{}" target="_blank" rel="noopener">{}</a>',
+            ((obj.url_for(code), LANGUAGE_NAMES[code]) for code in obj.languages),
+        )
 
     @admin.display(description=_("view on site"))
     def view_on_site_links(self, obj):
@@ -216,9 +235,20 @@ class ArticleAdmin(TabbedTranslationAdmin):
         return super().get_queryset(request).prefetch_related("tags")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "banner":
+            kwargs["form_class"] = CheckedImageField
+            kwargs["help_text"] = _(
+                "Recommended: 1920 by 1080 pixels or larger, 16:9. List cards crop it to 16:9 and social cards to "
+                "1.91:1, around the centre: keep what matters in the middle."
+            )
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "tags" and field is not None:
             field.widget.attrs["data-suggestions-url"] = reverse("admin:tags_tag_suggestions")
+        bodies = {languages.field("body", code): code for code in languages.codes()}
+        if db_field.name in bodies and field is not None:
+            # A comfortable editor (static/js/admin-editor.js): tall, with a live preview of this language.
+            field.widget.attrs.update({"rows": 24, "data-markdown-editor": bodies[db_field.name]})
+            field.widget.attrs["lang"] = languages.html_lang(bodies[db_field.name])
         return field
 
     def get_readonly_fields(self, request, obj=None):
@@ -287,10 +317,6 @@ class ArticleAdmin(TabbedTranslationAdmin):
         }
         return TemplateResponse(request, "admin/news/article/import.html", context)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.rerender()
-
 
 @admin.register(Category)
 class CategoryAdmin(TabbedTranslationAdmin):
@@ -305,3 +331,16 @@ class CategoryAdmin(TabbedTranslationAdmin):
     @admin.display(description=_("articles"), ordering="num_articles")
     def article_count(self, obj):
         return obj.num_articles
+
+
+@admin.register(ArticleSlugRedirect)
+class ArticleSlugRedirectAdmin(admin.ModelAdmin):
+    """Old addresses are made by changing a slug; here they can be seen, searched and removed."""
+
+    list_display = ("old_slug", "article", "created_at")
+    search_fields = ("old_slug", "article__slug")
+    list_select_related = ("article",)
+    readonly_fields = ("old_slug", "article", "created_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -146,11 +146,13 @@ class Article(TranslatedContent, Publishable):
     # Per language: how many source segments lack an up-to-date translation
     # (kept by the translations app's hook in news.saving whenever the article or its images change).
     outdated_segments = models.JSONField(_("outdated segments"), default=dict, blank=True, editable=False)
+    # Raised by every save; the admin refuses a save based on an older one (news.locking).
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     # Fixed paths under /news/ (news/urls.py) that an article slug would shadow.
-    RESERVED_SLUGS = frozenset({"archive", "rss", "atom", "category", "tag"})
+    RESERVED_SLUGS = frozenset({"archive", "rss", "atom", "category", "tag", "preview"})
 
     class Meta:
         ordering = ["-publish_at", "-id"]
@@ -214,6 +216,8 @@ class Article(TranslatedContent, Publishable):
     def from_db(cls, db, field_names, values):
         article = super().from_db(db, field_names, values)
         article._loaded_texts = article._texts()
+        # The slug as stored, to notice a change on save (old URLs keep working: ArticleSlugRedirect).
+        article._stored_slug = article.__dict__.get("slug")
         return article
 
     def _texts(self) -> dict[str, tuple]:
@@ -237,11 +241,19 @@ class Article(TranslatedContent, Publishable):
         """
         if not self.slug:
             self.slug = self.make_slug()
+        previous_slug = getattr(self, "_stored_slug", None)
         if render:
             self.render(images=None if self.pk else {})
         created = self._state.adding
         written = self.languages_written(created=created)
+        self.version = (self.version or 0) + 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "version"}
         super().save(*args, **kwargs)
+        if previous_slug != self.slug:
+            ArticleSlugRedirect.remember(self, old_slug=previous_slug)
+        self._stored_slug = self.slug
         self._loaded_texts = self._texts()
         if not kwargs.get("raw"):
             saving.article_saved(self, created=created, languages_written=written)
@@ -270,6 +282,41 @@ class Article(TranslatedContent, Publishable):
         self.render()
         fields = [languages.field(name, code) for name in ("body_html", "toc_html") for code in languages.codes()]
         Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in fields})
+
+
+class ArticleSlugRedirect(models.Model):
+    """An address an article had: its old slug leads to it, in every language, with a permanent redirect.
+
+    Redirects point at the article, not at a slug, so renaming twice never makes
+    a chain; an article taking a slug that is some redirect's old slug removes
+    that redirect, so no slug can lead in a loop.
+    """
+
+    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+        verbose_name = _("slug redirect")
+        verbose_name_plural = _("slug redirects")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"
+
+    @classmethod
+    def remember(cls, article: Article, *, old_slug: str | None) -> None:
+        """After ``article`` changed its slug from ``old_slug`` (None: it is new)."""
+        cls.objects.filter(old_slug=article.slug).delete()
+        if old_slug:
+            cls.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
+
+    @classmethod
+    def target(cls, slug: str) -> Article | None:
+        found = cls.objects.filter(old_slug=slug).select_related("article").first()
+        return found.article if found else None
 
 
 class ArticleImage(models.Model):

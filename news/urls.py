@@ -1,6 +1,6 @@
 from django.urls import path
 
-from news import feeds, views
+from news import feeds, publishing, views
 
 app_name = "news"
 
@@ -19,5 +19,6 @@ urlpatterns = [
     path("news/tag/<slug:tag>/", views.ArticleListView.as_view(), name="tag"),
     path("news/tag/<slug:tag>/rss/", feeds.LatestRss(), name="tag-rss"),
     path("news/tag/<slug:tag>/atom/", feeds.LatestAtom(), name="tag-atom"),
+    path("news/preview/<str:token>/", publishing.SharedPreviewView.as_view(), name="shared-preview"),
     path("news/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
 ]

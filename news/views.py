@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from news import archive, markdown, reading, search
 from news.forms import SearchFilterForm
-from news.models import Article, Category
+from news.models import Article, ArticleSlugRedirect, Category
 from tags.models import Tag, TagRedirect
 from translations import languages
 
@@ -130,6 +130,18 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().select_related("category").prefetch_related("tags")
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A slug the article had before: its new address, in the same language.
+            slug = self.kwargs.get("slug")
+            moved = ArticleSlugRedirect.target(slug) if slug else None
+            if moved is None or not self.get_queryset().filter(pk=moved.pk).exists():
+                raise
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
 
     def get_context_data(self, **kwargs):
         article = self.object

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "reversion",
     "taggit",
     "csp",
     "axes",
@@ -288,6 +289,10 @@ WHITENOISE_MANIFEST_STRICT = not TESTING
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 # Development and tests serve from the finders; STATIC_ROOT exists only after collectstatic.
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
+# Uploaded images (news.image_checks): largest file, and most pixels read from the header before decoding.
+IMAGE_MAX_BYTES = envint("IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+IMAGE_MAX_PIXELS = envint("IMAGE_MAX_PIXELS", 40_000_000)
 
 SITE_NAME = _("Open Source Community Portal")
 # Absolute links (feeds, sitemaps, canonical URLs) use the request's host.

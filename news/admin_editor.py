@@ -1,0 +1,165 @@
+"""The article editor's own pages: live preview, image upload, history with diffs and restore."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.views.decorators.csrf import csrf_protect
+
+from news import history, image_checks, image_usage, preview
+from news.admin_forms import ArticleForm, can_edit_source, describe_missing, free_reference
+from news.models import ArticleImage
+from translations import languages
+
+
+class EditorAdminMixin:
+    """Adds the editor's endpoints and pages to the article admin, and records every change as a version."""
+
+    form = ArticleForm
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        extra = [
+            path("preview/", csrf_protect(self.preview_view), name="news_article_preview_new"),
+            path("<path:object_id>/preview/", csrf_protect(self.preview_view), name="news_article_preview"),
+            path("<path:object_id>/images/upload/", view(self.image_upload_view), name="news_article_image_upload"),
+            path("<path:object_id>/history/<int:version_id>/", view(self.version_view), name="news_article_version"),
+        ]
+        return extra + super().get_urls()
+
+    # Live preview ----------------------------------------------------------------
+
+    def preview_view(self, request, object_id=None):
+        """POST ``text``, ``language`` and ``title``: the body's HTML as the public page would show it.
+
+        Staff only (403 for anyone else, not a login page: it answers a script), CSRF-protected.
+        """
+        if not (request.user.is_active and request.user.is_staff) or not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        language = request.POST.get("language", "")
+        if not languages.is_enabled(language):
+            return JsonResponse({"error": gettext("Unknown language.")}, status=400)
+        obj = None
+        if object_id is not None:
+            obj = self.get_object(request, object_id)
+            if obj is None:
+                return JsonResponse({"error": gettext("This article no longer exists.")}, status=404)
+        result = preview.render(
+            text=request.POST.get("text", ""), language=language, title=request.POST.get("title", ""), article=obj
+        )
+        return JsonResponse({"html": result.html, "toc_html": result.toc_html, "missing": result.missing})
+
+    def image_upload_view(self, request, object_id):
+        """POST one or several ``image`` files (dropped or pasted into a body): each becomes an article image.
+
+        Answers JSON: for each file its new reference, or the reason it was refused.
+        """
+        obj = self.get_object(request, object_id)
+        if obj is None or not (self.has_change_permission(request, obj) and can_edit_source(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        language = request.POST.get("language", "")
+        if language and not languages.is_enabled(language):
+            return JsonResponse({"error": gettext("Unknown language.")}, status=400)
+        results = []
+        for upload in request.FILES.getlist("image"):
+            try:
+                cleaned = image_checks.check_upload(upload)
+            except ValidationError as error:
+                results.append({"name": upload.name, "error": " ".join(error.messages)})
+                continue
+            reference = free_reference(obj, cleaned.name)
+            ArticleImage.objects.create(article=obj, image=cleaned, reference=reference)
+            results.append({"name": upload.name, "reference": reference})
+        if not results:
+            return JsonResponse({"error": gettext("No image was sent.")}, status=400)
+        uploaded = [result["reference"] for result in results if "reference" in result]
+        if uploaded:
+            self.log_change(request, obj, gettext("Added images %(references)s.") % {"references": ", ".join(uploaded)})
+        return JsonResponse({"images": results})
+
+    def editor_config(self, request, obj) -> dict:
+        """What the editor's script needs, rendered as data attributes of the change form."""
+        if obj and obj.pk:
+            preview_url = reverse("admin:news_article_preview", args=[obj.pk])
+            upload = reverse("admin:news_article_image_upload", args=[obj.pk]) if can_edit_source(request) else ""
+            return {"preview_url": preview_url, "upload_url": upload, "saved": True}
+        return {"preview_url": reverse("admin:news_article_preview_new"), "upload_url": "", "saved": False}
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["editor"] = self.editor_config(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # History: every logged change is also a version (news.history) -------------
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        history.record(obj, user=request.user, comment=entry.get_change_message())
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        history.record(obj, user=request.user, comment=entry.get_change_message())
+        return entry
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            return super().history_view(request, object_id, extra_context)
+        rows = [
+            {"version": version, "url": reverse("admin:news_article_version", args=[obj.pk, version.pk])}
+            for version in history.versions(obj)
+        ]
+        return super().history_view(request, object_id, {**(extra_context or {}), "versions": rows})
+
+    def version_view(self, request, object_id, version_id):
+        """One version: what it changed, field by field, and a button to restore it."""
+        obj = self.get_object(request, object_id)
+        if obj is None or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        version = get_object_or_404(history.versions(obj), pk=version_id)
+        can_restore = self.has_change_permission(request, obj) and can_edit_source(request)
+        if request.method == "POST":
+            if not can_restore:
+                raise PermissionDenied
+            history.restore(version, user=request.user)
+            self.message_user(request, gettext("The earlier version is now the current one."), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:news_article_change", args=[obj.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "original": obj,
+            "title": gettext("Version of %(time)s")
+            % {"time": date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")},
+            "version": version,
+            "changes": history.changes_in(version),
+            "can_restore": can_restore,
+            "history_url": reverse("admin:news_article_history", args=[obj.pk]),
+        }
+        return TemplateResponse(request, "admin/news/article/version.html", context)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            history.ensure_baseline(obj.pk)
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.rerender()
+        images = list(form.instance.images.all())
+        missing = image_usage.missing_in_article(form.instance, images)
+        if missing:
+            message = gettext("No image answers these references yet; they show as placeholders: %(references)s")
+            self.message_user(request, message % {"references": describe_missing(missing)}, messages.WARNING)
+        unused = image_usage.unused_in_article(form.instance, images)
+        if unused:
+            message = gettext("No text uses these images: %(references)s")
+            self.message_user(request, message % {"references": ", ".join(unused)}, messages.WARNING)

@@ -1,0 +1,115 @@
+import pytest
+from django.contrib.auth.models import Group, User
+from reversion.models import Version
+
+from news import history
+from news.models import Article
+from news.tests.factories import article
+from news.tests.test_admin import change_url, form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user("editor", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return user
+
+
+def edit(client, obj, **changes):
+    data = form_data(client.get(change_url(obj)).content)
+    response = client.post(change_url(obj), {**data, **changes})
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_every_admin_change_is_a_version_with_its_user_and_message(client, editor):
+    obj = article(zh="标题", en="Title", body_en="First line.\nSecond line.")
+    edit(client, obj, summary_en="A summary")
+    edit(client, obj, body_en="First line.\nSecond line, changed.")
+    versions = list(history.versions(obj))
+    assert len(versions) == 3  # the article as it was, then the two changes
+    assert versions[-1].revision.user is None
+    assert all(version.revision.user == editor for version in versions[:2])
+    assert "Body" in versions[0].revision.comment
+
+
+def test_versions_hold_each_languages_own_fields():
+    obj = article(zh="中文标题", en="English title")
+    history.record(obj, comment="imported")
+    stored = history.versions(obj).get().field_dict
+    assert stored["title_zh_hans"] == "中文标题"
+    assert stored["title_en"] == "English title"
+    assert "title" not in stored and "version" not in stored
+
+
+def test_programmatic_saves_are_versions_without_a_user():
+    obj = article(zh="标题", en="Title")
+    history.record(obj, comment="Imported from news/a.md")
+    version = history.versions(obj).get()
+    assert version.revision.user is None
+    assert version.revision.comment == "Imported from news/a.md"
+
+
+def test_the_version_page_shows_a_line_diff_of_the_body(client, editor):
+    obj = article(zh="标题", en="Title", body_en="# Intro\n\nKeep this.\n\nOld sentence.\n")
+    edit(client, obj, body_en="# Intro\n\nKeep this.\n\nNew sentence.\n", title_en="New title")
+    version = history.versions(obj).first()
+    history_page = client.get(f"/admin/news/article/{obj.pk}/history/").content.decode()
+    assert f"/admin/news/article/{obj.pk}/history/{version.pk}/" in history_page
+    response = client.get(f"/admin/news/article/{obj.pk}/history/{version.pk}/")
+    changes = {change.name: change for change in response.context["changes"]}
+    assert ("removed", "Old sentence.") in [(line.kind, line.text) for line in changes["body_en"].lines]
+    assert ("added", "New sentence.") in [(line.kind, line.text) for line in changes["body_en"].lines]
+    assert (changes["title_en"].before, changes["title_en"].after) == ("Title", "New title")
+    text = response.content.decode()
+    assert '<span class="diff-removed">- Old sentence.</span>' in text
+    assert '<span class="diff-added">+ New sentence.</span>' in text
+
+
+def test_line_diff_keeps_a_little_context_around_changes():
+    before = "\n".join(f"line {n}" for n in range(20))
+    after = before.replace("line 10", "line ten")
+    kinds = [line.kind for line in history.line_diff(before, after)]
+    assert kinds == ["gap", "same", "same", "removed", "added", "same", "same"]
+
+
+def test_restoring_makes_an_earlier_version_current_as_a_new_version(client, editor):
+    obj = article(zh="标题", en="Title", body_en="Version one.")
+    edit(client, obj, summary_en="One")
+    edit(client, obj, summary_en="Two", body_en="Version two.")
+    first = history.versions(obj)[1]
+    response = client.post(f"/admin/news/article/{obj.pk}/history/{first.pk}/")
+    assert response.status_code == 302
+    obj = Article.objects.get(pk=obj.pk)
+    assert (obj.summary_en, obj.body_en) == ("One", "Version one.")
+    assert "Version one." in obj.body_html_en
+    assert Version.objects.get_for_object(obj).count() == 4  # nothing lost
+    assert "Restored" in history.versions(obj).first().revision.comment
+
+
+def test_translators_may_read_versions_but_not_restore(client):
+    obj = article(zh="标题", en="Title")
+    history.record(obj, comment="first")
+    user = User.objects.create_user("translator", password="pw", is_staff=True)
+    user.groups.add(Group.objects.get(name="Translators"))
+    client.force_login(user)
+    version = history.versions(obj).get()
+    url = f"/admin/news/article/{obj.pk}/history/{version.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 403
+
+
+def test_an_applied_translation_upload_is_a_version(client, editor):
+    obj = article(zh="标题", en="")
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    from translations.admin import TranslatableArticleAdmin
+
+    request = RequestFactory().post("/")
+    request.user = editor
+    admin.site._registry[Article].log_change(request, obj, "Translation into English imported from a.po.")
+    assert isinstance(admin.site._registry[Article], TranslatableArticleAdmin)
+    assert history.versions(obj).get().revision.comment == "Translation into English imported from a.po."
