@@ -1,5 +1,7 @@
 """The article editor's own pages: live preview, image upload, history with diffs and restore."""
 
+import sys
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
@@ -11,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_protect
 
-from news import history, image_checks, image_usage, preview
+from news import history, image_checks, image_usage, preview, saving
 from news.admin_forms import ArticleForm, can_edit_source, describe_missing, free_reference
 from news.models import ArticleImage
 from translations import languages
@@ -149,11 +151,24 @@ class EditorAdminMixin:
     def save_model(self, request, obj, form, change):
         if change:
             history.ensure_baseline(obj.pk)
-        super().save_model(request, obj, form, change)
+        # The article and its images are one save: rendered once, at the end of save_related.
+        obj._one_save = saving.one_save(obj)
+        obj._one_save.__enter__()
+        try:
+            super().save_model(request, obj, form, change)
+        except BaseException:
+            obj._one_save.__exit__(*sys.exc_info())
+            raise
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.rerender()
+        hold = getattr(form.instance, "_one_save", None) or saving.one_save(form.instance)
+        form.instance._one_save = None
+        if hold is not None and saving.held(form.instance) is None:
+            hold.__enter__()
+        try:
+            super().save_related(request, form, formsets, change)
+        finally:
+            hold.__exit__(*sys.exc_info())
         images = list(form.instance.images.all())
         missing = image_usage.missing_in_article(form.instance, images)
         if missing:

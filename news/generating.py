@@ -277,17 +277,17 @@ def generate(*, count: int, seed: int = 1, end: datetime | None = None, progress
 
 def _article(rng: random.Random, n: int, bodies, categories, end, taken: set[str], prototype) -> tuple[Article, str]:
     roll = rng.random()
-    languages = [ZH] if roll < ZH_ONLY else [EN] if roll < ZH_ONLY + EN_ONLY else [ZH, EN]
+    written = [ZH] if roll < ZH_ONLY else [EN] if roll < ZH_ONLY + EN_ONLY else [ZH, EN]
     fields = {
         "publish_at": end - timedelta(seconds=rng.randrange(YEARS * 365 * 86400)),
         "category_id": rng.choice(categories).pk,
-        "source_language": languages[0],
+        "source_language": written[0],
         "author": rng.choice(AUTHORS),
     }
     terms = []
     for language in (ZH, EN):
         values = dict.fromkeys(("title", "summary", "body", "body_html", "toc_html"), "")
-        if language in languages:
+        if language in written:
             skeleton = rng.choice(bodies[language])
             vocabulary = ZH_WORDS if language == ZH else EN_WORDS
             words = rng.choices(vocabulary, k=skeleton.markers)

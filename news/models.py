@@ -242,7 +242,8 @@ class Article(TranslatedContent, Publishable):
         if not self.slug:
             self.slug = self.make_slug()
         previous_slug = getattr(self, "_stored_slug", None)
-        if render:
+        pending = saving.held(self)
+        if render and pending is None:
             self.render(images=None if self.pk else {})
         created = self._state.adding
         written = self.languages_written(created=created)
@@ -255,7 +256,10 @@ class Article(TranslatedContent, Publishable):
             ArticleSlugRedirect.remember(self, old_slug=previous_slug)
         self._stored_slug = self.slug
         self._loaded_texts = self._texts()
-        if not kwargs.get("raw"):
+        if pending is not None:
+            # one_save renders and runs the hooks once, when the images are saved too.
+            pending.created, pending.written = pending.created or created, pending.written | written
+        elif not kwargs.get("raw"):
             saving.article_saved(self, created=created, languages_written=written)
 
     def make_slug(self) -> str:
@@ -369,13 +373,15 @@ class ArticleImage(models.Model):
         if not self.reference and self.image:
             self.reference = posixpath.basename(self.image.name)
         super().save(*args, **kwargs)
-        self.article.rerender()
-        saving.article_saved(self.article, created=False, languages_written=frozenset())
+        if saving.held(self.article) is None:
+            self.article.rerender()
+            saving.article_saved(self.article, created=False, languages_written=frozenset())
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        self.article.rerender()
-        saving.article_saved(self.article, created=False, languages_written=frozenset())
+        if saving.held(self.article) is None:
+            self.article.rerender()
+            saving.article_saved(self.article, created=False, languages_written=frozenset())
         return result
 
 

@@ -94,7 +94,10 @@ class UploadForm(forms.Form):
 def _download_action(language: str):
     def download(modeladmin, request, queryset):
         articles = po_export.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
-        po = po_export.export_po(language=language, articles=articles, base_url=request.build_absolute_uri("/"))
+        # Downloads answer GETs too: they read what every save keeps and write nothing.
+        po = po_export.export_po(
+            language=language, articles=articles, base_url=request.build_absolute_uri("/"), refresh_records=False
+        )
         if not po:
             # Only articles written in that language were chosen: say so rather than hand out an empty file.
             message = gettext("Nothing to translate into %(language)s: the selected articles are written in it.")

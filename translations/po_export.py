@@ -19,7 +19,7 @@ from translations import languages
 from translations.models import SegmentTranslation, SourceSegment
 from translations.placeholders import placeholder_value, protect, protect_like
 from translations.records import current_translations, records_for, refresh
-from translations.segments import KIND_LABELS, is_body
+from translations.segments import KIND_LABELS, assign_keys, is_body, source_units
 
 PROJECT_ID = "portal-content"
 
@@ -88,12 +88,20 @@ def _comment(article: Article, language: str, kind: str, base_url: str) -> str:
 
 
 def export_po(
-    *, language: str, articles: Sequence[Article], only: str | None = None, base_url: str = ""
+    *,
+    language: str,
+    articles: Sequence[Article],
+    only: str | None = None,
+    base_url: str = "",
+    refresh_records: bool = True,
 ) -> polib.POFile:
     """A PO file offering the articles' text for translation into ``language``.
 
     ``only="missing"`` keeps entries without a translation, ``only="outdated"``
     the ones whose source changed since they were translated (fuzzy).
+    ``refresh_records=False`` writes nothing (a download answering a GET): it
+    reads the segments every save keeps, and cuts them in memory for an
+    article written by a bulk path that kept none.
     """
     if only not in (None, "missing", "outdated"):
         raise ValueError(f"--only must be missing or outdated, not {only!r}")
@@ -101,7 +109,7 @@ def export_po(
     for article in articles:
         if article.source_language == language:
             continue
-        segments = refresh(article)
+        segments = refresh(article) if refresh_records else stored_segments(article)
         records = records_for(segments, language)
         texts = current_translations(article=article, language=language, segments=segments, records=records)
         for segment in segments:
@@ -112,6 +120,18 @@ def export_po(
         if _wanted(entry, only):
             po.append(entry)
     return po
+
+
+def stored_segments(article: Article) -> list[SourceSegment]:
+    """The article's segments as saved, or, when it has none, cut now and not saved (negative ids)."""
+    stored = list(article.source_segments.order_by("position"))
+    if stored:
+        return stored
+    units = assign_keys(units=source_units(article), previous=[])
+    return [
+        SourceSegment(pk=-number, article=article, key=unit.key, kind=unit.kind, position=number, text=unit.text)
+        for number, unit in enumerate(units, start=1)
+    ]
 
 
 def _wanted(entry: polib.POEntry, only: str | None) -> bool:

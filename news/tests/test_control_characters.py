@@ -52,9 +52,9 @@ def test_the_category_and_tag_forms_drop_control_characters(admin_client):
     assert response.status_code == 302, Page(response.content).text[:2000]
     assert Category.objects.filter(slug="happenings", name_zh_hans="活动", name_en="Events").exists()
 
-    data = form_data(admin_client.get("/admin/news/tag/add/").content, "tag_form")
+    data = form_data(admin_client.get("/admin/tags/tag/add/").content, "tag_form")
     data.update(name="secu\x0erity", slug="security", label_zh_hans="安\x00全", label_en="Secu\x7frity")
-    response = admin_client.post("/admin/news/tag/add/", data)
+    response = admin_client.post("/admin/tags/tag/add/", data)
     assert response.status_code == 302, Page(response.content).text[:2000]
     assert Tag.objects.filter(name="security", label_zh_hans="安全", label_en="Security").exists()
 

@@ -68,7 +68,7 @@ def unsafe_parts(markup: str, *, page: bool = False) -> list[str]:
                 problems.append("<svg>")
         elif tag == "meta" and page and not element.get("http-equiv"):
             continue
-        elif tag in FORBIDDEN_TAGS and not (page and tag in {"form", "input", "button", "link"}):
+        elif tag in FORBIDDEN_TAGS and not (page and tag in {"form", "input", "button", "link", "select"}):
             problems.append(f"<{tag}>")
         elif page and tag == "link" and element.get("rel") not in ("stylesheet", "icon", "alternate", "canonical"):
             problems.append(f"<link rel={element.get('rel')}>")

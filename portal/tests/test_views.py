@@ -13,6 +13,9 @@ from django.conf import settings as django_settings
 
 from news.tests.factories import png_file
 
+# A refused media path answers with the site's 404 page, whose suggestions read the database.
+pytestmark = pytest.mark.django_db
+
 PNG = png_file().read()
 
 

@@ -283,3 +283,21 @@ def test_dashboard_downloads_every_article_in_a_state(translator, articles):
     assert {entry.msgid for entry in po if entry.msgctxt.endswith(":title")} == {"过时"}
     assert [entry.previous_msgid for entry in po if entry.fuzzy] == ["一段。", "二段。"]
     assert translator.get(f"{CHANGELIST}translations/en/nonsense.po").status_code == 403
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_downloading_a_po_file_by_get_writes_nothing(translator, articles):
+    """Every save keeps the segments; a download only reads them, even for an article a bulk path wrote."""
+    bulk = Article.objects.bulk_create(
+        [Article(title_zh_hans="批量写入", body_zh_hans="批量正文。", slug="bulk", category=articles["missing"].category)]
+    )[0]
+    for article in (articles["outdated"], bulk):
+        with CaptureQueriesContext(connection) as queries:
+            response = translator.get(f"{CHANGELIST}{article.pk}/translations/en.po")
+        assert response.status_code == 200
+        assert not [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+        msgids = [entry.msgid for entry in polib.pofile(response.content.decode())]
+        assert article.title_zh_hans in msgids
+    assert not bulk.source_segments.exists()
