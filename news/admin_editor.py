@@ -109,7 +109,8 @@ class EditorAdminMixin:
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
-        history.record(obj, user=request.user, comment=entry.get_change_message())
+        if isinstance(obj, self.model):  # the article admin also logs changes of the categories and tags it renames
+            history.record(obj, user=request.user, comment=entry.get_change_message())
         return entry
 
     def history_view(self, request, object_id, extra_context=None):

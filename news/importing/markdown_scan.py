@@ -23,7 +23,7 @@ def image_references(body: str, *, line_offset: int) -> list[tuple[str, int, str
 
 def normalize_target(reference: str) -> str:
     """An image reference as articles store and match it (no query, no ``./``)."""
-    return blocks.normalize_target(urlsplit(reference).path)
+    return markdown.normalize_reference(urlsplit(reference).path)
 
 
 def framework_tags(body: str) -> list[str]:
