@@ -44,6 +44,16 @@ def record(article: Article, *, user=None, comment: str = "") -> None:
         reversion.set_comment(comment)
 
 
+def record_many(articles, *, comment: str) -> None:
+    """One version of each article, in a single revision (a batch of an import)."""
+    if not articles:
+        return
+    with reversion.create_revision(atomic=True):
+        for article in articles:
+            reversion.add_to_revision(article)
+        reversion.set_comment(comment)
+
+
 def ensure_baseline(pk: int) -> None:
     """Before the first recorded change of an article saved without history (older rows), keep it as it was."""
     if not Version.objects.get_for_object_reference(Article, pk).exists():

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, router, transaction
 from django.db.models.signals import m2m_changed
 
+from news import history
 from news.importing.files import STORAGE_FOLDER, ImageStore, StoredImage
 from news.importing.markdown_scan import comparable, normalize_target
 from news.importing.parsing import ParsedFile, Settings
@@ -83,6 +84,8 @@ class Writer:
         # Rows of new articles, inserted together at the end of each batch (see ``flush``).
         self.deferred_sources: list[ArticleSource] = []
         self.deferred_tags: list[TaggedArticle] = []
+        # Articles this batch created or changed: one history version each, in one revision per batch.
+        self.written: list[Article] = []
 
     def load(self, groups: list[dict[str, ParsedFile]]) -> None:
         """The sources the files were imported from before, in a query per 500 files."""
@@ -163,6 +166,7 @@ class Writer:
             return
         self.report.add(status, shown, slug=article.slug, languages=codes)
         self.remember(files, shown=article.slug)
+        self.written.append(article)
 
     def _save(
         self,
@@ -357,10 +361,12 @@ class Writer:
                 using=router.db_for_write(TaggedArticle),
             )
         self.deferred_sources, self.deferred_tags = [], []
+        history.record_many(self.written, comment="Imported from Markdown files")
+        self.written = []
 
     def forget(self) -> None:
         """After a batch was rolled back: drop what the caches learnt from it."""
-        self.deferred_sources, self.deferred_tags = [], []
+        self.deferred_sources, self.deferred_tags, self.written = [], [], []
         self.tags.reload()
         self.categories = {category.slug: category for category in Category.objects.all()}
         self.slugs = set(Article.objects.values_list("slug", flat=True))

@@ -113,3 +113,18 @@ def test_an_applied_translation_upload_is_a_version(client, editor):
     admin.site._registry[Article].log_change(request, obj, "Translation into English imported from a.po.")
     assert isinstance(admin.site._registry[Article], TranslatableArticleAdmin)
     assert history.versions(obj).get().revision.comment == "Translation into English imported from a.po."
+
+
+def test_imported_articles_appear_as_versions(tmp_path):
+    from django.core.management import call_command
+
+    path = tmp_path / "en" / "news" / "versioned.md"
+    path.parent.mkdir(parents=True)
+    path.write_text("---\ntitle: Versioned import\ndate: 2026-01-02\n---\n\nFirst text.\n", encoding="utf-8")
+    call_command("import_news", str(tmp_path), verbosity=0)
+    article = Article.objects.get(title_en="Versioned import")
+    path.write_text("---\ntitle: Versioned import\ndate: 2026-01-02\n---\n\nSecond text.\n", encoding="utf-8")
+    call_command("import_news", str(tmp_path), verbosity=0)
+    found = list(history.versions(article))
+    assert len(found) == 2
+    assert {version.revision.comment for version in found} == {"Imported from Markdown files"}
