@@ -18,7 +18,7 @@ from news.models import Article, ArticleImage, Category
 from news.tests.factories import article, png_file
 from tags.models import Tag
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def row(obj) -> dict:

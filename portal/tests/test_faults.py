@@ -138,7 +138,7 @@ def timed_get(client, url, **headers):
     return response, time.monotonic() - started
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_database_down_hanging_and_back(client, proxied_database):
     assert connection.settings_dict["OPTIONS"]["connect_timeout"] == 2
     assert "statement_timeout" in connection.settings_dict["OPTIONS"]["options"]

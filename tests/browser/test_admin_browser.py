@@ -17,7 +17,7 @@ from news.tests.factories import article, png_file
 from tags.models import Tag
 from translations import po_export
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "artifacts"
 PASSWORD = "a-long-test-password"

@@ -12,7 +12,7 @@ from tests.browser import test_admin_browser
 chromium = test_admin_browser.chromium
 login = test_admin_browser.login
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
