@@ -25,7 +25,7 @@ from django.core.serializers.json import Serializer as JSONSerializer
 from django.db import transaction
 from django.utils import timezone
 
-from news import search
+from news import defaults, search
 from news.models import Article
 
 FORMAT = 1
@@ -166,6 +166,8 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreReport:
             # Every table emptied (what migrations wrote is in the backup too); content types and
             # permissions come back through post_migrate, the rest from the backup.
             call_command("flush", interactive=False, verbosity=0)
+            # The backup has its own groups and categories: the ones every migrate starts with make way.
+            defaults.remove_starting_data()
             call_command("loaddata", str(dump), verbosity=0)
             search.rebuild()
         media_files = _restore_media(folder / MEDIA_FOLDER)

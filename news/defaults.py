@@ -65,3 +65,11 @@ def after_migrate(sender, using="default", **kwargs) -> None:
         return
     ensure_groups()
     ensure_starting_categories()
+
+
+def remove_starting_data() -> None:
+    """Remove what ``after_migrate`` creates, on an otherwise empty database (before loading a backup)."""
+    from news.models import Category
+
+    Group.objects.filter(name__in=GROUPS).delete()
+    Category.objects.filter(articles__isnull=True).delete()
