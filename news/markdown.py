@@ -313,7 +313,10 @@ class _HtmlFormatter(HtmlFormatter):
 
 
 _converters = threading.local()
-EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "md_in_html", "codehilite", "toc"]
+# news.markdown_lists: CommonMark's list rules (two-space nesting, "1)") on top of sane_lists.
+EXTENSIONS = [
+    "tables", "fenced_code", "footnotes", "sane_lists", "news.markdown_lists", "md_in_html", "codehilite", "toc",
+]  # fmt: skip
 _INDENTED_CODE = re.compile(r"^(?: {4}|\t)", re.M)
 
 
