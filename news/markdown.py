@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 import markdown as markdown_lib
 import nh3
 from markdown.extensions import Extension
+from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters.html import HtmlFormatter
 from pygments.token import STANDARD_TYPES
@@ -284,6 +285,8 @@ class _PortalExtension(Extension):
     def extendMarkdown(self, md):
         # A backslash before any ASCII punctuation is an escape (CommonMark).
         md.ESCAPED_CHARS = list(string.punctuation)
+        # A backslash ending a line is a hard line break (CommonMark); after code spans (190), before escapes (180).
+        md.inlinePatterns.register(SubstituteTagInlineProcessor(r"\\\n", "br"), "backslash-break", 185)
         # Priority above the toc extension's (5) so anchors see the final headings.
         md.treeprocessors.register(_PortalTreeprocessor(md, self.title), "portal", 6)
         # Before any other tree processor (footnotes: 50, inline: 20, toc: 5), and after all of them.
@@ -313,7 +316,10 @@ class _HtmlFormatter(HtmlFormatter):
 
 
 _converters = threading.local()
-EXTENSIONS = ["tables", "fenced_code", "footnotes", "sane_lists", "md_in_html", "codehilite", "toc"]
+# news.markdown_lists: CommonMark's list rules (two-space nesting, "1)") on top of sane_lists.
+EXTENSIONS = [
+    "tables", "fenced_code", "footnotes", "sane_lists", "news.markdown_lists", "md_in_html", "codehilite", "toc",
+]  # fmt: skip
 _INDENTED_CODE = re.compile(r"^(?: {4}|\t)", re.M)
 
 
