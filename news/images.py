@@ -18,7 +18,8 @@ import posixpath
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from PIL import Image, ImageOps
 
@@ -87,6 +88,35 @@ def delete_renditions(value: dict, *, storage=default_storage) -> None:
         storage.delete(item["name"])
 
 
+def in_use(name: str) -> bool:
+    """Whether a banner or body image still uses the stored file (imports share files by content)."""
+    return Article.objects.filter(banner=name).exists() or ArticleImage.objects.filter(image=name).exists()
+
+
+def discard_after_commit(name: str, renditions: dict, *, storage=default_storage) -> None:
+    """Once the transaction commits, delete a file no row uses any more and its renditions.
+
+    A rolled-back save or delete deletes nothing; a file another article still
+    uses (an import stores each content once) is kept with its renditions.
+    """
+    names = {name} | ({(renditions or {}).get("source")} - {None, ""})
+
+    def discard():
+        for source in names:
+            if not source or in_use(source):
+                continue
+            if storage.exists(source):
+                storage.delete(source)
+            if (renditions or {}).get("source") == source:
+                delete_renditions(renditions, storage=storage)
+
+    transaction.on_commit(discard)
+
+
+def _stored_name(value) -> str:
+    return getattr(value, "name", value) or ""
+
+
 def is_current(value: dict, field_file) -> bool:
     return bool(field_file) and (value or {}).get("source") == field_file.name
 
@@ -141,7 +171,8 @@ def refresh_banner(article: Article) -> None:
     old = article.banner_renditions
     article.banner_renditions = make_renditions(article.banner) if article.banner else {}
     Article.objects.filter(pk=article.pk).update(banner_renditions=article.banner_renditions)
-    delete_renditions(old)
+    if old:
+        discard_after_commit("", old)
 
 
 def refresh_image(image: ArticleImage) -> None:
@@ -151,30 +182,54 @@ def refresh_image(image: ArticleImage) -> None:
     old = image.renditions
     image.renditions = make_renditions(image.image)
     ArticleImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
-    delete_renditions(old)
+    if old:
+        discard_after_commit("", old)
+
+
+@receiver(post_init, sender=Article, dispatch_uid="news.images.article_loaded")
+def _article_loaded(sender, instance: Article, **kwargs):
+    # The file as stored, to find the one a save replaces (its renditions may be missing).
+    instance._stored_banner = _stored_name(instance.__dict__.get("banner"))
+    instance._stored_banner_renditions = instance.__dict__.get("banner_renditions") or {}
+
+
+@receiver(post_init, sender=ArticleImage, dispatch_uid="news.images.body_image_loaded")
+def _image_loaded(sender, instance: ArticleImage, **kwargs):
+    instance._stored_image = _stored_name(instance.__dict__.get("image"))
+    instance._stored_renditions = instance.__dict__.get("renditions") or {}
 
 
 @receiver(post_save, sender=Article, dispatch_uid="news.images.article_banner")
 def _article_saved(sender, instance: Article, raw=False, **kwargs):
-    if not raw:
-        refresh_banner(instance)
+    if raw:
+        return
+    old_name, old_renditions = instance._stored_banner, instance._stored_banner_renditions
+    refresh_banner(instance)
+    if old_name and old_name != instance.banner.name:
+        discard_after_commit(old_name, old_renditions)
+    instance._stored_banner, instance._stored_banner_renditions = instance.banner.name, instance.banner_renditions
 
 
 @receiver(post_save, sender=ArticleImage, dispatch_uid="news.images.body_image")
 def _image_saved(sender, instance: ArticleImage, raw=False, **kwargs):
     # Runs before ArticleImage.save re-renders the article, so the body uses the new renditions.
-    if not raw:
-        refresh_image(instance)
+    if raw:
+        return
+    old_name, old_renditions = instance._stored_image, instance._stored_renditions
+    refresh_image(instance)
+    if old_name and old_name != instance.image.name:
+        discard_after_commit(old_name, old_renditions)
+    instance._stored_image, instance._stored_renditions = instance.image.name, instance.renditions
 
 
 @receiver(post_delete, sender=ArticleImage, dispatch_uid="news.images.body_image_deleted")
 def _image_deleted(sender, instance: ArticleImage, **kwargs):
-    delete_renditions(instance.renditions)
+    discard_after_commit(instance.image.name, instance.renditions)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="news.images.article_deleted")
 def _article_deleted(sender, instance: Article, **kwargs):
-    delete_renditions(instance.banner_renditions)
+    discard_after_commit(instance.banner.name, instance.banner_renditions)
 
 
 def ensure_renditions(*, dry_run: bool = False) -> tuple[int, int]:

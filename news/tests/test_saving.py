@@ -6,8 +6,8 @@ from django.contrib.auth.models import Group, User
 from news import markdown
 from news.models import Article, Category
 from news.tests.factories import png_file
-from news.tests.test_admin import form_data
 from news.tests.pages import Page
+from news.tests.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
 
