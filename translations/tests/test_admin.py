@@ -291,7 +291,11 @@ WRITES = ("INSERT", "UPDATE", "DELETE")
 def test_downloading_a_po_file_by_get_writes_nothing(translator, articles):
     """Every save keeps the segments; a download only reads them, even for an article a bulk path wrote."""
     bulk = Article.objects.bulk_create(
-        [Article(title_zh_hans="批量写入", body_zh_hans="批量正文。", slug="bulk", category=articles["missing"].category)]
+        [
+            Article(
+                title_zh_hans="批量写入", body_zh_hans="批量正文。", slug="bulk", category=articles["missing"].category
+            )
+        ]
     )[0]
     for article in (articles["outdated"], bulk):
         with CaptureQueriesContext(connection) as queries:
