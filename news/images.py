@@ -13,8 +13,10 @@ original file stays where it was uploaded, for download.
 
 import hashlib
 import io
+import json
 import logging
 import posixpath
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -93,22 +95,49 @@ def in_use(name: str) -> bool:
     return Article.objects.filter(banner=name).exists() or ArticleImage.objects.filter(image=name).exists()
 
 
-def discard_after_commit(name: str, renditions: dict, *, storage=default_storage) -> None:
+def _drop_stale_after_commit(old: dict) -> None:
+    """Renditions of a file the row no longer uses (its own file's go with it in ``discard_after_commit``)."""
+    source = (old or {}).get("source")
+    if source:
+        transaction.on_commit(lambda: None if in_use(source) else delete_renditions(old))
+
+
+def history_banners(article_pk: int) -> set[str]:
+    """The banner files the article's recorded versions name (a restore brings them back)."""
+    from reversion.models import Version
+
+    names = set()
+    for data in Version.objects.get_for_object_reference(Article, article_pk).values_list("serialized_data", flat=True):
+        try:
+            names.add(json.loads(data)[0]["fields"].get("banner") or "")
+        except (ValueError, LookupError, TypeError, AttributeError):
+            continue
+    return names - {""}
+
+
+def discard_after_commit(
+    name: str, renditions: dict, *, keep: Callable[[], set[str]] = set, also: Callable[[], set[str]] = set
+) -> None:
     """Once the transaction commits, delete a file no row uses any more and its renditions.
 
     A rolled-back save or delete deletes nothing; a file another article still
-    uses (an import stores each content once) is kept with its renditions.
+    uses (an import stores each content once) is kept with its renditions, and
+    so is a file in ``keep()`` (a version of the article names it) without them.
+    ``also()`` names more files to delete alike (a deleted article's old banners).
     """
-    names = {name} | ({(renditions or {}).get("source")} - {None, ""})
+    source = (renditions or {}).get("source") or ""
 
     def discard():
-        for source in names:
-            if not source or in_use(source):
+        kept = keep()
+        for stale in sorted({name, source, *also()} - {""}):
+            if in_use(stale):
                 continue
-            if storage.exists(source):
-                storage.delete(source)
-            if (renditions or {}).get("source") == source:
-                delete_renditions(renditions, storage=storage)
+            if stale not in kept and default_storage.exists(stale):
+                default_storage.delete(stale)
+            if stale == source:
+                delete_renditions(renditions)
+            else:
+                delete_renditions({"items": [{"name": rendition_name(stale, width)} for width in WIDTHS]})
 
     transaction.on_commit(discard)
 
@@ -171,8 +200,7 @@ def refresh_banner(article: Article) -> None:
     old = article.banner_renditions
     article.banner_renditions = make_renditions(article.banner) if article.banner else {}
     Article.objects.filter(pk=article.pk).update(banner_renditions=article.banner_renditions)
-    if old:
-        discard_after_commit("", old)
+    _drop_stale_after_commit(old)
 
 
 def refresh_image(image: ArticleImage) -> None:
@@ -182,8 +210,7 @@ def refresh_image(image: ArticleImage) -> None:
     old = image.renditions
     image.renditions = make_renditions(image.image)
     ArticleImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
-    if old:
-        discard_after_commit("", old)
+    _drop_stale_after_commit(old)
 
 
 @receiver(post_init, sender=Article, dispatch_uid="news.images.article_loaded")
@@ -206,7 +233,8 @@ def _article_saved(sender, instance: Article, raw=False, **kwargs):
     old_name, old_renditions = instance._stored_banner, instance._stored_banner_renditions
     refresh_banner(instance)
     if old_name and old_name != instance.banner.name:
-        discard_after_commit(old_name, old_renditions)
+        # The old file stays while a version names it: restoring that version shows it again.
+        discard_after_commit(old_name, old_renditions, keep=lambda: history_banners(instance.pk))
     instance._stored_banner, instance._stored_banner_renditions = instance.banner.name, instance.banner_renditions
 
 
@@ -229,7 +257,9 @@ def _image_deleted(sender, instance: ArticleImage, **kwargs):
 
 @receiver(post_delete, sender=Article, dispatch_uid="news.images.article_deleted")
 def _article_deleted(sender, instance: Article, **kwargs):
-    discard_after_commit(instance.banner.name, instance.banner_renditions)
+    pk = instance.pk
+    # No version of a deleted article can be restored: the banners its history kept go too.
+    discard_after_commit(instance.banner.name, instance.banner_renditions, also=lambda: history_banners(pk))
 
 
 def ensure_renditions(*, dry_run: bool = False) -> tuple[int, int]:

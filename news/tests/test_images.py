@@ -237,3 +237,27 @@ def test_a_file_another_article_still_uses_is_kept(django_capture_on_commit_call
         first.delete()
     assert default_storage.exists(second.banner.name)
     assert all(default_storage.exists(item["name"]) for item in second.banner_renditions["items"])
+
+
+def test_a_replaced_banner_a_version_names_is_kept_for_restore_until_the_article_goes(
+    django_capture_on_commit_callbacks,
+):
+    from news import history
+
+    article = factories.article(en="Versions", banner=factories.png_file("v1.png", (600, 300)))
+    history.record(article, comment="first")
+    first = article.banner.name
+    article = type(article).objects.get(pk=article.pk)
+    article.banner = factories.png_file("v2.png", (600, 300))
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    history.record(article, comment="second")
+    replacement = article.banner.name
+    assert default_storage.exists(first), "restoring the first version shows its banner again"
+    with django_capture_on_commit_callbacks(execute=True):
+        restored = history.restore(history.versions(article).last())
+    assert restored.banner.name == first and restored.banner_renditions["source"] == first
+    assert default_storage.exists(replacement)
+    with django_capture_on_commit_callbacks(execute=True):
+        type(article).objects.get(pk=article.pk).delete()
+    assert not default_storage.exists(first) and not default_storage.exists(replacement)
