@@ -13,12 +13,15 @@ original file stays where it was uploaded, for download.
 
 import hashlib
 import io
+import json
 import logging
 import posixpath
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db.models.signals import post_delete, post_save
+from django.db import transaction
+from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 from PIL import Image, ImageOps
 
@@ -87,6 +90,62 @@ def delete_renditions(value: dict, *, storage=default_storage) -> None:
         storage.delete(item["name"])
 
 
+def in_use(name: str) -> bool:
+    """Whether a banner or body image still uses the stored file (imports share files by content)."""
+    return Article.objects.filter(banner=name).exists() or ArticleImage.objects.filter(image=name).exists()
+
+
+def _drop_stale_after_commit(old: dict) -> None:
+    """Renditions of a file the row no longer uses (its own file's go with it in ``discard_after_commit``)."""
+    source = (old or {}).get("source")
+    if source:
+        transaction.on_commit(lambda: None if in_use(source) else delete_renditions(old))
+
+
+def history_banners(article_pk: int) -> set[str]:
+    """The banner files the article's recorded versions name (a restore brings them back)."""
+    from reversion.models import Version
+
+    names = set()
+    for data in Version.objects.get_for_object_reference(Article, article_pk).values_list("serialized_data", flat=True):
+        try:
+            names.add(json.loads(data)[0]["fields"].get("banner") or "")
+        except (ValueError, LookupError, TypeError, AttributeError):
+            continue
+    return names - {""}
+
+
+def discard_after_commit(
+    name: str, renditions: dict, *, keep: Callable[[], set[str]] = set, also: Callable[[], set[str]] = set
+) -> None:
+    """Once the transaction commits, delete a file no row uses any more and its renditions.
+
+    A rolled-back save or delete deletes nothing; a file another article still
+    uses (an import stores each content once) is kept with its renditions, and
+    so is a file in ``keep()`` (a version of the article names it) without them.
+    ``also()`` names more files to delete alike (a deleted article's old banners).
+    """
+    source = (renditions or {}).get("source") or ""
+
+    def discard():
+        kept = keep()
+        for stale in sorted({name, source, *also()} - {""}):
+            if in_use(stale):
+                continue
+            if stale not in kept and default_storage.exists(stale):
+                default_storage.delete(stale)
+            if stale == source:
+                delete_renditions(renditions)
+            else:
+                delete_renditions({"items": [{"name": rendition_name(stale, width)} for width in WIDTHS]})
+
+    transaction.on_commit(discard)
+
+
+def _stored_name(value) -> str:
+    return getattr(value, "name", value) or ""
+
+
 def is_current(value: dict, field_file) -> bool:
     return bool(field_file) and (value or {}).get("source") == field_file.name
 
@@ -141,7 +200,7 @@ def refresh_banner(article: Article) -> None:
     old = article.banner_renditions
     article.banner_renditions = make_renditions(article.banner) if article.banner else {}
     Article.objects.filter(pk=article.pk).update(banner_renditions=article.banner_renditions)
-    delete_renditions(old)
+    _drop_stale_after_commit(old)
 
 
 def refresh_image(image: ArticleImage) -> None:
@@ -151,30 +210,56 @@ def refresh_image(image: ArticleImage) -> None:
     old = image.renditions
     image.renditions = make_renditions(image.image)
     ArticleImage.objects.filter(pk=image.pk).update(renditions=image.renditions)
-    delete_renditions(old)
+    _drop_stale_after_commit(old)
+
+
+@receiver(post_init, sender=Article, dispatch_uid="news.images.article_loaded")
+def _article_loaded(sender, instance: Article, **kwargs):
+    # The file as stored, to find the one a save replaces (its renditions may be missing).
+    instance._stored_banner = _stored_name(instance.__dict__.get("banner"))
+    instance._stored_banner_renditions = instance.__dict__.get("banner_renditions") or {}
+
+
+@receiver(post_init, sender=ArticleImage, dispatch_uid="news.images.body_image_loaded")
+def _image_loaded(sender, instance: ArticleImage, **kwargs):
+    instance._stored_image = _stored_name(instance.__dict__.get("image"))
+    instance._stored_renditions = instance.__dict__.get("renditions") or {}
 
 
 @receiver(post_save, sender=Article, dispatch_uid="news.images.article_banner")
 def _article_saved(sender, instance: Article, raw=False, **kwargs):
-    if not raw:
-        refresh_banner(instance)
+    if raw:
+        return
+    old_name, old_renditions = instance._stored_banner, instance._stored_banner_renditions
+    refresh_banner(instance)
+    if old_name and old_name != instance.banner.name:
+        # The old file stays while a version names it: restoring that version shows it again.
+        discard_after_commit(old_name, old_renditions, keep=lambda: history_banners(instance.pk))
+    instance._stored_banner, instance._stored_banner_renditions = instance.banner.name, instance.banner_renditions
 
 
 @receiver(post_save, sender=ArticleImage, dispatch_uid="news.images.body_image")
 def _image_saved(sender, instance: ArticleImage, raw=False, **kwargs):
     # Runs before ArticleImage.save re-renders the article, so the body uses the new renditions.
-    if not raw:
-        refresh_image(instance)
+    if raw:
+        return
+    old_name, old_renditions = instance._stored_image, instance._stored_renditions
+    refresh_image(instance)
+    if old_name and old_name != instance.image.name:
+        discard_after_commit(old_name, old_renditions)
+    instance._stored_image, instance._stored_renditions = instance.image.name, instance.renditions
 
 
 @receiver(post_delete, sender=ArticleImage, dispatch_uid="news.images.body_image_deleted")
 def _image_deleted(sender, instance: ArticleImage, **kwargs):
-    delete_renditions(instance.renditions)
+    discard_after_commit(instance.image.name, instance.renditions)
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="news.images.article_deleted")
 def _article_deleted(sender, instance: Article, **kwargs):
-    delete_renditions(instance.banner_renditions)
+    pk = instance.pk
+    # No version of a deleted article can be restored: the banners its history kept go too.
+    discard_after_commit(instance.banner.name, instance.banner_renditions, also=lambda: history_banners(pk))
 
 
 def ensure_renditions(*, dry_run: bool = False) -> tuple[int, int]:

@@ -18,6 +18,7 @@ import shutil
 import stat
 import time
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,13 @@ from news.importing.sources import MARKDOWN_SUFFIXES
 
 UPLOAD_SUFFIXES = MARKDOWN_SUFFIXES | IMAGE_SUFFIXES
 MAX_AGE_SECONDS = 24 * 3600
+# File systems refuse longer names (255 bytes a part) and paths; refused before writing.
+MAX_PART_BYTES = 200
+MAX_PATH_BYTES = 1000
+# What the zipfile module can unpack without optional libraries missing at run time.
+COMPRESSION_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA}
+# What a damaged member raises while it is read: bad CRC, truncated or lying sizes, broken streams.
+READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError, ValueError)
 
 
 @dataclass(frozen=True)
@@ -73,8 +81,15 @@ def extract_upload(name: str, data: bytes | io.BufferedIOBase, destination: Path
                 continue
             target = destination.joinpath(*member_parts(member.filename))
             target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source, target.open("wb") as output:
-                written = _copy_limited(source, output, written=written, name=name, member=member, limits=limits)
+            try:
+                with archive.open(member) as source, target.open("wb") as output:
+                    written = _copy_limited(source, output, written=written, name=name, member=member, limits=limits)
+            except UnsafeArchive:
+                raise
+            except READ_ERRORS as error:
+                raise UnsafeArchive(
+                    f"{name}: {member.filename}: damaged member, cannot be unpacked ({error})"
+                ) from None
     return destination
 
 
@@ -104,10 +119,39 @@ def _check_members(name: str, members: list[zipfile.ZipInfo], *, limits: UploadL
             raise UnsafeArchive(f"{name}: {member.filename}: path leads outside the archive")
         if stat.S_ISLNK(member.external_attr >> 16):
             raise UnsafeArchive(f"{name}: {member.filename}: symbolic links are not accepted")
+        parts = member_parts(filename)
+        if len(filename.encode()) > MAX_PATH_BYTES or any(len(part.encode()) > MAX_PART_BYTES for part in parts):
+            raise UnsafeArchive(
+                f"{name}: {member.filename[:80]}…: name too long (at most {MAX_PART_BYTES} bytes a part)"
+            )
+        if member.flag_bits & 0x1:
+            raise UnsafeArchive(f"{name}: {member.filename}: encrypted members are not accepted")
+        if member.compress_type not in COMPRESSION_METHODS:
+            raise UnsafeArchive(
+                f"{name}: {member.filename}: unsupported compression method {member.compress_type}"
+                " (use an ordinary zip: stored or deflated)"
+            )
         if member.file_size > limits.max_file_bytes:
             raise UnsafeArchive(f"{name}: {member.filename}: larger than {limits.max_file_bytes} bytes")
         if member.file_size > 1024 * 1024 and member.file_size > limits.max_ratio * max(member.compress_size, 1):
             raise UnsafeArchive(f"{name}: {member.filename}: compressed too well to be real content (zip bomb)")
+    _check_paths(name, members)
+
+
+def _check_paths(name: str, members: list[zipfile.ZipInfo]) -> None:
+    """No two members at one path, and no file where another member needs a folder (``a.md``, ``a.md/b.md``)."""
+    files: dict[tuple[str, ...], str] = {}
+    for member in members:
+        key = tuple(part.casefold() for part in member_parts(member.filename))
+        if key in files:
+            raise UnsafeArchive(f"{name}: {member.filename}: the archive holds two files at this path")
+        files[key] = member.filename
+    for key, filename in files.items():
+        for depth in range(1, len(key)):
+            if key[:depth] in files:
+                raise UnsafeArchive(
+                    f"{name}: {files[key[:depth]]}: a file of this name is also a folder in the archive ({filename})"
+                )
 
 
 def _copy_limited(source, output, *, written: int, name: str, member: zipfile.ZipInfo, limits: UploadLimits) -> int:

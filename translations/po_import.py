@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from news.models import Article, Category
+from portal.text import clean_control_chars
 from tags.models import Tag
 from translations import languages
 from translations.checks import PoSource, Problem, header_problems, keyword_line, parse_po
@@ -162,6 +163,8 @@ def _check_entries(
         for entry in po:
             if entry.obsolete:
                 continue
+            # As the admin's forms do: a translation never brings control characters in (feeds, PostgreSQL).
+            entry.msgstr = clean_control_chars(entry.msgstr)
             located = _Located(
                 entry=entry,
                 file=source.name,

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.core.files.base import ContentFile
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
-from news.importing.markdown_scan import IMAGE_SUFFIXES
+from news.image_checks import check_upload
 from news.importing.report import Rejected
 
 STORAGE_FOLDER = "imported"
@@ -81,28 +82,40 @@ class StoredImage:
 
 
 class ImageStore:
-    """Image files stored once per distinct content, named by their hash."""
+    """Image files stored once per distinct content, named by their hash.
+
+    Every file passes the admin's gate (``news.image_checks.check_upload``):
+    size and pixel count from the header before any decoding, real image
+    formats only, and what is stored is the clean re-encoded copy.
+    """
 
     def __init__(self, *, dry_run: bool):
         self.dry_run = dry_run
         self._by_path: dict[Path, StoredImage | None] = {}
+        self._refused: dict[Path, str] = {}
 
     def get(self, path: Path) -> StoredImage | None:
-        """The stored image for a file, ``None`` when it is not a readable image."""
+        """The stored image for a file, ``None`` when it is refused (``refusal`` says why)."""
         if path not in self._by_path:
             self._by_path[path] = self._store(path)
         return self._by_path[path]
 
+    def refusal(self, path: Path) -> str:
+        """Why the file was refused, "" when it was not."""
+        return self._refused.get(path, "")
+
     def _store(self, path: Path) -> StoredImage | None:
-        data = path.read_bytes()
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
-        except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
-            return None
+        with path.open("rb") as handle:
+            try:
+                clean = check_upload(File(handle, name=path.name))
+            except ValidationError as error:
+                self._refused[path] = " ".join(str(message) for message in error.messages)
+                return None
+        data = clean.read()
+        with Image.open(clean) as image:
+            width, height = image.size
         digest = hashlib.sha256(data).hexdigest()
-        suffix = path.suffix.lower() if path.suffix.lower() in IMAGE_SUFFIXES else ".img"
-        name = f"{STORAGE_FOLDER}/{digest[:2]}/{digest[:40]}{suffix}"
+        name = f"{STORAGE_FOLDER}/{digest[:2]}/{digest[:40]}{posixpath.splitext(clean.name)[1]}"
         if not self.dry_run and not default_storage.exists(name):
             name = default_storage.save(name, ContentFile(data))
         return StoredImage(name=name, width=width, height=height, digest=digest)

@@ -10,6 +10,7 @@ import yaml
 from django.utils import timezone
 
 from news.importing.report import Rejected
+from portal.text import clean_control_chars
 
 KNOWN_KEYS = {
     "title",
@@ -54,13 +55,16 @@ _NAME_DATE = re.compile(r"(?<!\d)(\d{4})-?(\d{2})-?(\d{2})(?!\d)|(?<!\d)(\d{4})-
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 text (a byte-order mark dropped, line endings made LF), else ``Rejected``."""
+    """UTF-8 text (a byte-order mark dropped, line endings made LF, control characters removed), else ``Rejected``.
+
+    Control characters go as the admin's forms drop them: they break XML feeds and PostgreSQL.
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         raise Rejected(line, f"not UTF-8 text (byte 0x{raw[error.start]:02x}); save the file as UTF-8") from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return clean_control_chars(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -93,7 +97,16 @@ def load_front_matter(text: str) -> dict:
         return {}
     if not isinstance(data, dict):
         raise Rejected(2, "the front matter is not a list of “key: value” lines")
-    return data
+    return _without_control_chars(data)
+
+
+def _without_control_chars(value):
+    """YAML escapes ("\\x01", "\\u0000") make control characters the decoded text did not hold."""
+    if isinstance(value, dict):
+        return {_without_control_chars(key): _without_control_chars(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_control_chars(item) for item in value]
+    return clean_control_chars(value)
 
 
 def key_line(front_matter: str, key: str) -> int:

@@ -170,7 +170,8 @@ def _content_hash(raw: bytes, parsed: ParsedFile, *, images: ImageStore, report:
         stored = images.get(use.file) if use.file else None
         if use.file and stored is None:
             shown = "the article shows no banner" if is_banner else "the page shows a placeholder with its alt text"
-            report.warn(parsed.source.shown, use.line, f"not an image file, {shown}: {use.reference}")
+            reason = images.refusal(use.file) or "not an image file."
+            report.warn(parsed.source.shown, use.line, f"{reason.rstrip('.')}; {shown}: {use.reference}")
             use.file = None
         elif use.file is None:
             shown = "the article shows no banner" if is_banner else "the page shows a placeholder with its alt text"

@@ -151,3 +151,66 @@ def test_a_new_upload_replaces_the_pending_one_and_stale_uploads_go(editor_clien
     assert first.is_dir() and not stale.exists()
     upload(editor_client, "b.md", post(title="B").encode(), language="en")
     assert not first.exists()
+
+
+def patched(files: dict[str, bytes], *patches) -> bytes:
+    """A stored zip whose headers are changed: ``(signature, offset, bytes)`` in every header of that kind."""
+    data = bytearray(zip_bytes(files, compression=zipfile.ZIP_STORED))
+    for signature, offset, value in patches:
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset : start + offset + len(value)] = value
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+LOCAL, CENTRAL = b"PK\x03\x04", b"PK\x01\x02"
+MEMBER = "zh/news/a.md"
+BODY = post(title="A").encode()
+
+
+def bad_crc() -> bytes:
+    data = zip_bytes({MEMBER: BODY}, compression=zipfile.ZIP_STORED)
+    at = data.index(BODY) + len(BODY) - 2
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1 :]
+
+
+MALFORMED = {
+    "long name": (zip_bytes({f"zh/news/{'a' * 300}.md": BODY}), "aaaa", "name too long"),
+    "file and folder": (zip_bytes({MEMBER: BODY, f"{MEMBER}/b.md": BODY}), MEMBER, "also a folder"),
+    "twice": (zip_bytes({MEMBER: BODY, "zh/news/A.md": BODY}), "A.md", "two files at this path"),
+    "bad crc": (bad_crc(), MEMBER, "damaged member"),
+    "encrypted": (patched({MEMBER: BODY}, (LOCAL, 6, b"\x01\x00"), (CENTRAL, 8, b"\x01\x00")), MEMBER, "encrypted"),
+    "unknown method": (
+        patched({MEMBER: BODY}, (LOCAL, 8, b"\x62\x00"), (CENTRAL, 10, b"\x62\x00")),
+        MEMBER,
+        "unsupported compression method 98",
+    ),
+    "smaller than declared": (
+        patched(
+            {MEMBER: BODY},
+            (CENTRAL, 20, (len(BODY) + 50).to_bytes(4, "little")),
+            (CENTRAL, 24, (len(BODY) + 50).to_bytes(4, "little")),
+        ),
+        MEMBER,
+        "damaged member",
+    ),
+    "larger than declared": (
+        patched({MEMBER: BODY}, (CENTRAL, 24, (2).to_bytes(4, "little"))),
+        MEMBER,
+        "damaged member",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_a_malformed_zip_is_a_form_error_naming_the_member_and_leaves_nothing(editor_client, settings, case):
+    data, member, reason = MALFORMED[case]
+    response = upload(editor_client, "site.zip", data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors["file"]
+    assert len(errors) == 1 and member in errors[0] and reason in errors[0], errors
+    assert errors[0].startswith("site.zip: ")
+    assert not [path for path in (Path(settings.VAR_DIR) / "imports").rglob("*") if path.is_file()]
+    assert not list((Path(settings.VAR_DIR) / "imports").iterdir())
+    assert not Article.objects.exists()

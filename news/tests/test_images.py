@@ -46,11 +46,12 @@ def test_renditions_are_made_once_per_image(monkeypatch):
     assert calls == []
 
 
-def test_a_new_banner_replaces_the_old_renditions():
+def test_a_new_banner_replaces_the_old_renditions(django_capture_on_commit_callbacks):
     article = factories.article(en="Swap", banner=factories.png_file("first.png", (1000, 500)))
     old = [item["name"] for item in article.banner_renditions["items"]]
     article.banner = factories.png_file("second.png", (800, 800))
-    article.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
     article.refresh_from_db()
     assert article.banner_renditions["source"] == article.banner.name
     assert article.banner_renditions["items"][-1]["height"] == 800
@@ -79,12 +80,13 @@ def test_body_images_are_drawn_from_renditions_with_srcset_and_size():
     assert ".webp" in re.search(r'src="([^"]+)"', img).group(1)
 
 
-def test_deleting_a_body_image_deletes_its_renditions():
+def test_deleting_a_body_image_deletes_its_renditions(django_capture_on_commit_callbacks):
     article = factories.article(en="Delete")
     image = ArticleImage.objects.create(article=article, image=factories.png_file("gone.png", (600, 300)))
     names = [item["name"] for item in image.renditions["items"]]
     assert all(default_storage.exists(name) for name in names)
-    image.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        image.delete()
     assert not any(default_storage.exists(name) for name in names)
 
 
@@ -158,3 +160,104 @@ def test_a_width_alone_gets_the_height_of_the_aspect_ratio():
     assert display_size("400", "100", natural=(1200, 600)) == (400, 100)  # as written
     assert display_size("50%", None, natural=(1200, 600)) == (None, None)  # left to the browser
     assert display_size("400", None, natural=(None, None)) == (400, None)  # external: size unknown
+
+
+def stored_files(value: dict, name: str) -> list[str]:
+    return [name, *(item["name"] for item in value["items"])]
+
+
+def test_deleting_an_article_deletes_its_banner_and_images_with_their_renditions(django_capture_on_commit_callbacks):
+    article = factories.article(en="Gone", banner=factories.png_file("banner.png", (1000, 500)))
+    image = ArticleImage.objects.create(article=article, image=factories.png_file("body.png", (600, 300)))
+    files = stored_files(article.banner_renditions, article.banner.name) + stored_files(
+        image.renditions, image.image.name
+    )
+    assert all(default_storage.exists(name) for name in files)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert [name for name in files if default_storage.exists(name)] == []
+
+
+def test_a_replaced_banner_file_is_deleted(django_capture_on_commit_callbacks):
+    article = factories.article(en="Swap", banner=factories.png_file("first.png", (1000, 500)))
+    article = type(article).objects.get(pk=article.pk)
+    old = stored_files(article.banner_renditions, article.banner.name)
+    article.banner = factories.png_file("second.png", (800, 800))
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    assert [name for name in old if default_storage.exists(name)] == []
+    assert default_storage.exists(article.banner.name)
+
+
+def test_a_replaced_body_image_file_is_deleted(django_capture_on_commit_callbacks):
+    article = factories.article(en="Swap")
+    image = ArticleImage.objects.create(article=article, image=factories.png_file("first.png", (600, 300)))
+    image = ArticleImage.objects.get(pk=image.pk)
+    old = stored_files(image.renditions, image.image.name)
+    image.image = factories.png_file("second.png", (500, 500))
+    with django_capture_on_commit_callbacks(execute=True):
+        image.save()
+    assert [name for name in old if default_storage.exists(name)] == []
+    assert default_storage.exists(image.image.name)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_delete_or_replacement_deletes_nothing():
+    from django.db import transaction
+
+    article = factories.article(en="Kept", banner=factories.png_file("kept.png", (1000, 500)))
+    image = ArticleImage.objects.create(article=article, image=factories.png_file("body.png", (600, 300)))
+    files = stored_files(article.banner_renditions, article.banner.name) + stored_files(
+        image.renditions, image.image.name
+    )
+    for change in (
+        lambda: type(article).objects.get(pk=article.pk).delete(),
+        lambda: ArticleImage.objects.get(pk=image.pk).delete(),
+        lambda: ArticleImage.objects.get(pk=image.pk).delete(),
+    ):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            change()
+            raise RuntimeError("rolled back")
+        assert [name for name in files if not default_storage.exists(name)] == []
+    loaded = type(article).objects.get(pk=article.pk)
+    loaded.banner = factories.png_file("new.png", (700, 700))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        loaded.save()
+        raise RuntimeError("rolled back")
+        assert [name for name in files if not default_storage.exists(name)] == []
+
+
+def test_a_file_another_article_still_uses_is_kept(django_capture_on_commit_callbacks):
+    """Imports store each content once: two articles may share a file."""
+    first = factories.article(en="One", banner=factories.png_file("shared.png", (600, 300)))
+    second = factories.article(en="Two")
+    second.banner.name = first.banner.name
+    second.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        first.delete()
+    assert default_storage.exists(second.banner.name)
+    assert all(default_storage.exists(item["name"]) for item in second.banner_renditions["items"])
+
+
+def test_a_replaced_banner_a_version_names_is_kept_for_restore_until_the_article_goes(
+    django_capture_on_commit_callbacks,
+):
+    from news import history
+
+    article = factories.article(en="Versions", banner=factories.png_file("v1.png", (600, 300)))
+    history.record(article, comment="first")
+    first = article.banner.name
+    article = type(article).objects.get(pk=article.pk)
+    article.banner = factories.png_file("v2.png", (600, 300))
+    with django_capture_on_commit_callbacks(execute=True):
+        article.save()
+    history.record(article, comment="second")
+    replacement = article.banner.name
+    assert default_storage.exists(first), "restoring the first version shows its banner again"
+    with django_capture_on_commit_callbacks(execute=True):
+        restored = history.restore(history.versions(article).last())
+    assert restored.banner.name == first and restored.banner_renditions["source"] == first
+    assert default_storage.exists(replacement)
+    with django_capture_on_commit_callbacks(execute=True):
+        type(article).objects.get(pk=article.pk).delete()
+    assert not default_storage.exists(first) and not default_storage.exists(replacement)

@@ -37,3 +37,22 @@ def test_a_missing_banner_says_the_article_shows_none(tmp_path):
     assert [str(problem) for problem in report.warnings] == [
         f"{path}:4: banner not found, the article shows no banner: img/gone.png"
     ]
+
+
+def test_control_characters_are_removed_from_files_and_front_matter_and_the_feed_answers(tmp_path, client):
+    """As the admin's forms do: raw ones in the file, and those YAML escapes make, never get in."""
+    text = post(
+        title='"Release\\x01 notes\\u0000"',
+        summary="Sum\x0bmary",
+        tags="[ker\x1bnel, cloud]",
+        body="Body\x0c text \x1b[31mred.\n",
+    )
+    write(tmp_path, "en/news/a.md", text)
+    report = run(tmp_path)
+    assert report.counts["created"] == 1, [str(entry) for entry in report.entries]
+    article = Article.objects.get()
+    assert (article.title_en, article.summary_en) == ("Release notes", "Summary")
+    assert article.body_en.strip() == "Body text [31mred."
+    assert sorted(article.tags.names()) == ["cloud", "kernel"]
+    response = client.get("/en/news/rss/")
+    assert response.status_code == 200 and b"Release notes" in response.content

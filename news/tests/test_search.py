@@ -1,3 +1,4 @@
+import os
 import re
 
 import pytest
@@ -11,7 +12,13 @@ from news.tests import factories
 from tags.models import Tag
 
 pytestmark = pytest.mark.django_db
-postgres_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
+# DATABASE_URL naming PostgreSQL is enough: a run meant for PostgreSQL never skips these silently.
+ON_POSTGRES = connection.vendor == "postgresql" or os.environ.get("DATABASE_URL", "").startswith("postgres")
+postgres_only = pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgres://…)")
+
+
+def test_runs_meant_for_postgresql_use_postgresql():
+    assert (connection.vendor == "postgresql") == ON_POSTGRES
 
 
 def search_page(client, query, language="en", **params):
@@ -75,6 +82,44 @@ def test_two_chinese_characters_find_an_article_containing_them(client):
     factories.article(zh="其他文章", body_zh="与此无关的内容。")
     response = search_page(client, "安装", "zh-hans")
     assert found_slugs(response) == [wanted.slug]
+
+
+def test_two_chinese_characters_apart_are_not_a_match(client):
+    wanted = factories.article(zh="内核更新", body_zh="新的内核已经发布。")
+    factories.article(zh="内存与核心", body_zh="内存很大，核心很多。")
+    factories.article(zh="核内", body_zh="顺序相反：核内。")
+    assert found_slugs(search_page(client, "内核", "zh-hans")) == [wanted.slug]
+    assert found_slugs(search_page(client, "内核", "en")) == [wanted.slug]
+
+
+def test_a_pair_across_a_space_or_punctuation_is_not_a_match(client):
+    wanted = factories.article(zh="核心团队", body_zh="核心成员。")
+    factories.article(zh="关于内核", body_zh="内核，心得与体会。")
+    assert found_slugs(search_page(client, "核心", "zh-hans")) == [wanted.slug]
+
+
+def test_a_one_character_query_finds_nothing_and_says_why(client):
+    factories.article(zh="内核更新", body_zh="新的内核已经发布。")
+    response = search_page(client, "核", "en")
+    assert response.status_code == 200
+    assert found_slugs(response) == []
+    assert "at least 2" in response.context["query"].error
+    assert found_slugs(search_page(client, "核", "zh-hans")) == []
+
+
+def test_mixed_chinese_and_english_queries_need_both_parts(client):
+    both = factories.article(zh="openEuler内核发布", body_zh="openEuler 的内核。")
+    factories.article(zh="openEuler社区", body_zh="没有那个词。")
+    factories.article(zh="内核新闻", body_zh="只有中文。")
+    assert found_slugs(search_page(client, "openEuler内核", "zh-hans")) == [both.slug]
+    assert found_slugs(search_page(client, "内核 openeuler", "en")) == [both.slug]
+    assert sorted(found_slugs(search_page(client, "内核", "zh-hans"))) == sorted(
+        [both.slug, *_slugs_titled("内核新闻")]
+    )
+
+
+def _slugs_titled(title: str) -> list[str]:
+    return list(Article.objects.filter(title_zh_hans=title).values_list("slug", flat=True))
 
 
 def test_a_longer_chinese_phrase_must_appear_as_written(client):

@@ -267,3 +267,18 @@ def test_the_same_entry_in_two_files_is_refused():
         sources=[po_import.PoSource("a.po", text), po_import.PoSource("b.po", text)], language="en"
     )
     assert not report.ok and "appears twice (also in a.po)" in report.rejected[0].reason
+
+
+def test_control_characters_in_translations_are_removed_and_the_feed_still_answers(client):
+    """As the admin's forms do: a vertical tab pasted from a word processor, an escape, a NUL never get in."""
+    article = zh_article(tags=("内核",))
+    po = po_export.export_po(language="en", articles=[article])
+    dirty = {**ENGLISH, "社区新闻": "Community\x0b news\x00", "一篇摘要。": "A\x1b summary.", "内核": "Ker\x7fnel"}
+    report = import_text(fill(po, dirty))
+    assert report.ok, report.rejected
+    article.refresh_from_db()
+    assert (article.title_en, article.summary_en) == ("Community news", "A summary.")
+    assert Tag.objects.get().label_en == "Kernel"
+    response = client.get("/en/news/rss/")
+    assert response.status_code == 200
+    assert b"<title>Community news</title>" in response.content
