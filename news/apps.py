@@ -13,7 +13,10 @@ class NewsConfig(AppConfig):
         from news.defaults import after_migrate
 
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="news-defaults")
-        # Signal receivers: renditions and the search index follow every save.
-        from news import caching, images, search  # noqa: F401
+        from news import caching, images, saving, search
 
+        # What follows an article's save, in this order, from its one save path (news.saving):
+        # the banner's renditions, then the search document; translations adds its records.
+        saving.register(images.article_saved)
+        saving.register(search.article_saved)
         caching.connect_signals()

@@ -226,10 +226,8 @@ def _image_loaded(sender, instance: ArticleImage, **kwargs):
     instance._stored_renditions = instance.__dict__.get("renditions") or {}
 
 
-@receiver(post_save, sender=Article, dispatch_uid="news.images.article_banner")
-def _article_saved(sender, instance: Article, raw=False, **kwargs):
-    if raw:
-        return
+def article_saved(instance: Article, created: bool, languages_written: frozenset[str]) -> None:
+    """The save hook (``news.saving``): the banner's renditions, and the replaced banner's files go."""
     old_name, old_renditions = instance._stored_banner, instance._stored_banner_renditions
     refresh_banner(instance)
     if old_name and old_name != instance.banner.name:

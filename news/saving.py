@@ -75,8 +75,5 @@ def one_save(article: Article):
         del _holds()[id(article)]
     if article.pk is None:
         return
-    from news import search
-
     article.rerender()
-    search.update_document(article)
     article_saved(article, created=pending.created, languages_written=pending.written)

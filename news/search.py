@@ -195,10 +195,9 @@ def _update_or_defer(article: Article) -> None:
         pks.add(article.pk)
 
 
-@receiver(post_save, sender=Article, dispatch_uid="news.search.article_saved")
-def _article_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _update_or_defer(instance)
+def article_saved(article: Article, created: bool, languages_written: frozenset[str]) -> None:
+    """The save hook (``news.saving``): the article's search document follows its text."""
+    _update_or_defer(article)
 
 
 @receiver(m2m_changed, sender=TaggedArticle, dispatch_uid="news.search.tags_changed")
