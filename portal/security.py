@@ -17,13 +17,18 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's policy from settings, with inline styles allowed in the admin only.
 
     Django's change list writes a ``<style>`` element when a model has no
-    actions; public pages need no inline style or script at all.
+    actions; public pages need no inline style or script at all. The editor's
+    banner crop preview shows the chosen file before upload, as a ``blob:`` URL.
     """
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and request.path_info.startswith(ADMIN_PREFIX):
-            parts.update = {**(parts.update or {}), "style-src": ["'self'", "'unsafe-inline'"]}
+            parts.update = {
+                **(parts.update or {}),
+                "style-src": ["'self'", "'unsafe-inline'"],
+                "img-src": [*settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"], "blob:"],
+            }
         return parts
 
 

@@ -76,7 +76,7 @@ def test_an_image_dropped_into_the_body_is_uploaded_and_its_reference_inserted(l
         }""",
         data,
     )
-    page.wait_for_function("document.getElementById('id_body_en').value.includes('media/diagram.png')")
+    page.wait_for_function("() => document.getElementById('id_body_en').value.includes('media/diagram.png')")
     assert page.input_value("#id_body_en") == "Before. ![diagram](media/diagram.png)After."
     assert ArticleImage.objects.filter(article=post, reference="media/diagram.png").exists()
     assert editor.problems == []
