@@ -87,7 +87,10 @@ test-third-language: $(VENV)/.requirements-dev compilemessages
 test-browser: browser-deps compilemessages
 	DATABASE_URL= $(VENV)/bin/pytest -m browser -q
 
-test: lint check-migrations test-sqlite test-postgres test-third-language test-browser
+# The four runs are independent (their own test databases): two at a time on the machine's two cores.
+test: lint check-migrations $(VENV)/.requirements-dev compilemessages browser-deps
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-third-language test-browser
 
 # Page benchmarks with gunicorn and wrk, and the import benchmark; writes BENCHMARKS.md (QUICK=1: a smoke run).
 bench: $(VENV)/.requirements compilemessages
