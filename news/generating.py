@@ -34,7 +34,8 @@ from portal import cache as page_cache
 from tags.models import Tag
 from translations import languages
 
-ZH, EN = "zh-hans", "en"
+# The generator writes Chinese and English text: the registry says which enabled languages those are.
+ZH, EN = languages.of_text("中文"), languages.of_text("English")
 BATCH = 500
 YEARS = 6
 ZH_ONLY, EN_ONLY = 0.10, 0.05
