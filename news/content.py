@@ -223,10 +223,12 @@ class TranslatedContent(models.Model):
         codes = languages.codes()
         maps = self.image_maps(codes) if images is None else dict.fromkeys(codes, images)
         for code in codes:
-            rendered = markdown.render(
-                getattr(self, languages.field("body", code), "") or "",
-                images=maps[code],
-                title=getattr(self, languages.field("title", code), "") or "",
+            body = getattr(self, languages.field("body", code), "") or ""
+            # A language with no body (not written yet) has nothing to render.
+            rendered = (
+                markdown.render(body, images=maps[code], title=getattr(self, languages.field("title", code), "") or "")
+                if body.strip()
+                else markdown.Rendered(html="", toc_html="", headings=())
             )
             setattr(self, languages.field("body_html", code), rendered.html)
             setattr(self, languages.field("toc_html", code), rendered.toc_html)

@@ -5,7 +5,6 @@ tests, so that what an editor previews is what a visitor reads.
 """
 
 import html
-import posixpath
 import re
 import string
 import threading
@@ -13,72 +12,40 @@ import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import urlsplit
 
 import markdown as markdown_lib
-import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from pygments.formatters.html import HtmlFormatter
-from pygments.token import STANDARD_TYPES
 
-from news.blocks import code_lines, normalize_target, split_code
-
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "details",
-    "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup",
-    "table", "tbody", "td", "tfoot", "th", "thead", "tr", "u", "ul", "var",
-}  # fmt: skip
-_COMMON_ATTRIBUTES = {"class", "id", "title", "lang", "dir"}
-ALLOWED_ATTRIBUTES = {
-    "*": _COMMON_ATTRIBUTES,
-    "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
-    "div": {"tabindex", "role", "aria-label"},
-    "td": {"colspan", "rowspan", "align"},
-    "th": {"colspan", "rowspan", "align", "scope"},
-    "ol": {"start", "type"},
-    "col": {"span"},
-    "colgroup": {"span"},
-    "details": {"open"},
-}
-URL_SCHEMES = {"http", "https", "mailto"}
-# The classes a body may carry: those the pipeline emits and the site's CSS styles in article bodies
-# (Pygments' token classes, code blocks, footnotes, the table of contents, scrolling tables,
-# centred blocks). Nothing else, so that a body cannot dress up as the site's own notices.
-CONTENT_CLASSES = frozenset(
-    {name for name in STANDARD_TYPES.values() if name}
-    | {"highlight", "hll", "footnote", "footnote-ref", "footnote-backref", "toc", "table-scroll", "center"}
+from news.cjk import CJK_CLASS, is_cjk
+from news.markdown_html import (
+    EXTERNAL_LINK_REL,
+    ImageRef,
+    display_size,
+    first_paragraph_text,
+    mark_external_links,
+    normalize_reference,
+    resolve_image,
+    resolve_images,
+    same_text,
 )
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_FOOTNOTE_ID = {"li": re.compile(r"fn:[\w-]+"), "sup": re.compile(r"fnref\d*:[\w-]+")}
-EXTERNAL_LINK_REL = "noopener nofollow ugc"
-
-# Raw HTML that some site generators put in Markdown: components of their
-# front-end framework (<ClientOnly>, <news-newsHeader/>). They mean nothing
-# here; the tags are dropped and any text inside them kept.
-FRAMEWORK_TAG = re.compile(r"</?(?:[a-z][a-z0-9]*-[a-zA-Z0-9-]+|[A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
-
-_CJK_RANGES = (
-    (0x2E80, 0x2FDF),  # radicals
-    (0x3000, 0x303F),  # CJK punctuation
-    (0x3040, 0x30FF),  # kana
-    (0x3400, 0x4DBF),
-    (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF),
-    (0xFF00, 0xFFEF),  # full-width forms
-    (0x20000, 0x2FA1F),
+from news.markdown_source import (
+    FRAMEWORK_TAG,
+    framework_tags,
+    lists_interrupt_paragraphs,
+    markdown_inside_html,
+    strip_framework_tags,
 )
+from news.sanitizer import CONTENT_CLASSES, FOOTNOTE_ID, HEADINGS, sanitize
 
+__all__ = [
+    "CJK_CLASS", "CONTENT_CLASSES", "EXTERNAL_LINK_REL", "FRAMEWORK_TAG", "ImageRef", "Rendered", "display_size",
+    "first_paragraph_text", "framework_tags", "is_cjk", "normalize_reference", "render", "resolve_image",
+    "same_text", "sanitize",
+]  # fmt: skip
 
-def is_cjk(char: str) -> bool:
-    code = ord(char)
-    return any(low <= code <= high for low, high in _CJK_RANGES)
-
-
-CJK_CLASS = "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _CJK_RANGES)
 _CJK_SOFT_BREAK = re.compile(f"(?<=[{CJK_CLASS}])[ \\t]*\\n[ \\t]*(?=[{CJK_CLASS}])")
 _CJK_BREAK_AT_START = re.compile(f"^[ \\t]*\\n[ \\t]*(?=[{CJK_CLASS}])")
 _CJK_BREAK_AT_END = re.compile(f"(?<=[{CJK_CLASS}])[ \\t]*\\n[ \\t]*$")
@@ -95,48 +62,10 @@ def _ends_cjk(element) -> bool:
 
 
 @dataclass(frozen=True)
-class ImageRef:
-    """An image the body may point at: where it is served, and its size."""
-
-    url: str
-    width: int | None = None
-    height: int | None = None
-    alt: str = ""
-    srcset: str = ""
-    sizes: str = ""
-
-
-@dataclass(frozen=True)
 class Rendered:
     html: str
     toc_html: str
     headings: tuple[tuple[int, str, str], ...]  # (level, id, text)
-
-
-def normalize_reference(reference: str) -> str:
-    """``./media/a.png``, ``media/a.png`` and ``/media/a.png`` all become ``media/a.png`` (an uploaded image's key)."""
-    return normalize_target(reference).lstrip("/")
-
-
-def resolve_image(src: str, images: dict[str, ImageRef]) -> ImageRef | None:
-    """The stored image a body reference means, or None.
-
-    External http(s) images are kept as they are; any other reference must
-    match an uploaded image by its path, else by its file name.
-    """
-    parts = urlsplit(src)
-    if parts.scheme in ("http", "https"):
-        return ImageRef(url=src)
-    if parts.scheme:
-        return None
-    key = normalize_reference(parts.path)
-    if not key:
-        return None
-    if key in images:
-        return images[key]
-    basename = posixpath.basename(key)
-    matches = [ref for name, ref in images.items() if posixpath.basename(name) == basename]
-    return matches[0] if len(matches) == 1 else None
 
 
 def heading_slug(value: str, separator: str = "-") -> str:
@@ -144,52 +73,6 @@ def heading_slug(value: str, separator: str = "-") -> str:
     value = unicodedata.normalize("NFKC", value)
     value = re.sub(r"[^\w\s-]", "", value).strip().lower()
     return re.sub(rf"[{separator}\s]+", separator, value) or "section"
-
-
-def same_text(first: str, second: str) -> bool:
-    """Whether two texts say the same, ignoring whitespace, case and half/full-width forms (NFKC)."""
-    return _comparable(first) == _comparable(second)
-
-
-def _comparable(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
-
-
-def first_paragraph_text(body_html: str) -> str:
-    """The text of the first paragraph of rendered HTML, "" when there is none."""
-    match = _FIRST_PARAGRAPH.search(body_html)
-    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))) if match else ""
-
-
-_FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
-
-
-def display_size(
-    width: str | int | None, height: str | int | None, *, natural: tuple[int | None, int | None]
-) -> tuple[int | None, int | None]:
-    """The ``width`` and ``height`` an ``<img>`` gets, so the browser reserves its box before it loads.
-
-    As written when both are given; a width alone (``<img width="400">``) gets
-    the height of the image's aspect ratio, and a height alone the width;
-    neither: the image's own size. A value that is not a whole number of
-    pixels (``50%``) is left to the browser, with no partner computed from it.
-    """
-    natural_width, natural_height = natural
-
-    def pixels(value) -> int | None:
-        text = str(value or "").strip().removesuffix("px")
-        return int(text) if text.isdigit() and int(text) > 0 else None
-
-    given_width, given_height = pixels(width), pixels(height)
-    if not natural_width or not natural_height:
-        return given_width, given_height
-    if given_width and not given_height and not height:
-        return given_width, round(given_width * natural_height / natural_width)
-    if given_height and not given_width and not width:
-        return round(given_height * natural_width / natural_height), given_height
-    if not width and not height:
-        return natural_width, natural_height
-    return given_width, given_height
 
 
 class _PortalTreeprocessor(Treeprocessor):
@@ -272,8 +155,8 @@ class _IdCollector(Treeprocessor):
             value = element.get("id")
             if not value or not isinstance(element.tag, str):
                 continue
-            pattern = _FOOTNOTE_ID.get(element.tag)
-            if element.tag in _HEADINGS or (pattern is not None and pattern.fullmatch(value)):
+            pattern = FOOTNOTE_ID.get(element.tag)
+            if element.tag in HEADINGS or (pattern is not None and pattern.fullmatch(value)):
                 made.add(value)
 
 
@@ -374,179 +257,6 @@ def _new_markdown(extensions: frozenset[str] = frozenset(EXTENSIONS)) -> markdow
     )
 
 
-def _strip_framework_tags(text: str) -> str:
-    """Drop front-end framework components outside code spans and blocks."""
-    if "<" not in text:
-        return text
-    parts = split_code(text)
-    return "".join(part if index % 2 else FRAMEWORK_TAG.sub("", part) for index, part in enumerate(parts))
-
-
-_BLOCK_HTML_OPEN = re.compile(r"<(div|center)\b(?![^>\n]*\bmarkdown=)([^>\n]*?)(/?)>", re.I)
-_ALIGN_CENTER = re.compile(r"""\salign\s*=\s*["']?center["']?""", re.I)
-_CENTER_CLOSE = re.compile(r"</center\s*>", re.I)
-
-
-def _markdown_inside_html(text: str) -> str:
-    """Render Markdown inside block HTML too.
-
-    Site generators render Markdown within ``<div class="markdown">`` wrappers
-    and ``<center>``; Python-Markdown keeps such blocks raw unless marked
-    ``markdown="1"`` (md_in_html), which would show ``**bold**`` as text.
-    ``<center>`` becomes a ``div`` the sanitiser keeps. Only tags that start
-    a block (at the margin, after a blank line) are marked: inside a
-    paragraph or a list item they are inline HTML, which md_in_html would
-    mangle.
-    """
-
-    def mark(match):
-        tag, attributes, closing = match.groups()
-        if tag.lower() == "center" or (_ALIGN_CENTER.search(attributes) and "class=" not in attributes):
-            attributes = ' class="center"' + _ALIGN_CENTER.sub("", attributes)
-        return f'<div{attributes} markdown="1"{closing}>'
-
-    def mark_blocks(part: str) -> str:
-        lines = part.split("\n")
-        for index, line in enumerate(lines):
-            if index == 0 or not lines[index - 1].strip():
-                lines[index] = _BLOCK_HTML_OPEN.sub(mark, line, count=1) if _BLOCK_HTML_OPEN.match(line) else line
-        return _CENTER_CLOSE.sub("</div>", "\n".join(lines))
-
-    lowered = text.lower()
-    if "<div" not in lowered and "<center" not in lowered:
-        return text
-    parts = split_code(text)
-    return "".join(part if index % 2 else mark_blocks(part) for index, part in enumerate(parts))
-
-
-# A bullet, or an ordered list starting at 1: what may interrupt a paragraph in CommonMark.
-_LIST_START = re.compile(r" {0,3}(?:[-*+]|1[.)])[ \t]+\S")
-_NOT_PARAGRAPH = re.compile(r" {0,3}(?:[-*+][ \t]|\d+[.)][ \t]|[#>|<]|```|~~~)| {4}|\t")
-
-
-def _lists_interrupt_paragraphs(text: str) -> str:
-    """Let a list start right under a paragraph line, as CommonMark (and the site generators) do.
-
-    Python-Markdown needs a blank line first; without one, "- item" lines
-    would show as text with dashes.
-    """
-    lines = text.split("\n")
-    code = code_lines(text)
-    result, paragraph, in_list = [], False, False
-    for number, line in enumerate(lines):
-        if number in code:
-            paragraph = False
-            result.append(line)
-            continue
-        stripped = line.lstrip()
-        if not stripped:
-            in_list = paragraph = False
-        elif _LIST_START.match(line):
-            if paragraph and not in_list:
-                result.append("")
-            in_list, paragraph = True, False
-        else:
-            paragraph = not _NOT_PARAGRAPH.match(line)
-        result.append(line)
-    return "\n".join(result)
-
-
-def framework_tags(text: str) -> list[str]:
-    """The framework component tags ``render`` drops from ``text``, as written."""
-    if "<" not in text:
-        return []
-    parts = split_code(text)
-    return [tag for part in parts[::2] for tag in FRAMEWORK_TAG.findall(part)]
-
-
-def _attribute_filter(ids: frozenset[str] | set[str]):
-    def keep(tag: str, attribute: str, value: str) -> str | None:
-        if attribute == "class":
-            kept = [name for name in value.split() if name in CONTENT_CLASSES]
-            return " ".join(kept) or None
-        if attribute == "id":
-            return value if value in ids else None
-        return value
-
-    return keep
-
-
-def sanitize(raw_html: str, *, ids: frozenset[str] | set[str] = frozenset()) -> str:
-    """The sanitiser every stored HTML fragment passes through.
-
-    ``ids`` are the ids the renderer made (heading anchors, footnotes); any
-    other id is dropped, and so is any class outside ``CONTENT_CLASSES``.
-    """
-    return nh3.clean(
-        raw_html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        strip_comments=True,
-        attribute_filter=_attribute_filter(ids),
-        clean_content_tags={"script", "style", "iframe", "object", "embed", "noscript", "template", "svg", "math"},
-    )
-
-
-_TAG_ATTRIBUTES = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
-_IMG_TAG = re.compile(r"<img\b([^>]*)>")
-_A_TAG = re.compile(r"<a\b([^>]*)>")
-
-
-def _attributes(source: str) -> dict[str, str]:
-    return {name: html.unescape(value or "") for name, value in _TAG_ATTRIBUTES.findall(source)}
-
-
-def _format_attributes(attrs: dict[str, str | int | None]) -> str:
-    return "".join(
-        f' {name}="{html.escape(str(value), quote=True)}"' for name, value in attrs.items() if value not in (None, "")
-    )
-
-
-def _resolve_images(clean_html: str, images: dict[str, ImageRef]) -> str:
-    def replace(match):
-        attrs = _attributes(match.group(1))
-        alt = attrs.get("alt", "")
-        ref = resolve_image(attrs.get("src", ""), images)
-        if ref is None:
-            label = alt or posixpath.basename(attrs.get("src", "")) or "image"
-            return (
-                f'<span class="image-missing" role="img" aria-label="{html.escape(label)}">{html.escape(label)}</span>'
-            )
-        width, height = display_size(attrs.get("width"), attrs.get("height"), natural=(ref.width, ref.height))
-        # A size that is no pixel count (50%) is the browser's to work out.
-        width, height = width or attrs.get("width"), height or attrs.get("height")
-        external = urlsplit(ref.url).scheme in ("http", "https")
-        new = {
-            "src": ref.url,
-            "width": width,
-            "height": height,
-            # An image on another site learns nothing of the page that shows it.
-            "referrerpolicy": "no-referrer" if external else None,
-            "srcset": ref.srcset,
-            "sizes": ref.sizes if ref.srcset else None,
-            "title": attrs.get("title"),
-            "class": attrs.get("class"),
-            "loading": "lazy",
-            "decoding": "async",
-        }
-        return f'<img alt="{html.escape(alt or ref.alt)}"{_format_attributes(new)}>'
-
-    return _IMG_TAG.sub(replace, clean_html)
-
-
-def _mark_external_links(clean_html: str) -> str:
-    def replace(match):
-        attrs = _attributes(match.group(1))
-        href = attrs.get("href", "")
-        if urlsplit(href).scheme in ("http", "https") or href.startswith("//"):
-            attrs["rel"] = EXTERNAL_LINK_REL
-        return "<a" + _format_attributes(attrs) + ">"
-
-    return _A_TAG.sub(replace, clean_html)
-
-
 def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str = "") -> Rendered:
     """Markdown to sanitised HTML, with its table of contents.
 
@@ -558,12 +268,12 @@ def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str =
     if not text.strip():
         return Rendered(html="", toc_html="", headings=())
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    text = _lists_interrupt_paragraphs(_markdown_inside_html(_strip_framework_tags(text)))
+    text = lists_interrupt_paragraphs(markdown_inside_html(strip_framework_tags(text)))
     md = _markdown(title, extensions=needed_extensions(text))
     raw = md.convert(text)
     clean = sanitize(raw, ids=md.portal_ids)
-    clean = _resolve_images(clean, images or {})
-    clean = _mark_external_links(clean)
+    clean = resolve_images(clean, images or {})
+    clean = mark_external_links(clean)
     headings = tuple(_flatten_toc(md.toc_tokens))
     toc = sanitize(md.toc) if len(headings) >= 3 else ""
     return Rendered(html=clean, toc_html=toc, headings=headings)

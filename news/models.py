@@ -288,41 +288,6 @@ class Article(TranslatedContent, Publishable):
         Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in fields})
 
 
-class ArticleSlugRedirect(models.Model):
-    """An address an article had: its old slug leads to it, in every language, with a permanent redirect.
-
-    Redirects point at the article, not at a slug, so renaming twice never makes
-    a chain; an article taking a slug that is some redirect's old slug removes
-    that redirect, so no slug can lead in a loop.
-    """
-
-    old_slug = models.SlugField(_("old slug"), max_length=200, unique=True)
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="slug_redirects", verbose_name=_("article")
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-
-    class Meta:
-        ordering = ["old_slug"]
-        verbose_name = _("slug redirect")
-        verbose_name_plural = _("slug redirects")
-
-    def __str__(self):
-        return f"{self.old_slug} → {self.article.slug}"
-
-    @classmethod
-    def remember(cls, article: Article, *, old_slug: str | None) -> None:
-        """After ``article`` changed its slug from ``old_slug`` (None: it is new)."""
-        cls.objects.filter(old_slug=article.slug).delete()
-        if old_slug:
-            cls.objects.update_or_create(old_slug=old_slug, defaults={"article": article})
-
-    @classmethod
-    def target(cls, slug: str) -> Article | None:
-        found = cls.objects.filter(old_slug=slug).select_related("article").first()
-        return found.article if found else None
-
-
 class ArticleImage(models.Model):
     """An image used in an article's body, matched by its reference name."""
 
@@ -394,52 +359,7 @@ def images_shown(images: Iterable[ArticleImage], language: str) -> dict[str, Art
     return shown
 
 
-class SearchDocument(models.Model):
-    """The searchable text of one article, both languages, kept current on save (news.search).
+# Registered with the app through this module.
+from news.article_records import ArticleSlugRedirect, ArticleSource, SearchDocument  # noqa: E402
 
-    On PostgreSQL the migration adds a weighted ``tsvector`` column with a GIN
-    index, filled from the same text; it is not a model field because SQLite
-    has no such type.
-    """
-
-    article = models.OneToOneField(Article, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
-    title = models.TextField(blank=True)
-    summary = models.TextField(blank=True, help_text="Summaries and tag names.")
-    body = models.TextField(blank=True)
-
-    class Meta:
-        verbose_name = _("search document")
-        verbose_name_plural = _("search documents")
-
-    def __str__(self):
-        return self.title[:80]
-
-
-class ArticleSource(models.Model):
-    """A file an article was imported from, one per language.
-
-    Re-import finds the article again by ``path``; ``content_hash`` tells
-    whether the file changed, ``fingerprint`` whether the article was edited
-    since (see ``news.importing``).
-    """
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="sources", verbose_name=_("article"))
-    language = models.CharField(_("language"), max_length=10, choices=languages.choices)
-    path = models.CharField(_("source path"), max_length=500, unique=True)
-    content_hash = models.CharField(_("content hash"), max_length=64)
-    fingerprint = models.CharField(_("fingerprint at import"), max_length=64)
-    # The file's front matter as it was read, so that an export writes back what the file said:
-    # [key, value] pairs, because PostgreSQL's jsonb does not keep the order of an object's keys.
-    front_matter = models.JSONField(_("front matter as written"), default=list, blank=True)
-    imported_at = models.DateTimeField(_("imported"), auto_now=True)
-
-    class Meta:
-        ordering = ["path"]
-        verbose_name = _("article source")
-        verbose_name_plural = _("article sources")
-        constraints = [
-            models.UniqueConstraint(fields=["article", "language"], name="unique_article_source_language"),
-        ]
-
-    def __str__(self):
-        return self.path
+__all__ = ["ArticleSlugRedirect", "ArticleSource", "SearchDocument"]

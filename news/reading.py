@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Q
 from django.utils.html import strip_tags
+from django.utils.translation import pgettext
 
-from news.markdown import CJK_CLASS, is_cjk
+from news.cjk import CJK_CLASS, is_cjk
 from translations import languages
 
 CJK_CHARS_PER_MINUTE = 300
@@ -68,12 +69,17 @@ def _missing(language: str) -> Q:
 
 @dataclass(frozen=True)
 class LanguageChoice:
-    """How many of a list's articles are written in the page's language, and whether the others are shown."""
+    """How many of a list's articles are written in the page's language, and whether the others are shown.
+
+    ``other_languages``: the languages the other articles are written in, so the
+    offer names only languages that have such articles.
+    """
 
     language: str
     in_language: int
     others: int
     show_all: bool
+    other_languages: tuple[str, ...] = ()
 
     @property
     def shown(self) -> int:
@@ -85,8 +91,9 @@ class LanguageChoice:
 
     @property
     def other_names(self) -> str:
-        """The other languages by name ("English"; with more languages, "English, Français")."""
-        return ", ".join(str(name) for code, name in settings.LANGUAGES if code != self.language)
+        """The other languages by name, joined as the page's language lists things ("英文、日文")."""
+        names = dict(settings.LANGUAGES)
+        return pgettext("list separator", ", ").join(str(names[code]) for code in self.other_languages)
 
 
 def wants_all_languages(params) -> bool:
@@ -94,9 +101,17 @@ def wants_all_languages(params) -> bool:
 
 
 def count_by_language(articles, language: str, *, show_all: bool) -> LanguageChoice:
-    """Count, in one query, the articles that have text in ``language`` and those that do not."""
-    counts = articles.order_by().aggregate(others=Count("id", filter=_missing(language)), total=Count("id"))
-    return LanguageChoice(language, counts["total"] - counts["others"], counts["others"], show_all)
+    """Count, in one query, the articles that have text in ``language``, those that do not, and their languages."""
+    others = [code for code in languages.codes() if code != language]
+    counts = articles.order_by().aggregate(
+        others=Count("id", filter=_missing(language)),
+        total=Count("id"),
+        **{
+            f"in_{index}": Count("id", filter=_missing(language) & ~_missing(code)) for index, code in enumerate(others)
+        },
+    )
+    written_in = tuple(code for index, code in enumerate(others) if counts[f"in_{index}"])
+    return LanguageChoice(language, counts["total"] - counts["others"], counts["others"], show_all, written_in)
 
 
 def toggled_query(params, *, show_all: bool) -> str:

@@ -32,7 +32,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from news import reading
-from news.markdown import CJK_CLASS, is_cjk
+from news.cjk import CJK_CLASS, is_cjk
 from news.models import Article, SearchDocument, TaggedArticle
 from tags.models import Tag
 from translations import languages

@@ -19,6 +19,7 @@ from news.importing import rendering
 from news.models import Article, ArticleImage, ArticleSource, Category, TaggedArticle
 from news.tests.factories import png_file
 from tags.models import Tag
+from translations import languages
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -240,8 +241,10 @@ def test_lang_option_sets_the_language(tmp_path):
 def test_a_single_file_without_language_is_rejected_with_a_reason(tmp_path):
     path = write(tmp_path, "2022-01-02-hello.md", post(title="Hello"))
     report = run(path)
+    prefixes = [f"{language.prefix}/" for language in languages.languages()]
+    folders = ", ".join(prefixes[:-1]) + f" or {prefixes[-1]}"  # "zh/ or en/" with the two shipped languages
     assert [str(entry) for entry in report.by_status("rejected")] == [
-        f"rejected  {path}:1: language unknown: put the file under a zh/ or en/ folder, or pass --lang"
+        f"rejected  {path}:1: language unknown: put the file under a {folders} folder, or pass --lang"
     ]
 
 

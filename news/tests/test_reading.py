@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from news import reading, search
 from news.models import Article
@@ -198,6 +198,17 @@ def test_breadcrumb_of_a_fallback_title_carries_its_language(client, mixed):
     page = get(client, f"/en/news/{mixed['zh'].slug}/")
     (current,) = [node for node in page.find_all("span") if "aria-current" in node.attrs and node.text == "中文新闻"]
     assert current.lang == "zh-Hans"
+
+
+def test_the_offer_names_only_languages_that_have_such_articles_joined_as_the_page_writes_lists():
+    codes = [code for code, _name in settings.LANGUAGES]
+    names = dict(settings.LANGUAGES)
+    choice = reading.LanguageChoice(codes[0], 1, 3, False, other_languages=tuple(codes[1:]))
+    with translation.override("zh-hans"):
+        assert choice.other_names == "、".join(str(names[code]) for code in codes[1:])
+    with translation.override("en"):
+        assert choice.other_names == ", ".join(str(names[code]) for code in codes[1:])
+    assert reading.LanguageChoice(codes[0], 1, 0, False).other_names == ""
 
 
 @pytest.mark.parametrize(
