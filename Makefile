@@ -87,10 +87,10 @@ test-third-language: $(VENV)/.requirements-dev compilemessages
 test-browser: browser-deps compilemessages
 	DATABASE_URL= $(VENV)/bin/pytest -m browser -q
 
-# The runs are independent (their own test databases): SQLite and PostgreSQL at once on the two cores.
-# `make test-third-language` (the suite with Japanese enabled) is run by hand until its last tests pass.
+# The runs are independent (their own test databases): SQLite, PostgreSQL and the third-language run,
+# two at a time on the two cores.
 test: lint check-migrations $(VENV)/.requirements-dev compilemessages browser-deps
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite test-third-language
 	$(MAKE) --no-print-directory test-browser
 
 # Page benchmarks with gunicorn and wrk, and the import benchmark; writes BENCHMARKS.md (QUICK=1: a smoke run).

@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
@@ -13,7 +14,7 @@ from news.models import Article, ArticleImage, Category
 from tags.models import Tag
 from translations import languages
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.module_media]
 
 TAGS = yaml.safe_load((demo.DEMO_DIR / "tags.yml").read_text(encoding="utf-8"))
 FILES = sorted((demo.DEMO_DIR / "content").glob("*/*/*.md"))
@@ -26,35 +27,7 @@ def load_demo(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def loaded():
-    load_demo()
-    return Article.objects.prefetch_related("tags", "images").select_related("category")
-
-
-def test_creates_the_articles_and_tags_and_says_so(loaded):
-    assert loaded.count() == len(SLUGS) == 17
-    assert Tag.objects.count() == len(TAGS) == 11
-    published = Article.objects.published()
-    assert published.count() >= 14
-    assert Article.objects.scheduled().count() == 1
-    assert Article.objects.drafts().count() == 1
-    assert {article.category.slug for article in published} == {"news", "blog", "events"}
-
-
-def test_second_run_changes_nothing_and_says_so(loaded):
-    before = {a.slug: (a.updated_at, a.banner.name, a.body_html_en, a.body_html_zh_hans) for a in loaded}
-    image_files = set(ArticleImage.objects.values_list("image", flat=True))
-
-    output = load_demo()
-
-    assert "nothing changed" in output
-    after = {a.slug: (a.updated_at, a.banner.name, a.body_html_en, a.body_html_zh_hans) for a in Article.objects.all()}
-    assert after == before
-    assert set(ArticleImage.objects.values_list("image", flat=True)) == image_files
-    assert Tag.objects.count() == len(TAGS)
-
-
+# Tests that start from an empty site come first: the demo loaded below stays for the rest of the module.
 def test_an_existing_article_is_left_alone_and_the_missing_ones_are_created():
     edited, deleted = "lantern-os-24-09-released", "berlin-meetup-recap"
     demo.load()
@@ -82,6 +55,58 @@ def test_fails_clearly_without_the_categories():
     with pytest.raises(CommandError, match="events"):
         load_demo()
     assert not Article.objects.exists()
+
+
+def test_a_changed_demo_file_is_imported_again_but_an_edited_article_is_kept(tmp_path):
+    copy = tmp_path / "demo"
+    for name in ("tags.yml", "images.yml"):
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes((demo.DEMO_DIR / name).read_bytes())
+    for path in FILES:
+        target = copy / "content" / path.relative_to(demo.DEMO_DIR / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    demo.load(directory=copy)
+    source = copy / "content" / "en" / "events" / "berlin-meetup-recap.md"
+    source.write_text(source.read_text(encoding="utf-8").replace("Recap: our Berlin meetup", "Berlin recap"))
+
+    report = demo.load(directory=copy)
+
+    assert report.imported.counts["updated"] == 1
+    assert Article.objects.get(slug="berlin-meetup-recap").title_en == "Berlin recap"
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker, module_media_root):
+    """The demo loaded once for the module; each test's own changes roll back with its transaction."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=module_media_root):
+        load_demo()
+    yield Article.objects.prefetch_related("tags", "images").select_related("category")
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)  # and what migrations make is made again
+
+
+def test_creates_the_articles_and_tags_and_says_so(loaded):
+    assert loaded.count() == len(SLUGS) == 17
+    assert Tag.objects.count() == len(TAGS) == 11
+    published = Article.objects.published()
+    assert published.count() >= 14
+    assert Article.objects.scheduled().count() == 1
+    assert Article.objects.drafts().count() == 1
+    assert {article.category.slug for article in published} == {"news", "blog", "events"}
+
+
+def test_second_run_changes_nothing_and_says_so(loaded):
+    before = {a.slug: (a.updated_at, a.banner.name, a.body_html_en, a.body_html_zh_hans) for a in loaded}
+    image_files = set(ArticleImage.objects.values_list("image", flat=True))
+
+    output = load_demo()
+
+    assert "nothing changed" in output
+    after = {a.slug: (a.updated_at, a.banner.name, a.body_html_en, a.body_html_zh_hans) for a in Article.objects.all()}
+    assert after == before
+    assert set(ArticleImage.objects.values_list("image", flat=True)) == image_files
+    assert Tag.objects.count() == len(TAGS)
 
 
 def test_language_mix(loaded):
@@ -166,22 +191,3 @@ def test_the_demo_is_files_the_importer_reads_and_tags_keep_both_labels(loaded):
     bilingual = loaded.get(slug="reproducible-packages-with-lpkg")
     assert sorted(tag.name for tag in bilingual.tags.all()) == ["packaging", "toolchain"]
     assert bilingual.sources.count() == 2
-
-
-def test_a_changed_demo_file_is_imported_again_but_an_edited_article_is_kept(tmp_path):
-    copy = tmp_path / "demo"
-    for name in ("tags.yml", "images.yml"):
-        (copy / name).parent.mkdir(parents=True, exist_ok=True)
-        (copy / name).write_bytes((demo.DEMO_DIR / name).read_bytes())
-    for path in FILES:
-        target = copy / "content" / path.relative_to(demo.DEMO_DIR / "content")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(path.read_bytes())
-    demo.load(directory=copy)
-    source = copy / "content" / "en" / "events" / "berlin-meetup-recap.md"
-    source.write_text(source.read_text(encoding="utf-8").replace("Recap: our Berlin meetup", "Berlin recap"))
-
-    report = demo.load(directory=copy)
-
-    assert report.imported.counts["updated"] == 1
-    assert Article.objects.get(slug="berlin-meetup-recap").title_en == "Berlin recap"

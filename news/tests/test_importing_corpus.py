@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 
 from news import importing, markdown
 from news.importing import frontmatter
@@ -37,6 +38,7 @@ STATIC_ROOTS = (
 )
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.module_media,
     pytest.mark.skipif(not CORPUS.is_dir(), reason="the openEuler corpus is not beside the repository"),
 ]
 
@@ -56,10 +58,15 @@ FENCE = re.compile(r"^\s*(```|~~~)", re.M)
 FENCED_BLOCK = re.compile(r"^\s*(```|~~~).*?^\s*\1", re.M | re.S)
 
 
-@pytest.fixture
-def imported():
-    report = importing.import_paths([CORPUS], static_roots=[root for root in STATIC_ROOTS if root.is_dir()])
-    return report
+@pytest.fixture(scope="module")
+def imported(django_db_setup, django_db_blocker, module_media_root):
+    """The corpus imported once for the module (it takes seconds); each test's own changes roll back with it."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=module_media_root):
+        report = importing.import_paths([CORPUS], static_roots=[root for root in STATIC_ROOTS if root.is_dir()])
+    yield report
+    with django_db_blocker.unblock():
+        # Empties every table and makes again what migrations make (groups, starting categories).
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def body_of(page: str) -> str:
@@ -116,6 +123,48 @@ def image_files_present(source: ArticleSource, body: str) -> tuple[int, int]:
     return found, missing
 
 
+def pixels(source) -> str:
+    """A digest of what an image shows: its size and its pixels, whatever the file's encoding."""
+    from PIL import Image
+
+    with Image.open(source) as picture:
+        rgba = picture.convert("RGBA")
+        return f"{rgba.size}:{hashlib.sha256(rgba.tobytes()).hexdigest()}"
+
+
+def test_the_english_page_shows_the_english_screenshots_of_a_pair(tmp_path):
+    """zh/ and en/ hold different screenshots under the same names; each language keeps its own."""
+    docs = CORPUS / "website-v2" / "web-ui" / "docs"
+    stem = "2022-07-22-gitee-notification-settings"
+    folders = {code: docs / code / "blog" / "liuqi" for code in ("zh", "en")}
+    if not all((folder / f"{stem}.md").is_file() for folder in folders.values()):
+        pytest.skip("the gitee-notification-settings pair is not in the corpus")
+    for code, folder in folders.items():  # just this pair, in a temporary import root
+        target = tmp_path / code / "blog" / "liuqi"
+        target.mkdir(parents=True)
+        for path in folder.glob(f"{stem}*"):
+            shutil.copyfile(path, target / path.name)
+    report = importing.import_paths([tmp_path])
+    assert not report.has_rejections and report.counts["created"] == 1
+    assert not [problem for problem in report.warnings if "both languages" in problem.message]
+    article = Article.objects.get()
+    english = article.image_map("en")
+    body = frontmatter.split_front_matter(frontmatter.decode((folders["en"] / f"{stem}.md").read_bytes()))[1]
+    references = image_references(body)
+    assert references
+    differ = 0
+    for reference in {markdown.normalize_reference(reference) for reference in references}:
+        image = next(image for image in article.images.all() if image.as_ref().url == english[reference].url)
+        # Imports store a cleaned copy (metadata stripped, re-encoded): the pictures, not the bytes, are compared.
+        with image.image.open("rb") as handle:
+            stored = pixels(handle)
+        expected = pixels(folders["en"] / reference)
+        assert stored == expected, reference
+        differ += expected != pixels(folders["zh"] / reference)
+        assert f'src="{english[reference].url}"' in article.body_html_en
+    assert differ, "the pair no longer has screenshots that differ by language"
+
+
 def test_the_whole_corpus_imports_without_rejections(imported):
     assert imported.counts["rejected"] == 0, "\n".join(map(str, imported.by_status("rejected")))
     markdown_files = [path for path in CORPUS.rglob("*.md") if {"zh", "en"} & set(path.relative_to(CORPUS).parts)]
@@ -169,48 +218,6 @@ def test_an_article_in_both_site_generations_is_imported_once(imported):
     duplicates = [entry for entry in imported.by_status("skipped") if "not imported twice" in entry.message]
     assert {Path(entry.path).name for entry in duplicates} >= {"20220715.md", "20220716.md", "20220811.md"}
     assert Article.objects.filter(title_zh_hans__startswith="遇贤微电子加入").count() == 1
-
-
-def pixels(source) -> str:
-    """A digest of what an image shows: its size and its pixels, whatever the file's encoding."""
-    from PIL import Image
-
-    with Image.open(source) as picture:
-        rgba = picture.convert("RGBA")
-        return f"{rgba.size}:{hashlib.sha256(rgba.tobytes()).hexdigest()}"
-
-
-def test_the_english_page_shows_the_english_screenshots_of_a_pair(tmp_path):
-    """zh/ and en/ hold different screenshots under the same names; each language keeps its own."""
-    docs = CORPUS / "website-v2" / "web-ui" / "docs"
-    stem = "2022-07-22-gitee-notification-settings"
-    folders = {code: docs / code / "blog" / "liuqi" for code in ("zh", "en")}
-    if not all((folder / f"{stem}.md").is_file() for folder in folders.values()):
-        pytest.skip("the gitee-notification-settings pair is not in the corpus")
-    for code, folder in folders.items():  # just this pair, in a temporary import root
-        target = tmp_path / code / "blog" / "liuqi"
-        target.mkdir(parents=True)
-        for path in folder.glob(f"{stem}*"):
-            shutil.copyfile(path, target / path.name)
-    report = importing.import_paths([tmp_path])
-    assert not report.has_rejections and report.counts["created"] == 1
-    assert not [problem for problem in report.warnings if "both languages" in problem.message]
-    article = Article.objects.get()
-    english = article.image_map("en")
-    body = frontmatter.split_front_matter(frontmatter.decode((folders["en"] / f"{stem}.md").read_bytes()))[1]
-    references = image_references(body)
-    assert references
-    differ = 0
-    for reference in {markdown.normalize_reference(reference) for reference in references}:
-        image = next(image for image in article.images.all() if image.as_ref().url == english[reference].url)
-        # Imports store a cleaned copy (metadata stripped, re-encoded): the pictures, not the bytes, are compared.
-        with image.image.open("rb") as handle:
-            stored = pixels(handle)
-        expected = pixels(folders["en"] / reference)
-        assert stored == expected, reference
-        differ += expected != pixels(folders["zh"] / reference)
-        assert f'src="{english[reference].url}"' in article.body_html_en
-    assert differ, "the pair no longer has screenshots that differ by language"
 
 
 def test_importing_again_from_another_root_finds_the_same_articles(imported, tmp_path):
