@@ -133,8 +133,10 @@ class EditorAdminMixin:
         if request.method == "POST":
             if not can_restore:
                 raise PermissionDenied
-            history.restore(version, user=request.user)
+            _, notes = history.restore(version, user=request.user)
             self.message_user(request, gettext("The earlier version is now the current one."), messages.SUCCESS)
+            for note in notes:
+                self.message_user(request, note, messages.WARNING)
             return HttpResponseRedirect(reverse("admin:news_article_change", args=[obj.pk]))
         context = {
             **self.admin_site.each_context(request),
