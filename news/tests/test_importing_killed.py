@@ -56,9 +56,12 @@ def png(number: int) -> bytes:
     return buffer.getvalue()
 
 
-def write_folder(root, count: int) -> None:
+def write_folder(root, count: int, *, folders=("en", "zh")) -> None:
+    """``count`` articles, a Markdown file in each language folder and one image each."""
+    texts = {"en": ("Article", "Some text"), "zh": ("文章", "一些文字")}
     for number in range(count):
-        for folder, title, text in (("en", "Article", "Some text"), ("zh", "文章", "一些文字")):
+        for folder in folders:
+            title, text = texts[folder]
             news = root / folder / "news"
             news.mkdir(parents=True, exist_ok=True)
             (news / f"a{number:04}.md").write_text(
