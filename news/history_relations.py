@@ -18,8 +18,10 @@ from reversion.models import Version
 
 from news.models import ArticleImage, RevisionRelations, TaggedArticle
 from tags.models import Tag
+from translations import languages
 
-IMAGE_FIELDS = ("image", "reference", "alt", "language")
+# Each language's own alt text (alt_zh_hans, alt_en…), never modeltranslation's ``alt``, which follows the active one.
+IMAGE_FIELDS = ("image", "reference", "language", *languages.fields("alt"))
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,9 @@ def _describe(image: dict) -> str:
     text = image["reference"]
     if image["language"]:
         text += f" [{image['language']}]"
-    if image["alt"]:
-        text += f" — “{image['alt']}”"
+    alts = [image[name] for name in languages.fields("alt") if image.get(name)]
+    if alts:
+        text += " — " + " / ".join(f"“{alt}”" for alt in alts)
     return f"{text} ({image['image']})"
 
 
@@ -111,7 +114,7 @@ def restore(article, related: Related) -> list[str]:
     missing = []
     for pk, fields in sorted(related.images.items()):
         image = current.get(pk)
-        if image is not None and all(str(getattr(image, name) or "") == fields[name] for name in IMAGE_FIELDS):
+        if image is not None and all(str(getattr(image, name) or "") == fields.get(name, "") for name in IMAGE_FIELDS):
             continue
         if not (fields["image"] and default_storage.exists(fields["image"])):
             missing.append(fields["reference"] or fields["image"])
@@ -122,7 +125,8 @@ def restore(article, related: Related) -> list[str]:
             image = ArticleImage(pk=pk, article=article)
         if image.image.name != fields["image"]:
             image.image = fields["image"]
-        image.reference, image.alt, image.language = fields["reference"], fields["alt"], fields["language"]
+        for name in IMAGE_FIELDS[1:]:
+            setattr(image, name, fields.get(name, ""))
         image.save()
     if missing:
         notes.append(

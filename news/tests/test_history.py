@@ -136,12 +136,14 @@ def test_restoring_brings_back_tags_and_images_as_they_were(client, editor, djan
 
     obj = article(zh="标题", en="Title", body_en="![a](media/a.png)\n\n![b](media/b.png)")
     obj.tags.add("cloud", "web")
-    first_image = ArticleImage.objects.create(article=obj, image=png_file("a.png"), reference="media/a.png", alt="Old")
+    first_image = ArticleImage.objects.create(
+        article=obj, image=png_file("a.png"), reference="media/a.png", alt_en="Old"
+    )
     history.record(obj, comment="first")
     obj.tags.set(["kernel", "web"])
-    first_image.alt, first_image.reference = "New", "media/renamed.png"
+    first_image.alt_en, first_image.reference = "New", "media/renamed.png"
     first_image.save()
-    ArticleImage.objects.create(article=obj, image=png_file("b.png"), reference="media/b.png", alt="Later")
+    ArticleImage.objects.create(article=obj, image=png_file("b.png"), reference="media/b.png", alt_en="Later")
     history.record(obj, comment="second")
 
     first = history.versions(obj).last()
@@ -151,7 +153,8 @@ def test_restoring_brings_back_tags_and_images_as_they_were(client, editor, djan
     obj = Article.objects.get(pk=obj.pk)
     assert sorted(obj.tags.names()) == ["cloud", "web"]
     images = list(obj.images.all())
-    assert [(image.pk, image.reference, image.alt) for image in images] == [(first_image.pk, "media/a.png", "Old")]
+    restored = [(image.pk, image.reference, image.alt_en, image.alt_zh_hans) for image in images]
+    assert restored == [(first_image.pk, "media/a.png", "Old", "旧")]
     # rendered once more, with the images as restored: the later image is a placeholder again
     assert 'class="image-missing" role="img" aria-label="b"' in obj.body_html_en
     newest = history.versions(obj).first()
@@ -202,10 +205,10 @@ def test_the_version_page_shows_tag_and_image_changes(client, editor):
 
     obj = article(zh="标题", en="Title")
     obj.tags.add("cloud")
-    image = ArticleImage.objects.create(article=obj, image=png_file("a.png"), reference="media/a.png", alt="Old")
+    image = ArticleImage.objects.create(article=obj, image=png_file("a.png"), reference="media/a.png", alt_en="Old")
     history.record(obj, comment="first")
     obj.tags.set(["kernel"])
-    image.alt = "New"
+    image.alt_en = "New"
     image.save()
     history.record(obj, comment="second")
     second = history.versions(obj).first()
