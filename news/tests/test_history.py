@@ -137,7 +137,7 @@ def test_restoring_brings_back_tags_and_images_as_they_were(client, editor, djan
     obj = article(zh="标题", en="Title", body_en="![a](media/a.png)\n\n![b](media/b.png)")
     obj.tags.add("cloud", "web")
     first_image = ArticleImage.objects.create(
-        article=obj, image=png_file("a.png"), reference="media/a.png", alt_en="Old"
+        article=obj, image=png_file("a.png"), reference="media/a.png", alt_en="Old", alt_zh_hans="旧"
     )
     history.record(obj, comment="first")
     obj.tags.set(["kernel", "web"])
