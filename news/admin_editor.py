@@ -1,6 +1,7 @@
 """The article editor's own pages: live preview, image upload, history with diffs and restore."""
 
 import sys
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ class EditorAdminMixin:
             path("preview/", csrf_protect(self.preview_view), name="news_article_preview_new"),
             path("<path:object_id>/preview/", csrf_protect(self.preview_view), name="news_article_preview"),
             path("<path:object_id>/images/upload/", view(self.image_upload_view), name="news_article_image_upload"),
+            path("images/check/", view(self.image_check_view), name="news_article_image_check"),
             path("<path:object_id>/history/<int:version_id>/", view(self.version_view), name="news_article_version"),
         ]
         return extra + super().get_urls()
@@ -88,13 +90,37 @@ class EditorAdminMixin:
             self.log_change(request, obj, gettext("Added images %(references)s.") % {"references": ", ".join(uploaded)})
         return JsonResponse({"images": results})
 
+    def image_check_view(self, request):
+        """POST the form's bodies (``body_<code>``) and image rows (``reference``/``language`` pairs).
+
+        Answers the warnings the save would give about them, in the editor's
+        language: references no image answers, images no body uses. The form
+        is checked as it is, before anything is saved.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        references, image_languages = request.POST.getlist("reference"), request.POST.getlist("language")
+        if len(references) != len(image_languages) or not all(
+            code == "" or languages.is_enabled(code) for code in image_languages
+        ):
+            return JsonResponse({"error": gettext("Unknown language.")}, status=400)
+        bodies = {field: request.POST.get(field, "") for field in languages.fields("body")}
+        images = [
+            ArticleImage(reference=ref, language=code) for ref, code in zip(references, image_languages, strict=True)
+        ]
+        return JsonResponse({"warnings": image_warnings(SimpleNamespace(**bodies), images)})
+
     def editor_config(self, request, obj) -> dict:
         """What the editor's script needs, rendered as data attributes of the change form."""
+        check = reverse("admin:news_article_image_check")
         if obj and obj.pk:
             preview_url = reverse("admin:news_article_preview", args=[obj.pk])
             upload = reverse("admin:news_article_image_upload", args=[obj.pk]) if can_edit_source(request) else ""
-            return {"preview_url": preview_url, "upload_url": upload, "saved": True}
-        return {"preview_url": reverse("admin:news_article_preview_new"), "upload_url": "", "saved": False}
+            return {"preview_url": preview_url, "upload_url": upload, "check_url": check, "saved": True}
+        preview_url = reverse("admin:news_article_preview_new")
+        return {"preview_url": preview_url, "upload_url": "", "check_url": check, "saved": False}
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["editor"] = self.editor_config(request, obj)
@@ -133,8 +159,10 @@ class EditorAdminMixin:
         if request.method == "POST":
             if not can_restore:
                 raise PermissionDenied
-            history.restore(version, user=request.user)
+            _, notes = history.restore(version, user=request.user)
             self.message_user(request, gettext("The earlier version is now the current one."), messages.SUCCESS)
+            for note in notes:
+                self.message_user(request, note, messages.WARNING)
             return HttpResponseRedirect(reverse("admin:news_article_change", args=[obj.pk]))
         context = {
             **self.admin_site.each_context(request),
@@ -170,12 +198,19 @@ class EditorAdminMixin:
             super().save_related(request, form, formsets, change)
         finally:
             hold.__exit__(*sys.exc_info())
-        images = list(form.instance.images.all())
-        missing = image_usage.missing_in_article(form.instance, images)
-        if missing:
-            message = gettext("No image answers these references yet; they show as placeholders: %(references)s")
-            self.message_user(request, message % {"references": describe_missing(missing)}, messages.WARNING)
-        unused = image_usage.unused_in_article(form.instance, images)
-        if unused:
-            message = gettext("No text uses these images: %(references)s")
-            self.message_user(request, message % {"references": ", ".join(unused)}, messages.WARNING)
+        for warning in image_warnings(form.instance, list(form.instance.images.all())):
+            self.message_user(request, warning, messages.WARNING)
+
+
+def image_warnings(article, images) -> list[str]:
+    """What the editor is told about ``article``'s bodies and ``images``: references nothing answers, unused images."""
+    warnings = []
+    missing = image_usage.missing_in_article(article, images)
+    if missing:
+        message = gettext("No image answers these references yet; they show as placeholders: %(references)s")
+        warnings.append(message % {"references": describe_missing(missing)})
+    unused = image_usage.unused_in_article(article, images)
+    if unused:
+        message = gettext("No text uses these images: %(references)s")
+        warnings.append(message % {"references": ", ".join(unused)})
+    return warnings

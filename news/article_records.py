@@ -104,3 +104,21 @@ class ArticleSource(models.Model):
 
     def __str__(self):
         return self.path
+
+
+class RevisionRelations(models.Model):
+    """Marks a revision recorded with its articles' tags and images (news.history).
+
+    Revisions recorded before tags and images were part of history hold
+    neither; without this mark a restore could not tell "had no tags" from
+    "was recorded without them".
+    """
+
+    revision = models.OneToOneField("reversion.Revision", on_delete=models.CASCADE, related_name="article_relations")
+
+    class Meta:
+        verbose_name = _("revision with tags and images")
+        verbose_name_plural = _("revisions with tags and images")
+
+    def __str__(self):
+        return str(self.revision_id)

@@ -3,7 +3,9 @@
 The admin records each save; other writers (imports, translation uploads)
 call ``record``. Versions hold the real per-language fields
 (``title_zh_hans``, ``title_en``…), never modeltranslation's unsuffixed
-names, whose setters would write into whatever language is active.
+names, whose setters would write into whatever language is active. A
+version follows the article's tags and images (``news.history_relations``),
+so a restore brings them back too.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from reversion.models import Version
 
-from news.models import Article
+from news import history_relations, saving
+from news.models import Article, ArticleImage, RevisionRelations, TaggedArticle
 from translations import languages
 
 TEXT_FIELDS = ("title", "summary", "body", "banner_alt")
@@ -32,13 +35,16 @@ def versioned_fields() -> list[str]:
 
 
 if not reversion.is_registered(Article):
-    reversion.register(Article, fields=versioned_fields())
+    reversion.register(Article, fields=versioned_fields(), follow=("taggedarticle_set", "images"))
+    reversion.register(TaggedArticle, fields=("content_object", "tag"))
+    reversion.register(ArticleImage, fields=(*history_relations.IMAGE_FIELDS, "article"))
 
 
 def record(article: Article, *, user=None, comment: str = "") -> None:
     """Store the article as it is now as a new version, by ``user`` (None: a program) with ``comment``."""
     with reversion.create_revision(atomic=True):
         reversion.add_to_revision(article)
+        reversion.add_meta(RevisionRelations)
         if user is not None and user.is_authenticated:
             reversion.set_user(user)
         reversion.set_comment(comment)
@@ -51,6 +57,7 @@ def record_many(articles, *, comment: str) -> None:
     with reversion.create_revision(atomic=True):
         for article in articles:
             reversion.add_to_revision(article)
+        reversion.add_meta(RevisionRelations)
         reversion.set_comment(comment)
 
 
@@ -79,7 +86,8 @@ class FieldChange:
     label: str
     before: str
     after: str
-    lines: list[DiffLine]  # for long text; empty for short fields
+    lines: list[DiffLine]  # for long text and images; empty for short fields
+    summary: str = ""  # tags: added and removed names, "+kernel \u2212cloud"
 
 
 def _label(name: str) -> str:
@@ -134,11 +142,35 @@ def previous(version: Version) -> Version | None:
 def changes_in(version: Version) -> list[FieldChange]:
     """What this version changed compared with the one before it (everything, for the first)."""
     before = previous(version)
-    return changes(before.field_dict if before else {}, version.field_dict)
+    found = changes(before.field_dict if before else {}, version.field_dict)
+    after_related = history_relations.held(version)
+    before_related = history_relations.held(before) if before else history_relations.Related({}, {})
+    if after_related is not None and before_related is not None:
+        found += related_changes(before_related, after_related)
+    return found
 
 
-def restore(version: Version, *, user=None) -> Article:
-    """Make ``version``'s fields the article's current ones, as a new version; nothing is lost."""
+def related_changes(before: history_relations.Related, after: history_relations.Related) -> list[FieldChange]:
+    """The tag and image changes between two versions, as readable as the fields'."""
+    found = []
+    summary = history_relations.tag_summary(before, after)
+    if summary:
+        old, new = (", ".join(sorted(related.tags.values())) for related in (before, after))
+        found.append(FieldChange("tags", _label("tags"), old, new, [], summary))
+    lines = [DiffLine(kind, text) for kind, text in history_relations.image_lines(before, after)]
+    if lines:
+        label = str(ArticleImage._meta.verbose_name_plural)
+        found.append(FieldChange("images", label, "", "", lines))
+    return found
+
+
+def restore(version: Version, *, user=None) -> tuple[Article, list[str]]:
+    """Make ``version``'s fields, tags and images the article's current ones, as a new version.
+
+    Nothing is lost: the current state stays a version. Returns the article
+    and notes on what could not come back (an image whose file was deleted
+    since, a deleted tag, tags and images of a version recorded without them).
+    """
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=version.object_id)
         values = version.field_dict
@@ -146,7 +178,13 @@ def restore(version: Version, *, user=None) -> Article:
             key = Article._meta.get_field(name).attname
             if key in values:
                 setattr(article, key, values[key])
-        article.save()
+        related = history_relations.held(version)
+        with saving.one_save(article):
+            article.save()
+            if related is None:
+                notes = [gettext("This version was recorded without tags and images: they stay as they are.")]
+            else:
+                notes = history_relations.restore(article, related)
         when = date_format(timezone.localtime(version.revision.date_created), "DATETIME_FORMAT")
         record(article, user=user, comment=gettext("Restored the version of %(time)s.") % {"time": when})
-    return article
+    return article, notes

@@ -360,6 +360,6 @@ def images_shown(images: Iterable[ArticleImage], language: str) -> dict[str, Art
 
 
 # Registered with the app through this module.
-from news.article_records import ArticleSlugRedirect, ArticleSource, SearchDocument  # noqa: E402
+from news.article_records import ArticleSlugRedirect, ArticleSource, RevisionRelations, SearchDocument  # noqa: E402
 
-__all__ = ["ArticleSlugRedirect", "ArticleSource", "SearchDocument"]
+__all__ = ["ArticleSlugRedirect", "ArticleSource", "RevisionRelations", "SearchDocument"]

@@ -187,6 +187,19 @@ def deferred_updates():
             rebuild(articles=Article.objects.filter(pk__in=pks))
 
 
+def write_deferred() -> None:
+    """Write the documents noted stale so far inside ``deferred_updates``, now.
+
+    A bulk writer calls it at the end of each batch, inside the batch's
+    transaction: a batch commits with its articles' documents, so an import
+    killed later leaves no article without one.
+    """
+    pks = getattr(_deferred, "pks", None)
+    if pks:
+        _deferred.pks = set()
+        rebuild(articles=Article.objects.filter(pk__in=pks))
+
+
 def _update_or_defer(article: Article) -> None:
     pks = getattr(_deferred, "pks", None)
     if pks is None:

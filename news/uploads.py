@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from news.importing.markdown_scan import IMAGE_SUFFIXES
 from news.importing.sources import MARKDOWN_SUFFIXES
@@ -50,7 +51,12 @@ class UploadLimits:
 
 
 class UnsafeArchive(ValueError):
-    """An upload refused before anything was extracted."""
+    """An upload refused before anything was extracted; its message is in the active language."""
+
+
+def _refused(message: str, name: str, member: zipfile.ZipInfo) -> UnsafeArchive:
+    """A refusal naming the upload and one of its members (``message`` already translated)."""
+    return UnsafeArchive(message % {"upload": name, "member": member.filename})
 
 
 def extract_upload(name: str, data: bytes | io.BufferedIOBase, destination: Path, *, limits: UploadLimits) -> Path:
@@ -66,12 +72,12 @@ def extract_upload(name: str, data: bytes | io.BufferedIOBase, destination: Path
     if suffix in MARKDOWN_SUFFIXES:
         return store_file(name, data, destination, limits=limits)
     if suffix != ".zip":
-        raise UnsafeArchive(f"{name}: upload a .md file or a .zip archive")
+        raise UnsafeArchive(gettext("%(upload)s: upload a .md file or a .zip archive") % {"upload": name})
     destination.mkdir(parents=True, exist_ok=True)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data) if isinstance(data, bytes) else data)
     except zipfile.BadZipFile:
-        raise UnsafeArchive(f"{name}: not a zip archive") from None
+        raise UnsafeArchive(gettext("%(upload)s: not a zip archive") % {"upload": name}) from None
     with archive:
         members = [member for member in archive.infolist() if not member.is_dir()]
         _check_members(name, members, limits=limits)
@@ -87,9 +93,8 @@ def extract_upload(name: str, data: bytes | io.BufferedIOBase, destination: Path
             except UnsafeArchive:
                 raise
             except READ_ERRORS as error:
-                raise UnsafeArchive(
-                    f"{name}: {member.filename}: damaged member, cannot be unpacked ({error})"
-                ) from None
+                message = gettext("%(upload)s: %(member)s: damaged member, cannot be unpacked (%(error)s)")
+                raise UnsafeArchive(message % {"upload": name, "member": member.filename, "error": error}) from None
     return destination
 
 
@@ -98,7 +103,10 @@ def store_file(name: str, data: bytes | io.BufferedIOBase, destination: Path, *,
     destination.mkdir(parents=True, exist_ok=True)
     content = data if isinstance(data, bytes) else data.read(limits.max_file_bytes + 1)
     if len(content) > limits.max_file_bytes:
-        raise UnsafeArchive(f"{name}: larger than {limits.max_file_bytes // (1024 * 1024)} MB")
+        raise UnsafeArchive(
+            gettext("%(upload)s: larger than %(megabytes)s MB")
+            % {"upload": name, "megabytes": limits.max_file_bytes // (1024 * 1024)}
+        )
     (destination / Path(name.replace("\\", "/")).name).write_bytes(content)
     return destination
 
@@ -109,32 +117,41 @@ def member_parts(filename: str) -> list[str]:
 
 def _check_members(name: str, members: list[zipfile.ZipInfo], *, limits: UploadLimits) -> None:
     if len(members) > limits.max_files:
-        raise UnsafeArchive(f"{name}: {len(members)} files, more than the limit of {limits.max_files}")
+        raise UnsafeArchive(
+            gettext("%(upload)s: %(count)s files, more than the limit of %(limit)s")
+            % {"upload": name, "count": len(members), "limit": limits.max_files}
+        )
     total = sum(member.file_size for member in members)
     if total > limits.max_total_bytes:
-        raise UnsafeArchive(f"{name}: {total} bytes uncompressed, more than the limit of {limits.max_total_bytes}")
+        raise UnsafeArchive(
+            gettext("%(upload)s: %(bytes)s bytes uncompressed, more than the limit of %(limit)s")
+            % {"upload": name, "bytes": total, "limit": limits.max_total_bytes}
+        )
     for member in members:
         filename = member.filename.replace("\\", "/")
         if filename.startswith("/") or re.match(r"[A-Za-z]:", filename) or ".." in filename.split("/"):
-            raise UnsafeArchive(f"{name}: {member.filename}: path leads outside the archive")
+            raise _refused(gettext("%(upload)s: %(member)s: path leads outside the archive"), name, member)
         if stat.S_ISLNK(member.external_attr >> 16):
-            raise UnsafeArchive(f"{name}: {member.filename}: symbolic links are not accepted")
+            raise _refused(gettext("%(upload)s: %(member)s: symbolic links are not accepted"), name, member)
         parts = member_parts(filename)
         if len(filename.encode()) > MAX_PATH_BYTES or any(len(part.encode()) > MAX_PART_BYTES for part in parts):
-            raise UnsafeArchive(
-                f"{name}: {member.filename[:80]}…: name too long (at most {MAX_PART_BYTES} bytes a part)"
-            )
+            message = gettext("%(upload)s: %(member)s…: name too long (at most %(limit)s bytes a part)")
+            raise UnsafeArchive(message % {"upload": name, "member": member.filename[:80], "limit": MAX_PART_BYTES})
         if member.flag_bits & 0x1:
-            raise UnsafeArchive(f"{name}: {member.filename}: encrypted members are not accepted")
+            raise _refused(gettext("%(upload)s: %(member)s: encrypted members are not accepted"), name, member)
         if member.compress_type not in COMPRESSION_METHODS:
-            raise UnsafeArchive(
-                f"{name}: {member.filename}: unsupported compression method {member.compress_type}"
+            message = gettext(
+                "%(upload)s: %(member)s: unsupported compression method %(method)s"
                 " (use an ordinary zip: stored or deflated)"
             )
+            raise UnsafeArchive(message % {"upload": name, "member": member.filename, "method": member.compress_type})
         if member.file_size > limits.max_file_bytes:
-            raise UnsafeArchive(f"{name}: {member.filename}: larger than {limits.max_file_bytes} bytes")
+            message = gettext("%(upload)s: %(member)s: larger than %(limit)s bytes")
+            raise UnsafeArchive(message % {"upload": name, "member": member.filename, "limit": limits.max_file_bytes})
         if member.file_size > 1024 * 1024 and member.file_size > limits.max_ratio * max(member.compress_size, 1):
-            raise UnsafeArchive(f"{name}: {member.filename}: compressed too well to be real content (zip bomb)")
+            raise _refused(
+                gettext("%(upload)s: %(member)s: compressed too well to be real content (zip bomb)"), name, member
+            )
     _check_paths(name, members)
 
 
@@ -144,14 +161,15 @@ def _check_paths(name: str, members: list[zipfile.ZipInfo]) -> None:
     for member in members:
         key = tuple(part.casefold() for part in member_parts(member.filename))
         if key in files:
-            raise UnsafeArchive(f"{name}: {member.filename}: the archive holds two files at this path")
+            raise _refused(gettext("%(upload)s: %(member)s: the archive holds two files at this path"), name, member)
         files[key] = member.filename
     for key, filename in files.items():
         for depth in range(1, len(key)):
             if key[:depth] in files:
-                raise UnsafeArchive(
-                    f"{name}: {files[key[:depth]]}: a file of this name is also a folder in the archive ({filename})"
+                message = gettext(
+                    "%(upload)s: %(member)s: a file of this name is also a folder in the archive (%(inner)s)"
                 )
+                raise UnsafeArchive(message % {"upload": name, "member": files[key[:depth]], "inner": filename})
 
 
 def _copy_limited(source, output, *, written: int, name: str, member: zipfile.ZipInfo, limits: UploadLimits) -> int:
@@ -160,7 +178,7 @@ def _copy_limited(source, output, *, written: int, name: str, member: zipfile.Zi
         size += len(chunk)
         written += len(chunk)
         if size > member.file_size or size > limits.max_file_bytes or written > limits.max_total_bytes:
-            raise UnsafeArchive(f"{name}: {member.filename}: more data than the archive declares")
+            raise _refused(gettext("%(upload)s: %(member)s: more data than the archive declares"), name, member)
         output.write(chunk)
     return written
 

@@ -145,10 +145,23 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that is down or hangs costs a visitor seconds, not minutes (portal.faults answers 503).
     # libpq waits at least 2 s for a connection; 0 turns the statement limit off (long maintenance commands).
+    # Keepalives and tcp_user_timeout notice a dead link; the client deadline (portal.postgresql) a server
+    # that keeps the connection open and never answers. 0 turns the deadline off.
+    DB_STATEMENT_TIMEOUT_MS = envint("DB_STATEMENT_TIMEOUT_MS", 5000)
+    DB_CLIENT_TIMEOUT = envint(
+        "DB_CLIENT_TIMEOUT", DB_STATEMENT_TIMEOUT_MS // 1000 + 1 if DB_STATEMENT_TIMEOUT_MS else 0
+    )
+    DATABASES["default"]["ENGINE"] = "portal.postgresql"
+    DATABASES["default"]["CLIENT_TIMEOUT"] = DB_CLIENT_TIMEOUT
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "connect_timeout": envint("DB_CONNECT_TIMEOUT", 2),
-            "options": f"-c statement_timeout={envint('DB_STATEMENT_TIMEOUT_MS', 5000)}",
+            "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 1000 * DB_CLIENT_TIMEOUT,
         }
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

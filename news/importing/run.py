@@ -85,6 +85,10 @@ def read_files(paths, *, settings: Settings, images: ImageStore, report: Report)
 def write_in_batches(writer: Writer, work: Iterable, *, total: int, progress: Callable | None) -> None:
     """Write ``(files, rendered HTML)`` pairs, one transaction per batch and a savepoint per article.
 
+    Each batch commits complete: its articles with their sources, tags,
+    images, versions and search documents; an import killed between two
+    batches is completed by running it again.
+
     A batch that fails as a whole (its deferred rows could not be inserted)
     is rolled back, and its articles are reported as rejected.
     """
@@ -97,6 +101,7 @@ def write_in_batches(writer: Writer, work: Iterable, *, total: int, progress: Ca
                 for files, html in batch:
                     writer.write(files, rendered=html)
                 writer.flush()
+                search.write_deferred()
         except DatabaseError as error:
             writer.forget()
             writer.report.entries[written:] = [

@@ -110,3 +110,22 @@ def test_unused_images_are_a_warning(editor):
     data = form_data(editor.get(change_url(obj)).content)
     response = editor.post(change_url(obj), data, follow=True)
     assert "No text uses these images: media/spare.png" in response.content.decode()
+
+
+def test_the_form_is_checked_for_unused_images_and_missing_references_before_saving(editor):
+    url = "/admin/news/article/images/check/"
+    response = editor.post(url, {"body_en": "![a](media/a.png)", "reference": ["media/unused.png"], "language": [""]})
+    assert response.json()["warnings"] == [
+        "No image answers these references yet; they show as placeholders: English: media/a.png",
+        "No text uses these images: media/unused.png",
+    ]
+    both_used = {"body_en": "![a](media/a.png)", "body_zh_hans": "![b](media/unused.png)"}
+    response = editor.post(url, {**both_used, "reference": ["media/a.png", "media/unused.png"], "language": ["", ""]})
+    assert response.json()["warnings"] == []
+    assert editor.post(url, {"reference": ["x.png"], "language": ["xx"]}).status_code == 400
+
+
+def test_the_form_check_speaks_the_editors_language(editor):
+    editor.cookies["django_language"] = "zh-hans"
+    response = editor.post("/admin/news/article/images/check/", {"reference": ["media/unused.png"], "language": [""]})
+    assert response.json()["warnings"] == ["没有正文使用这些图片：media/unused.png"]

@@ -131,6 +131,13 @@ def test_a_zip_bomb_is_refused(editor_client):
     assert "zip bomb" in response.content.decode()
 
 
+def test_refusals_are_in_the_editors_language(editor_client):
+    editor_client.cookies["django_language"] = "zh-hans"
+    data = zip_bytes({"zh/news/a.md": b"\0" * (5 * 1024 * 1024)})
+    response = upload(editor_client, "bomb.zip", data)
+    assert "bomb.zip：zh/news/a.md：压缩率高得不像真实内容（压缩炸弹）" in response.content.decode()
+
+
 def test_not_a_zip_is_a_form_error(editor_client):
     response = upload(editor_client, "site.zip", b"this is not a zip")
     assert "not a zip archive" in response.content.decode()

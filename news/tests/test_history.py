@@ -128,3 +128,97 @@ def test_imported_articles_appear_as_versions(tmp_path):
     found = list(history.versions(article))
     assert len(found) == 2
     assert {version.revision.comment for version in found} == {"Imported from Markdown files"}
+
+
+def test_restoring_brings_back_tags_and_images_as_they_were(client, editor, django_capture_on_commit_callbacks):
+    from news.models import ArticleImage
+    from news.tests.factories import png_file
+
+    obj = article(zh="标题", en="Title", body_en="![a](media/a.png)\n\n![b](media/b.png)")
+    obj.tags.add("cloud", "web")
+    first_image = ArticleImage.objects.create(
+        article=obj, image=png_file("a.png"), reference="media/a.png", alt_en="Old", alt_zh_hans="旧"
+    )
+    history.record(obj, comment="first")
+    obj.tags.set(["kernel", "web"])
+    first_image.alt_en, first_image.reference = "New", "media/renamed.png"
+    first_image.save()
+    ArticleImage.objects.create(article=obj, image=png_file("b.png"), reference="media/b.png", alt_en="Later")
+    history.record(obj, comment="second")
+
+    first = history.versions(obj).last()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/news/article/{obj.pk}/history/{first.pk}/", follow=True)
+    assert [str(message) for message in response.context["messages"]] == ["The earlier version is now the current one."]
+    obj = Article.objects.get(pk=obj.pk)
+    assert sorted(obj.tags.names()) == ["cloud", "web"]
+    images = list(obj.images.all())
+    restored = [(image.pk, image.reference, image.alt_en, image.alt_zh_hans) for image in images]
+    assert restored == [(first_image.pk, "media/a.png", "Old", "旧")]
+    # rendered once more, with the images as restored: the later image is a placeholder again
+    assert 'class="image-missing" role="img" aria-label="b"' in obj.body_html_en
+    newest = history.versions(obj).first()
+    assert sorted(history.history_relations.held(newest).tags.values()) == ["cloud", "web"]
+
+
+def test_an_image_whose_file_was_deleted_since_is_named_in_the_restore_message(client, editor):
+    from django.core.files.storage import default_storage
+
+    from news.models import ArticleImage
+    from news.tests.factories import png_file
+
+    obj = article(zh="标题", en="Title", body_en="![a](media/a.png)")
+    image = ArticleImage.objects.create(article=obj, image=png_file("a.png"), reference="media/a.png")
+    history.record(obj, comment="with the image")
+    name = image.image.name
+    image.delete()
+    default_storage.delete(name)
+    history.record(obj, comment="without")
+    first = history.versions(obj).last()
+    response = client.post(f"/admin/news/article/{obj.pk}/history/{first.pk}/", follow=True)
+    assert response.status_code == 200
+    shown = [str(message) for message in response.context["messages"]]
+    assert "These images' files were deleted since and could not come back: media/a.png" in shown
+    assert not obj.images.exists()
+
+
+def test_a_version_recorded_without_tags_and_images_leaves_them_as_they_are():
+    from news.models import RevisionRelations
+
+    obj = article(zh="标题", en="Title", summary_en="Old")
+    obj.tags.add("cloud")
+    history.record(obj, comment="older")
+    RevisionRelations.objects.all().delete()  # as versions recorded before tags were followed
+    obj.tags.set(["kernel"])
+    obj.summary_en = "New"
+    obj.save()
+    history.record(obj, comment="newer")
+    restored, notes = history.restore(history.versions(obj).last())
+    assert restored.summary_en == "Old"
+    assert list(restored.tags.names()) == ["kernel"]
+    assert notes == ["This version was recorded without tags and images: they stay as they are."]
+
+
+def test_the_version_page_shows_tag_and_image_changes(client, editor):
+    from news.models import ArticleImage
+    from news.tests.factories import png_file
+
+    obj = article(zh="标题", en="Title")
+    obj.tags.add("cloud")
+    image = ArticleImage.objects.create(article=obj, image=png_file("a.png"), reference="media/a.png", alt_en="Old")
+    history.record(obj, comment="first")
+    obj.tags.set(["kernel"])
+    image.alt_en = "New"
+    image.save()
+    history.record(obj, comment="second")
+    second = history.versions(obj).first()
+    response = client.get(f"/admin/news/article/{obj.pk}/history/{second.pk}/")
+    changes = {change.name: change for change in response.context["changes"]}
+    assert changes["tags"].summary == "+kernel \u2212cloud"
+    assert [(line.kind, line.text.split(" (")[0]) for line in changes["images"].lines] == [
+        ("removed", "media/a.png — “Old”"),
+        ("added", "media/a.png — “New”"),
+    ]
+    text = response.content.decode()
+    assert '<p class="version-summary">+kernel \u2212cloud</p>' in text
+    assert "+ media/a.png — “New”" in text

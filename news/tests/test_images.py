@@ -255,7 +255,7 @@ def test_a_replaced_banner_a_version_names_is_kept_for_restore_until_the_article
     replacement = article.banner.name
     assert default_storage.exists(first), "restoring the first version shows its banner again"
     with django_capture_on_commit_callbacks(execute=True):
-        restored = history.restore(history.versions(article).last())
+        restored, _ = history.restore(history.versions(article).last())
     assert restored.banner.name == first and restored.banner_renditions["source"] == first
     assert default_storage.exists(replacement)
     with django_capture_on_commit_callbacks(execute=True):

@@ -47,6 +47,7 @@ class TcpProxy:
     def __init__(self, upstream: tuple[str, int]):
         self.upstream = upstream
         self.mode = "up"
+        self.forwarding = True
         self.sockets: list[socket.socket] = []
         self.lock = threading.Lock()
         self.listener = None
@@ -80,11 +81,11 @@ class TcpProxy:
         with self.lock:
             self.sockets.append(sock)
 
-    @staticmethod
-    def _pipe(source, target):
+    def _pipe(self, source, target):
         try:
             while data := source.recv(65536):
-                target.sendall(data)
+                if self.forwarding:
+                    target.sendall(data)
         except OSError:
             pass
         for sock in (source, target):
@@ -110,6 +111,13 @@ class TcpProxy:
         """The database hangs: the open connections are cut, new ones accepted but never answered."""
         self.mode = "hang"
         self._drop_connections()
+
+    def black_hole(self):
+        """The link black-holes: connections stay open, whatever is sent is dropped unanswered."""
+        self.forwarding = False
+
+    def forward(self):
+        self.forwarding = True
 
     def close(self):
         self.stop()
@@ -165,3 +173,51 @@ def test_database_down_hanging_and_back(client, proxied_database):
     proxied_database.stop()
     proxied_database.start()
     assert client.get("/zh/news/database/").status_code == 200
+
+
+@pytest.fixture
+def client_timeout():
+    """A one-second client deadline, so that the test waits one second per bounded wait, not six."""
+    settings_dict = connection.settings_dict
+    default = settings_dict["CLIENT_TIMEOUT"]
+    settings_dict["CLIENT_TIMEOUT"] = 1
+    yield 1
+    settings_dict["CLIENT_TIMEOUT"] = default
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_stops_answering_an_open_connection_is_a_503_within_the_client_timeout(
+    client, proxied_database, client_timeout
+):
+    article(zh="黑洞", en="Black hole", slug="black-hole")
+    assert client.get("/en/news/black-hole/").status_code == 200  # connected, first queries answered
+    open_connection = connection.connection
+
+    proxied_database.black_hole()
+    response, elapsed = timed_get(client, "/en/news/black-hole/")
+    assert response.status_code == 503
+    assert "Temporarily unavailable" in response.content.decode()
+    # One bounded wait for the health check of the open connection, one for the new connection.
+    assert elapsed < 2 * client_timeout + 1, elapsed
+    assert open_connection.closed
+
+    proxied_database.forward()
+    assert client.get("/en/news/black-hole/").status_code == 200  # recovered, nothing restarted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_on_a_connection_that_stops_answering_raises_and_closes_it(proxied_database, client_timeout):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    open_connection = connection.connection
+    proxied_database.black_hole()
+    started = time.monotonic()
+    with pytest.raises(OperationalError, match="did not answer within 1 s"), connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    assert time.monotonic() - started < client_timeout + 1
+    assert open_connection.closed
+    proxied_database.forward()
+    connection.close()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 2")
+        assert cursor.fetchone() == (2,)

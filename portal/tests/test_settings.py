@@ -20,6 +20,7 @@ print(json.dumps({
     "SECRET_KEY": settings.SECRET_KEY,
     "CACHE": settings.CACHES["default"],
     "DB": {k: settings.DATABASES["default"][k] for k in ("ENGINE", "NAME", "USER", "HOST", "PORT")},
+    "DB_CLIENT": {k: settings.DATABASES["default"].get(k) for k in ("CLIENT_TIMEOUT", "OPTIONS")},
     "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
 }))
 """
@@ -97,12 +98,28 @@ def test_redis_url_selects_the_redis_cache(tmp_path):
 def test_database_url_is_honoured(tmp_path):
     db = settings_with(tmp_path, SECRET_KEY="x", DATABASE_URL="postgres://editor:pw@db.internal:6543/portal_prod")["DB"]
     assert db == {
-        "ENGINE": "django.db.backends.postgresql",
+        "ENGINE": "portal.postgresql",  # Django's, with a client-side deadline (portal.postgresql)
         "NAME": "portal_prod",
         "USER": "editor",
         "HOST": "db.internal",
         "PORT": 6543,
     }
+
+
+@pytest.mark.parametrize(
+    ("env", "deadline"),
+    [
+        ({}, 6),
+        ({"DB_STATEMENT_TIMEOUT_MS": "8000"}, 9),
+        ({"DB_CLIENT_TIMEOUT": "3"}, 3),
+        ({"DB_STATEMENT_TIMEOUT_MS": "0"}, 0),
+    ],
+)
+def test_the_client_timeout_is_a_little_above_the_statement_timeout(tmp_path, env, deadline):
+    found = settings_with(tmp_path, SECRET_KEY="x", DATABASE_URL="postgres://editor:pw@db.internal/portal", **env)
+    assert found["DB_CLIENT"]["CLIENT_TIMEOUT"] == deadline
+    assert found["DB_CLIENT"]["OPTIONS"]["tcp_user_timeout"] == deadline * 1000
+    assert found["DB_CLIENT"]["OPTIONS"]["keepalives"] == 1
 
 
 def test_without_database_url_sqlite_in_var(tmp_path):

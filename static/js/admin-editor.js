@@ -296,10 +296,69 @@
     });
   }
 
+  // The image rows as the form has them now: reference (else the chosen file's name) and language.
+  function imageRows(form) {
+    var rows = [];
+    form.querySelectorAll("input[name^='images-'][name$='-reference']").forEach(function (input) {
+      var prefix = input.name.slice(0, -"reference".length);
+      if (prefix.indexOf("__prefix__") !== -1) { return; }
+      var deleted = form.querySelector("input[name='" + prefix + "DELETE']");
+      if (deleted && deleted.checked) { return; }
+      var file = form.querySelector("input[name='" + prefix + "image']");
+      var chosen = file && file.files && file.files[0] ? file.files[0].name : "";
+      var saved = form.querySelector("input[name='" + prefix + "id']");
+      var reference = input.value.trim() || chosen;
+      if (!reference || (!chosen && !(saved && saved.value))) { return; }  // an empty row saves nothing
+      var language = form.querySelector("[name='" + prefix + "language']");
+      rows.push([reference, language ? language.value : ""]);
+    });
+    return rows;
+  }
+
+  // The warnings a save would give about images (news/admin_editor.py), shown live as the form changes.
+  function imageWarnings(config) {
+    var form = document.getElementById("article_form");
+    if (!form || !config.dataset.checkUrl) { return; }
+    var box = document.createElement("ul");
+    box.className = "image-warnings";
+    box.setAttribute("role", "status");
+    box.setAttribute("aria-live", "polite");
+    var group = document.getElementById("images-group");
+    (group || form.querySelector("fieldset") || form).before(box);
+    var timer = null, sent = 0;
+    function check() {
+      var body = new FormData();
+      form.querySelectorAll("textarea[name^='body_']").forEach(function (textarea) {
+        body.append(textarea.name, textarea.value);
+      });
+      imageRows(form).forEach(function (row) { body.append("reference", row[0]); body.append("language", row[1]); });
+      var number = ++sent;
+      fetch(config.dataset.checkUrl, {
+        method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-CSRFToken": (form.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "" },
+      }).then(function (response) { return response.json(); }).then(function (data) {
+        if (number !== sent) { return; }
+        box.replaceChildren.apply(box, (data.warnings || []).map(function (text) {
+          var item = document.createElement("li");
+          item.className = "warning";
+          item.textContent = text;
+          return item;
+        }));
+      }).catch(function () {});
+    }
+    function later() { clearTimeout(timer); timer = setTimeout(check, DELAY); }
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    document.addEventListener("formset:added", later);
+    document.addEventListener("formset:removed", later);
+    check();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var config = document.getElementById("markdown-editor-config");
     if (!config) { return; }
     var actions = commands(config);
+    imageWarnings(config);
     copyButtons(config);
     bannerCrops(config);
     document.querySelectorAll("textarea[data-markdown-editor]").forEach(function (textarea) {
