@@ -23,6 +23,7 @@ from news import uploads
 from news.admin import ArticleAdmin
 from news.models import Article
 from translations import languages, po_export, po_import, records
+from translations.admin_editor import SegmentEditorAdminMixin
 
 LANGUAGE_NAMES = dict(languages.choices())
 STATE_LABELS = {
@@ -32,6 +33,7 @@ STATE_LABELS = {
 }
 FILTER_PARAMETER = "translation"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+DASHBOARD_ARTICLES = 20  # per language, most recently changed first
 
 
 def state_text(article: Article, language: str) -> str:
@@ -120,8 +122,8 @@ def _upload_action(modeladmin, request, queryset):
     return HttpResponseRedirect(reverse("admin:news_article_translations_upload"))
 
 
-class TranslationFilesAdminMixin:
-    """Adds translation states, PO download/upload and the dashboard to the article admin."""
+class TranslationFilesAdminMixin(SegmentEditorAdminMixin):
+    """Adds translation states, PO download/upload, the segment editor and the dashboard to the article admin."""
 
     translation_fieldset = (_("Translations"), {"fields": ("translation_overview",)})
 
@@ -129,8 +131,16 @@ class TranslationFilesAdminMixin:
     def translation_states(self, obj):
         return format_html_join(
             mark_safe("<br>"),
-            "{}: {}",
-            ((LANGUAGE_NAMES[code], state_text(obj, code)) for code in records.target_languages(obj)),
+            '{}: {} · <a href="{}">{}</a>',
+            (
+                (
+                    LANGUAGE_NAMES[code],
+                    state_text(obj, code),
+                    reverse("admin:news_article_translate", args=[obj.pk, code]),
+                    gettext("Translate"),
+                )
+                for code in records.target_languages(obj)
+            ),
         )
 
     @admin.display(description=_("translation"))
@@ -141,9 +151,22 @@ class TranslationFilesAdminMixin:
         for code in records.target_languages(obj):
             state, _count = records.translation_state(obj, code)
             link = reverse("admin:news_article_translations_download", args=[obj.pk, code])
-            rows.append((LANGUAGE_NAMES[code], state, state_text(obj, code), link, gettext("Download PO")))
+            editor = reverse("admin:news_article_translate", args=[obj.pk, code])
+            rows.append(
+                (
+                    LANGUAGE_NAMES[code],
+                    state,
+                    state_text(obj, code),
+                    editor,
+                    gettext("Translate"),
+                    link,
+                    gettext("Download PO"),
+                )
+            )
         return format_html_join(
-            mark_safe("<br>"), '{}: <strong class="translation-{}">{}</strong> · <a href="{}">{}</a>', rows
+            mark_safe("<br>"),
+            '{}: <strong class="translation-{}">{}</strong> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            rows,
         )
 
     def get_list_display(self, request):
@@ -185,6 +208,12 @@ class TranslationFilesAdminMixin:
                 name="news_article_translations_download_state",
             ),
             path(
+                "translate-names/<str:language>/",
+                view(self.translate_names_view),
+                name="translations_names_translate",
+            ),
+            path("<int:pk>/translate/<str:language>/", view(self.translate_view), name="news_article_translate"),
+            path(
                 "<int:pk>/translations/<str:language>.po",
                 view(self.translations_download),
                 name="news_article_translations_download",
@@ -209,6 +238,13 @@ class TranslationFilesAdminMixin:
         rows = [
             {
                 "name": LANGUAGE_NAMES[code],
+                "names_url": reverse("admin:translations_names_translate", args=[code]),
+                "to_translate": [
+                    (article, reverse("admin:news_article_translate", args=[article.pk, code]))
+                    for article in Article.objects.filter(
+                        state_condition(code, records.MISSING) | state_condition(code, records.OUTDATED)
+                    ).order_by("-updated_at")[:DASHBOARD_ARTICLES]
+                ],
                 "states": [
                     {
                         "label": label,
@@ -252,6 +288,9 @@ class TranslationFilesAdminMixin:
             "language": LANGUAGE_NAMES[report.language],
             "file": name,
         }
+        self._log_report(request, report, message)
+
+    def _log_report(self, request, report, message: str) -> None:
         seen = set()
         for obj in report.changed_objects:
             if (type(obj), obj.pk) not in seen:

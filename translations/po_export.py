@@ -182,14 +182,19 @@ def name_source(obj, field_name: str, language: str) -> str:
     return ""
 
 
+NAME_KINDS = (("category", "name", "category name"), ("tag", "label", "tag"))
+
+
 def _name_entries(*, language: str, articles: Sequence[Article]) -> list[polib.POEntry]:
     categories = {article.category_id: article.category for article in articles if article.category_id}
     tags = {tag.pk: tag for article in articles for tag in article.tags.all()}
+    return names_entries(language=language, categories=categories.values(), tags=tags.values())
+
+
+def names_entries(*, language: str, categories: Iterable[Category], tags: Iterable[Tag]) -> list[polib.POEntry]:
+    """The entries of category and tag names, by slug; names with no source text are left out."""
     entries = []
-    for prefix, field_name, objects, label in (
-        ("category", "name", categories.values(), "category name"),
-        ("tag", "label", tags.values(), "tag"),
-    ):
+    for (prefix, field_name, label), objects in zip(NAME_KINDS, (categories, tags), strict=True):
         for obj in sorted(objects, key=lambda item: item.slug):
             source = name_source(obj, field_name, language)
             if source:
