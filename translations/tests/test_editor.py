@@ -217,3 +217,17 @@ def test_names_page_refuses_a_rename_without_that_models_permission(client):
     row = next(row for row in response.context["rows"] if row.key == tag_key)
     assert any("you may not" in reason for reason in row.problems)
     assert row.value == "Kernel"
+
+
+def test_untranslated_segments_list_suggestions_from_the_memory_with_their_placeholders(translator):
+    translated_article()  # its English text is the memory now
+    article = zh_article(slug="another")
+    response = translator.get(url(article))
+    row = next(row for row in response.context["rows"] if row.source == "启动系统")
+    assert row.suggestions[0]["text"] == "Boot the system" and row.suggestions[0]["score"] == 100
+    linked = next(row for row in response.context["rows"] if row.source == LINK)
+    # The memory's text had the real target; the editor offers it as this segment's placeholder.
+    assert linked.suggestions[0]["text"] == "Read the [install guide]({1}), run `dnf install portal`."
+    # It was made from the paragraph before its edit: the same text as this one's.
+    assert linked.suggestions[0]["score"] == 100 and "<del>" not in linked.suggestions[0]["diff"]
+    assert 'class="button translate-use"' in response.content.decode()
