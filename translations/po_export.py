@@ -49,6 +49,8 @@ def new_po_file(*, language: str) -> polib.POFile:
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": languages.get(language).plural_forms,
+        # Its translations as they were at this time: an import refuses to undo later ones (po_conflicts).
+        "X-Exported-At": timezone.now().isoformat(timespec="microseconds"),
     }
     return po
 
