@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from news.models import Article, Category
 from tags.models import Tag
-from translations import languages
+from translations import languages, memory
 from translations.models import SegmentTranslation, SourceSegment
 from translations.placeholders import placeholder_value, protect, protect_like
 from translations.records import current_translations, records_for, refresh
@@ -96,11 +96,14 @@ def export_po(
     only: str | None = None,
     base_url: str = "",
     refresh_records: bool = True,
+    suggest: bool = False,
 ) -> polib.POFile:
     """A PO file offering the articles' text for translation into ``language``.
 
     ``only="missing"`` keeps entries without a translation, ``only="outdated"``
     the ones whose source changed since they were translated (fuzzy).
+    ``suggest`` fills untranslated entries from the translation memory, as
+    ``#, fuzzy``: an import never applies them unless the translator accepts.
     ``refresh_records=False`` writes nothing (a download answering a GET): it
     reads the segments every save keeps, and cuts them in memory for an
     article written by a bulk path that kept none.
@@ -108,6 +111,7 @@ def export_po(
     if only not in (None, "missing", "outdated"):
         raise ValueError(f"--only must be missing or outdated, not {only!r}")
     po = new_po_file(language=language)
+    untranslated: list[tuple[polib.POEntry, SourceSegment]] = []
     for article in articles:
         if article.source_language == language:
             continue
@@ -118,10 +122,28 @@ def export_po(
             entry = _entry(article, language, segment, texts.get(segment.pk), records.get(segment.pk), base_url)
             if _wanted(entry, only):
                 po.append(entry)
+                if not entry.msgstr:
+                    untranslated.append((entry, segment))
     for entry in _name_entries(language=language, articles=articles):
         if _wanted(entry, only):
             po.append(entry)
+    if suggest:
+        _suggest(untranslated, language=language)
     return po
+
+
+def _suggest(untranslated: Sequence[tuple[polib.POEntry, SourceSegment]], *, language: str) -> None:
+    found = memory.suggest_many([segment.text for _entry, segment in untranslated], language, limit=1)
+    for entry, segment in untranslated:
+        suggestions = found.get(segment.text)
+        if not suggestions:
+            continue
+        best = suggestions[0]
+        entry.msgstr = (
+            protect_like(best.translation, protect(segment.text).placeholders) if is_body(segment) else best.translation
+        )
+        entry.flags.append("fuzzy")
+        entry.comment += f"\nsuggested by {best.origin} ({round(best.score * 100)}% alike)"
 
 
 def stored_segments(article: Article) -> list[SourceSegment]:

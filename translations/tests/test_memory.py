@@ -3,17 +3,22 @@
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from io import StringIO
 
+import polib
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from news.models import Article
 from news.tests import factories
-from translations import memory
+from translations import memory, po_export
 from translations.diffs import word_diff
 from translations.memory import Suggestion
 from translations.models import SegmentTranslation
 from translations.providers import LibreTranslate
+from translations.tests.po_helpers import ENGLISH, fill, import_text, snapshot, zh_article
 
 pytestmark = pytest.mark.django_db
 CONTRIBUTOR = ("社区的力量来自每一位贡献者。", "The community's strength comes from every contributor.")
@@ -133,3 +138,26 @@ def test_libretranslate_asks_the_configured_server(settings):
         server.server_close()
     # Once the server is gone: no suggestion, no error.
     assert LibreTranslate(url=f"http://127.0.0.1:{server.server_port}").suggest("你好", "zh-hans", "en") == []
+
+
+def test_export_suggest_fills_untranslated_entries_as_fuzzy_and_import_applies_none(tmp_path):
+    first = zh_article()
+    import_text(fill(po_export.export_po(language="en", articles=[first]), ENGLISH))
+    second = zh_article(slug="second")
+    out = tmp_path / "en.po"
+    stdout = StringIO()
+    call_command(
+        "export_translations", "--lang", "en", "-o", str(out), "--article", second.slug, "--suggest", stdout=stdout
+    )
+    assert "suggested from the translation memory" in stdout.getvalue()
+    po = {entry.msgid: entry for entry in polib.pofile(str(out))}
+    link = "欢迎阅读[安装指南]({1})、运行 `dnf install portal` 即可。"
+    assert po[link].msgstr == "Read the [install guide]({1}), run `dnf install portal`."
+    assert po[link].fuzzy and "suggested by memory (100% alike)" in po[link].comment
+    assert po["启动系统"].msgstr == "Boot the system" and po["启动系统"].fuzzy
+    before = snapshot()
+    report = import_text(out.read_text(encoding="utf-8"))
+    assert report.updated == [] and snapshot() == before
+    assert Article.objects.get(pk=second.pk).body_en == ""
+    plain = po_export.export_po(language="en", articles=[Article.objects.get(pk=second.pk)])
+    assert all(not entry.msgstr for entry in plain if entry.msgctxt.startswith("article:"))
