@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from news import locking
 from news.models import Article
@@ -126,7 +126,8 @@ class SegmentEditorAdminMixin:
             self._log_report(request, report, message)
             self.message_user(
                 request,
-                gettext("%(count)d segments saved.") % {"count": len(report.updated)},
+                ngettext("%(count)d segment saved.", "%(count)d segments saved.", len(report.updated))
+                % {"count": len(report.updated)},
                 messages.SUCCESS,
             )
         else:
@@ -153,7 +154,9 @@ class SegmentEditorAdminMixin:
                     }
                     self._log_report(request, result.report, message)
                     self.message_user(
-                        request, gettext("%(count)d names saved.") % {"count": len(result.report.updated)}
+                        request,
+                        ngettext("%(count)d name saved.", "%(count)d names saved.", len(result.report.updated))
+                        % {"count": len(result.report.updated)},
                     )
                 else:
                     self.message_user(request, gettext("Nothing was changed."), messages.INFO)
