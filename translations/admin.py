@@ -93,12 +93,16 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("The file is not UTF-8 text; save it as UTF-8 and try again.")) from None
 
 
-def _download_action(language: str):
+def _download_action(language: str, *, suggest: bool = False):
     def download(modeladmin, request, queryset):
         articles = po_export.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
         # Downloads answer GETs too: they read what every save keeps and write nothing.
         po = po_export.export_po(
-            language=language, articles=articles, base_url=request.build_absolute_uri("/"), refresh_records=False
+            language=language,
+            articles=articles,
+            base_url=request.build_absolute_uri("/"),
+            refresh_records=False,
+            suggest=suggest,
         )
         if not po:
             # Only articles written in that language were chosen: say so rather than hand out an empty file.
@@ -267,14 +271,16 @@ class TranslationFilesAdminMixin(SegmentEditorAdminMixin):
     def translations_download(self, request, pk, language):
         if not self.has_view_permission(request) or language not in languages.codes():
             raise PermissionDenied
-        response = _download_action(language)(self, request, Article.objects.filter(pk=pk))
+        download = _download_action(language, suggest=request.GET.get("suggest") == "1")
+        response = download(self, request, Article.objects.filter(pk=pk))
         return response or HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
 
     def translations_download_state(self, request, language, state):
         """Every article in one state for one language, in one PO file."""
         if not self.has_view_permission(request) or language not in languages.codes() or state not in STATE_LABELS:
             raise PermissionDenied
-        response = _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
+        download = _download_action(language, suggest=request.GET.get("suggest") == "1")
+        response = download(self, request, Article.objects.filter(state_condition(language, state)))
         return response or HttpResponseRedirect(reverse("admin:news_article_translations"))
 
     def _may_rename(self, request) -> frozenset[str]:

@@ -3,6 +3,8 @@
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from news.models import Article
@@ -231,3 +233,16 @@ def test_untranslated_segments_list_suggestions_from_the_memory_with_their_place
     # It was made from the paragraph before its edit: the same text as this one's.
     assert linked.suggestions[0]["score"] == 100 and "<del>" not in linked.suggestions[0]["diff"]
     assert 'class="button translate-use"' in response.content.decode()
+
+
+def test_the_editor_page_makes_no_query_per_segment(translator):
+    """The page reads the segments, their records and the memory in a fixed number of queries, however long."""
+    short = factories.article(zh="短文", en="", body_zh="一段。\n\n二段。")
+    long = factories.article(zh="长文", en="", body_zh="\n\n".join(f"第{n}段。" for n in range(30)))
+    translator.get(url(short))
+    with CaptureQueriesContext(connection) as few:
+        translator.get(url(short))
+    with CaptureQueriesContext(connection) as many:
+        response = translator.get(url(long))
+    assert len(response.context["rows"]) == 31
+    assert len(many) == len(few)

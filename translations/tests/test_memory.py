@@ -161,3 +161,16 @@ def test_export_suggest_fills_untranslated_entries_as_fuzzy_and_import_applies_n
     assert Article.objects.get(pk=second.pk).body_en == ""
     plain = po_export.export_po(language="en", articles=[Article.objects.get(pk=second.pk)])
     assert all(not entry.msgstr for entry in plain if entry.msgctxt.startswith("article:"))
+
+
+def test_admin_download_with_suggestions(admin_client):
+    first = zh_article()
+    import_text(fill(po_export.export_po(language="en", articles=[first]), ENGLISH))
+    second = zh_article(slug="second")
+    link = f"/admin/news/article/{second.pk}/translations/en.po"
+    plain = {entry.msgid: entry for entry in polib.pofile(admin_client.get(link).content.decode())}
+    assert plain["启动系统"].msgstr == ""
+    suggested = {entry.msgid: entry for entry in polib.pofile(admin_client.get(f"{link}?suggest=1").content.decode())}
+    assert suggested["启动系统"].msgstr == "Boot the system" and suggested["启动系统"].fuzzy
+    dashboard = admin_client.get("/admin/news/article/translations/").content.decode()
+    assert "/admin/news/article/translations/en/missing.po?suggest=1" in dashboard
