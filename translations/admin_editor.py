@@ -105,6 +105,8 @@ class SegmentEditorAdminMixin:
             **self._context(request, title),
             "article": article,
             "language": language,
+            "source_lang": languages.html_lang(article.source_language),
+            "target_lang": languages.html_lang(language),
             "rows": rows,
             "trailing": trailing,
             "version": article.version,
@@ -170,6 +172,7 @@ class SegmentEditorAdminMixin:
         context = {
             **self._context(request, title),
             "language": language,
+            "target_lang": languages.html_lang(language),
             "rows": rows,
             "can_save": can_save,
             "progress": _progress(rows),

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import polib
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from news.models import Article
 from translations import languages, memory, po_export, po_import
@@ -22,7 +23,23 @@ from translations.checks import PoSource, keyword_line
 from translations.diffs import word_diff
 from translations.placeholders import placeholder_value, protect, protect_like
 from translations.records import COMPLETE, MISSING, OUTDATED
-from translations.segments import KIND_LABELS, Segment, split_markdown
+from translations.segments import Segment, split_markdown
+
+# What each kind of segment is called on the page (PO comments keep ``segments.KIND_LABELS``, in English).
+KIND_NAMES = {
+    "title": _("title"),
+    "summary": _("summary"),
+    "banner-alt": _("banner alt text"),
+    "image-alt": _("image alt text"),
+    "p": _("paragraph"),
+    "li": _("list item"),
+    "th": _("table header cell"),
+    "td": _("table cell"),
+    "footnote": _("footnote"),
+    **{f"h{level}": _("heading") for level in range(1, 7)},
+    "category": _("category name"),
+    "tag": _("tag"),
+}
 
 # What is left of literal Markdown once its markers and spaces are gone: code blocks, raw HTML, definitions.
 _MARKERS = re.compile(r"[\s#>\-*+|:\d.)=_]")
@@ -47,7 +64,7 @@ class Row:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
+        return str(KIND_NAMES.get(self.kind, self.kind))
 
     @property
     def value(self) -> str:
