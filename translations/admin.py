@@ -23,6 +23,7 @@ from news import uploads
 from news.admin import ArticleAdmin
 from news.models import Article
 from translations import languages, po_export, po_import, records
+from translations.admin_editor import SegmentEditorAdminMixin
 
 LANGUAGE_NAMES = dict(languages.choices())
 STATE_LABELS = {
@@ -32,6 +33,7 @@ STATE_LABELS = {
 }
 FILTER_PARAMETER = "translation"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+DASHBOARD_ARTICLES = 20  # per language, most recently changed first
 
 
 def state_text(article: Article, language: str) -> str:
@@ -91,12 +93,16 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("The file is not UTF-8 text; save it as UTF-8 and try again.")) from None
 
 
-def _download_action(language: str):
+def _download_action(language: str, *, suggest: bool = False):
     def download(modeladmin, request, queryset):
         articles = po_export.select_articles(language=language, slugs=queryset.values_list("slug", flat=True))
         # Downloads answer GETs too: they read what every save keeps and write nothing.
         po = po_export.export_po(
-            language=language, articles=articles, base_url=request.build_absolute_uri("/"), refresh_records=False
+            language=language,
+            articles=articles,
+            base_url=request.build_absolute_uri("/"),
+            refresh_records=False,
+            suggest=suggest,
         )
         if not po:
             # Only articles written in that language were chosen: say so rather than hand out an empty file.
@@ -120,8 +126,8 @@ def _upload_action(modeladmin, request, queryset):
     return HttpResponseRedirect(reverse("admin:news_article_translations_upload"))
 
 
-class TranslationFilesAdminMixin:
-    """Adds translation states, PO download/upload and the dashboard to the article admin."""
+class TranslationFilesAdminMixin(SegmentEditorAdminMixin):
+    """Adds translation states, PO download/upload, the segment editor and the dashboard to the article admin."""
 
     translation_fieldset = (_("Translations"), {"fields": ("translation_overview",)})
 
@@ -129,8 +135,16 @@ class TranslationFilesAdminMixin:
     def translation_states(self, obj):
         return format_html_join(
             mark_safe("<br>"),
-            "{}: {}",
-            ((LANGUAGE_NAMES[code], state_text(obj, code)) for code in records.target_languages(obj)),
+            '{}: {} · <a href="{}">{}</a>',
+            (
+                (
+                    LANGUAGE_NAMES[code],
+                    state_text(obj, code),
+                    reverse("admin:news_article_translate", args=[obj.pk, code]),
+                    gettext("Translate"),
+                )
+                for code in records.target_languages(obj)
+            ),
         )
 
     @admin.display(description=_("translation"))
@@ -141,9 +155,22 @@ class TranslationFilesAdminMixin:
         for code in records.target_languages(obj):
             state, _count = records.translation_state(obj, code)
             link = reverse("admin:news_article_translations_download", args=[obj.pk, code])
-            rows.append((LANGUAGE_NAMES[code], state, state_text(obj, code), link, gettext("Download PO")))
+            editor = reverse("admin:news_article_translate", args=[obj.pk, code])
+            rows.append(
+                (
+                    LANGUAGE_NAMES[code],
+                    state,
+                    state_text(obj, code),
+                    editor,
+                    gettext("Translate"),
+                    link,
+                    gettext("Download PO"),
+                )
+            )
         return format_html_join(
-            mark_safe("<br>"), '{}: <strong class="translation-{}">{}</strong> · <a href="{}">{}</a>', rows
+            mark_safe("<br>"),
+            '{}: <strong class="translation-{}">{}</strong> · <a href="{}">{}</a> · <a href="{}">{}</a>',
+            rows,
         )
 
     def get_list_display(self, request):
@@ -185,6 +212,12 @@ class TranslationFilesAdminMixin:
                 name="news_article_translations_download_state",
             ),
             path(
+                "translate-names/<str:language>/",
+                view(self.translate_names_view),
+                name="translations_names_translate",
+            ),
+            path("<int:pk>/translate/<str:language>/", view(self.translate_view), name="news_article_translate"),
+            path(
                 "<int:pk>/translations/<str:language>.po",
                 view(self.translations_download),
                 name="news_article_translations_download",
@@ -209,6 +242,13 @@ class TranslationFilesAdminMixin:
         rows = [
             {
                 "name": LANGUAGE_NAMES[code],
+                "names_url": reverse("admin:translations_names_translate", args=[code]),
+                "to_translate": [
+                    (article, reverse("admin:news_article_translate", args=[article.pk, code]))
+                    for article in Article.objects.filter(
+                        state_condition(code, records.MISSING) | state_condition(code, records.OUTDATED)
+                    ).order_by("-updated_at")[:DASHBOARD_ARTICLES]
+                ],
                 "states": [
                     {
                         "label": label,
@@ -231,14 +271,16 @@ class TranslationFilesAdminMixin:
     def translations_download(self, request, pk, language):
         if not self.has_view_permission(request) or language not in languages.codes():
             raise PermissionDenied
-        response = _download_action(language)(self, request, Article.objects.filter(pk=pk))
+        download = _download_action(language, suggest=request.GET.get("suggest") == "1")
+        response = download(self, request, Article.objects.filter(pk=pk))
         return response or HttpResponseRedirect(reverse("admin:news_article_change", args=[pk]))
 
     def translations_download_state(self, request, language, state):
         """Every article in one state for one language, in one PO file."""
         if not self.has_view_permission(request) or language not in languages.codes() or state not in STATE_LABELS:
             raise PermissionDenied
-        response = _download_action(language)(self, request, Article.objects.filter(state_condition(language, state)))
+        download = _download_action(language, suggest=request.GET.get("suggest") == "1")
+        response = download(self, request, Article.objects.filter(state_condition(language, state)))
         return response or HttpResponseRedirect(reverse("admin:news_article_translations"))
 
     def _may_rename(self, request) -> frozenset[str]:
@@ -252,6 +294,9 @@ class TranslationFilesAdminMixin:
             "language": LANGUAGE_NAMES[report.language],
             "file": name,
         }
+        self._log_report(request, report, message)
+
+    def _log_report(self, request, report, message: str) -> None:
         seen = set()
         for obj in report.changed_objects:
             if (type(obj), obj.pk) not in seen:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from news.models import Article, Category
 from tags.models import Tag
-from translations import languages
+from translations import languages, memory
 from translations.models import SegmentTranslation, SourceSegment
 from translations.placeholders import placeholder_value, protect, protect_like
 from translations.records import current_translations, records_for, refresh
@@ -49,6 +49,8 @@ def new_po_file(*, language: str) -> polib.POFile:
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
         "Plural-Forms": languages.get(language).plural_forms,
+        # Its translations as they were at this time: an import refuses to undo later ones (po_conflicts).
+        "X-Exported-At": timezone.now().isoformat(timespec="microseconds"),
     }
     return po
 
@@ -94,11 +96,14 @@ def export_po(
     only: str | None = None,
     base_url: str = "",
     refresh_records: bool = True,
+    suggest: bool = False,
 ) -> polib.POFile:
     """A PO file offering the articles' text for translation into ``language``.
 
     ``only="missing"`` keeps entries without a translation, ``only="outdated"``
     the ones whose source changed since they were translated (fuzzy).
+    ``suggest`` fills untranslated entries from the translation memory, as
+    ``#, fuzzy``: an import never applies them unless the translator accepts.
     ``refresh_records=False`` writes nothing (a download answering a GET): it
     reads the segments every save keeps, and cuts them in memory for an
     article written by a bulk path that kept none.
@@ -106,6 +111,7 @@ def export_po(
     if only not in (None, "missing", "outdated"):
         raise ValueError(f"--only must be missing or outdated, not {only!r}")
     po = new_po_file(language=language)
+    untranslated: list[tuple[polib.POEntry, SourceSegment]] = []
     for article in articles:
         if article.source_language == language:
             continue
@@ -116,10 +122,28 @@ def export_po(
             entry = _entry(article, language, segment, texts.get(segment.pk), records.get(segment.pk), base_url)
             if _wanted(entry, only):
                 po.append(entry)
+                if not entry.msgstr:
+                    untranslated.append((entry, segment))
     for entry in _name_entries(language=language, articles=articles):
         if _wanted(entry, only):
             po.append(entry)
+    if suggest:
+        _suggest(untranslated, language=language)
     return po
+
+
+def _suggest(untranslated: Sequence[tuple[polib.POEntry, SourceSegment]], *, language: str) -> None:
+    found = memory.suggest_many([segment.text for _entry, segment in untranslated], language, limit=1)
+    for entry, segment in untranslated:
+        suggestions = found.get(segment.text)
+        if not suggestions:
+            continue
+        best = suggestions[0]
+        entry.msgstr = (
+            protect_like(best.translation, protect(segment.text).placeholders) if is_body(segment) else best.translation
+        )
+        entry.flags.append("fuzzy")
+        entry.comment += f"\nsuggested by {best.origin} ({round(best.score * 100)}% alike)"
 
 
 def stored_segments(article: Article) -> list[SourceSegment]:
@@ -182,14 +206,19 @@ def name_source(obj, field_name: str, language: str) -> str:
     return ""
 
 
+NAME_KINDS = (("category", "name", "category name"), ("tag", "label", "tag"))
+
+
 def _name_entries(*, language: str, articles: Sequence[Article]) -> list[polib.POEntry]:
     categories = {article.category_id: article.category for article in articles if article.category_id}
     tags = {tag.pk: tag for article in articles for tag in article.tags.all()}
+    return names_entries(language=language, categories=categories.values(), tags=tags.values())
+
+
+def names_entries(*, language: str, categories: Iterable[Category], tags: Iterable[Tag]) -> list[polib.POEntry]:
+    """The entries of category and tag names, by slug; names with no source text are left out."""
     entries = []
-    for prefix, field_name, objects, label in (
-        ("category", "name", categories.values(), "category name"),
-        ("tag", "label", tags.values(), "tag"),
-    ):
+    for (prefix, field_name, label), objects in zip(NAME_KINDS, (categories, tags), strict=True):
         for obj in sorted(objects, key=lambda item: item.slug):
             source = name_source(obj, field_name, language)
             if source:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import polib
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from news.models import Article, Category
 from portal.text import clean_control_chars
 from tags.models import Tag
-from translations import languages
+from translations import languages, po_conflicts
 from translations.checks import PoSource, Problem, header_problems, keyword_line, parse_po
 from translations.placeholders import protect, protect_like, restore, skeleton_problems
 from translations.po_apply import ArticleChange, apply_article
@@ -96,6 +97,7 @@ def import_po(
             continue
         found, problems = header_problems(po, source=source, language=language)
         report.rejected.extend(problems)
+        report.rejected.extend(po_conflicts.header_problems(po, source))
         if found is not None:
             parsed.append((source, po, found))
     found_languages = {found for _source, _po, found in parsed}
@@ -160,6 +162,7 @@ def _check_entries(
     seen: dict[str, str] = {}
     for source, po, language in parsed:
         lines = source.text.split("\n")
+        exported = po_conflicts.exported_at(po)
         for entry in po:
             if entry.obsolete:
                 continue
@@ -182,7 +185,13 @@ def _check_entries(
             seen[context] = source.name
             if match := _ARTICLE_CONTEXT.match(context):
                 _check_article_entry(
-                    located=located, match=match, articles=articles, changes=changes, language=language, report=report
+                    located=located,
+                    match=match,
+                    articles=articles,
+                    changes=changes,
+                    language=language,
+                    report=report,
+                    exported=exported,
                 )
             elif match := _NAME_CONTEXT.match(context):
                 name = _check_name_entry(
@@ -208,6 +217,7 @@ def _check_article_entry(
     changes: dict[int, ArticleChange],
     language: str,
     report: ImportReport,
+    exported: datetime | None = None,
 ) -> None:
     entry, context = located.entry, located.entry.msgctxt
     pk, key = int(match["pk"]), match["key"]
@@ -281,6 +291,12 @@ def _check_article_entry(
         report.rejected.append(
             located.problem(_("%(context)s: must stay on one line") % {"context": context}, at_msgstr=True)
         )
+        return
+    conflict = po_conflicts.changed_since(
+        article=article, record=record, current=current, new=msgstr, exported=exported, context=context
+    )
+    if conflict:
+        report.rejected.append(located.problem(conflict, at_msgstr=True))
         return
     change.first_line = change.first_line or located.line
     change.new[segment.pk] = msgstr

@@ -18,20 +18,27 @@ class Command(BaseCommand):
             choices=["missing", "outdated"],
             help="only entries without a translation, or only those whose source changed since",
         )
+        parser.add_argument(
+            "--suggest",
+            action="store_true",
+            help="fill untranslated entries from the translation memory, marked fuzzy for the translator to review",
+        )
         parser.add_argument("--base-url", default="", help="prefix for the page links in comments, e.g. https://x.org")
 
-    def handle(self, *args, lang, output, article, category, only, base_url, **options):
+    def handle(self, *args, lang, output, article, category, only, suggest, base_url, **options):
         try:
             articles = po_export.select_articles(language=lang, slugs=article, category=category)
         except ValueError as error:
             raise CommandError(str(error)) from None
-        po = po_export.export_po(language=lang, articles=articles, only=only, base_url=base_url)
+        po = po_export.export_po(language=lang, articles=articles, only=only, base_url=base_url, suggest=suggest)
         try:
             po.save(str(output))
         except OSError as error:
             raise CommandError(f"cannot write {output}: {error}") from None
-        fuzzy = sum(1 for entry in po if entry.fuzzy)
+        outdated = sum(1 for entry in po if entry.fuzzy and entry.previous_msgid)
+        suggested = sum(1 for entry in po if entry.fuzzy and not entry.previous_msgid)
         untranslated = sum(1 for entry in po if not entry.msgstr)
-        self.stdout.write(
-            f"{output}: {len(po)} entries from {len(articles)} articles ({untranslated} untranslated, {fuzzy} outdated)"
-        )
+        counts = f"{untranslated} untranslated, {outdated} outdated"
+        if suggest:
+            counts += f", {suggested} suggested from the translation memory"
+        self.stdout.write(f"{output}: {len(po)} entries from {len(articles)} articles ({counts})")

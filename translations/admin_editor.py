@@ -1,0 +1,181 @@
+"""The segment editor's admin pages: one article into one language, and every category and tag name.
+
+Seeing them needs the article's view permission, saving its change
+permission; renaming a category or tag also needs that model's change
+permission (as a PO upload). A save goes through ``translations.editor``,
+that is through the PO import, and is refused when the article changed
+since the page was opened (``news.locking``).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext, ngettext
+
+from news import locking
+from news.models import Article
+from translations import editor, languages, name_editor
+from translations.records import COMPLETE
+
+PREFIX = "seg-"
+
+
+def _submitted(request) -> dict[str, str]:
+    return {name.removeprefix(PREFIX): value for name, value in request.POST.items() if name.startswith(PREFIX)}
+
+
+def _version(request) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+def _keep_typed(rows: list[editor.Row], submitted: dict[str, str], problems: dict[str, list[str]]) -> None:
+    for row in rows:
+        if row.key in submitted:
+            row.typed = submitted[row.key]
+        row.problems = problems.get(row.key, [])
+
+
+def _progress(rows: list[editor.Row]) -> dict:
+    done = sum(1 for row in rows if row.value.strip())
+    return {"done": done, "total": len(rows), "complete": sum(1 for row in rows if row.state == COMPLETE)}
+
+
+class SegmentEditorAdminMixin:
+    """The translate pages of the article admin (its URLs are added by ``TranslationFilesAdminMixin``)."""
+
+    def _target_language(self, language: str) -> str:
+        if language not in languages.codes():
+            raise Http404(gettext("Unknown language."))
+        return language
+
+    def translate_view(self, request, pk, language):
+        """Source segments left, their translation right; saved all at once through the PO import."""
+        language = self._target_language(language)
+        article = get_object_or_404(Article.objects.select_related("category"), pk=pk)
+        if not self.has_view_permission(request, article) or language == article.source_language:
+            raise PermissionDenied
+        can_save = self.has_change_permission(request, article)
+        submitted, problems, general, conflict = {}, {}, [], None
+        if request.method == "POST":
+            if not can_save:
+                raise PermissionDenied
+            submitted = _submitted(request)
+            version = _version(request)
+            if version is None:
+                general.append(gettext("The form does not say which version of the article it edits; reload the page."))
+            else:
+                result = None
+                with transaction.atomic():
+                    conflict = locking.check(pk=article.pk, version=version, cleaned={}, labels={})
+                    if conflict is None:
+                        result = editor.save(
+                            article=article,
+                            language=language,
+                            submitted=submitted,
+                            may_rename=self._may_rename(request),
+                        )
+                if result is not None and result.ok:
+                    return self._saved(request, article, language, result)
+                if result is not None:
+                    problems, general = result.problems, result.general
+                else:
+                    article.refresh_from_db()
+        rows, trailing = editor.rows(article, language)
+        _keep_typed(rows, submitted, problems)
+        if conflict:
+            for row in rows:
+                if row.typed is not None and editor.clean(row.typed) != row.translation:
+                    row.saved = row.translation
+        title = gettext("Translate “%(article)s” into %(language)s") % {
+            "article": article,
+            "language": languages.get(language).name,
+        }
+        context = {
+            **self._context(request, title),
+            "article": article,
+            "language": language,
+            "source_lang": languages.html_lang(article.source_language),
+            "target_lang": languages.html_lang(language),
+            "rows": rows,
+            "trailing": trailing,
+            "version": article.version,
+            "can_save": can_save,
+            "progress": _progress(rows),
+            "problems": general,
+            "conflict": conflict,
+            "conflict_at": date_format(localtime(conflict.saved_at), "DATETIME_FORMAT") if conflict else "",
+            "names_url": reverse("admin:translations_names_translate", args=[language]),
+        }
+        return TemplateResponse(request, "admin/translations/translate.html", context)
+
+    def _saved(self, request, article, language, result: editor.SaveResult):
+        report = result.report
+        if report.applied:
+            message = gettext("Translation into %(language)s saved in the segment editor.") % {
+                "language": languages.get(language).name
+            }
+            self._log_report(request, report, message)
+            self.message_user(
+                request,
+                ngettext("%(count)d segment saved.", "%(count)d segments saved.", len(report.updated))
+                % {"count": len(report.updated)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, gettext("Nothing was changed."), messages.INFO)
+        return HttpResponseRedirect(reverse("admin:news_article_translate", args=[article.pk, language]))
+
+    def translate_names_view(self, request, language):
+        """Every category and tag name in one form; each rename needs that model's change permission."""
+        language = self._target_language(language)
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        may_rename = self._may_rename(request)
+        can_save = self.has_change_permission(request) and bool(may_rename)
+        submitted, problems, general = {}, {}, []
+        if request.method == "POST":
+            if not can_save:
+                raise PermissionDenied
+            submitted = _submitted(request)
+            result = name_editor.save(language=language, submitted=submitted, may_rename=may_rename)
+            if result.ok:
+                if result.report.applied:
+                    message = gettext("Names in %(language)s saved in the segment editor.") % {
+                        "language": languages.get(language).name
+                    }
+                    self._log_report(request, result.report, message)
+                    self.message_user(
+                        request,
+                        ngettext("%(count)d name saved.", "%(count)d names saved.", len(result.report.updated))
+                        % {"count": len(result.report.updated)},
+                    )
+                else:
+                    self.message_user(request, gettext("Nothing was changed."), messages.INFO)
+                return HttpResponseRedirect(reverse("admin:translations_names_translate", args=[language]))
+            problems, general = result.problems, result.general
+        rows = name_editor.rows(language)
+        _keep_typed(rows, submitted, problems)
+        title = gettext("Translate category and tag names into %(language)s") % {
+            "language": languages.get(language).name
+        }
+        context = {
+            **self._context(request, title),
+            "language": language,
+            "target_lang": languages.html_lang(language),
+            "rows": rows,
+            "can_save": can_save,
+            "progress": _progress(rows),
+            "problems": general,
+        }
+        return TemplateResponse(request, "admin/translations/translate_names.html", context)
