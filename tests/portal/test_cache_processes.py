@@ -1,4 +1,7 @@
-"""Two gunicorn servers sharing Redis and a database see each other's changes at once (portal.cache)."""
+"""Two gunicorn servers sharing Redis and a database see each other's changes at once (portal.cache).
+
+The database is PostgreSQL when the suite runs on it, else a SQLite file.
+"""
 
 import os
 import secrets
@@ -46,15 +49,35 @@ def get(url: str) -> tuple[str, str]:
         return response.read().decode(), response.headers["X-Page-Cache"]
 
 
+@pytest.fixture
+def shared_database(tmp_path):
+    """The servers' database: a throwaway PostgreSQL database when the suite runs on PostgreSQL, else a file."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        return
+    import psycopg
+
+    server = url.rsplit("/", 1)[0]
+    name = f"portal_servers_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{server}/{name}"
+    finally:
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.mark.skipif(not redis_reachable(), reason="no Redis on 127.0.0.1:6379")
-def test_two_servers_share_pages_and_their_invalidation(tmp_path):
+def test_two_servers_share_pages_and_their_invalidation(tmp_path, shared_database):
     env = {
         **os.environ,
         "DEBUG": "0",
         "PORTAL_TESTING": "",
         "SECRET_KEY": secrets.token_urlsafe(30),
         "ALLOWED_HOSTS": "127.0.0.1,portal.example",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "DATABASE_URL": shared_database,
         "REDIS_URL": "redis://127.0.0.1:6379/0",
         "CACHE_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         "PAGE_CACHE": "1",
@@ -85,3 +108,24 @@ def test_two_servers_share_pages_and_their_invalidation(tmp_path):
             text, _state = get(server + "/en/news/")
             assert "Changed in another process" in text
         assert get(one + "/en/news/")[1] == "hit"
+
+        # An article scheduled a few seconds ahead: both servers keep the list cached until then, not after.
+        script = (
+            "from datetime import timedelta\n"
+            "from django.utils import timezone\n"
+            "from news.models import Article\n"
+            "a = Article.objects.exclude(title_en='').order_by('publish_at').first()\n"
+            "a.title_en = 'Scheduled across servers'\n"
+            "a.status = 'published'\n"
+            "a.publish_at = timezone.now() + timedelta(seconds=4)\n"
+            "a.save()\n"
+            "print(a.publish_at.timestamp())\n"
+        )
+        due = float(manage(env, "shell", "-c", script).strip().splitlines()[-1])
+        for server in (one, two):
+            get(server + "/en/news/")
+            text, state = get(server + "/en/news/")
+            assert state == "hit" and "Scheduled across servers" not in text
+        time.sleep(max(0.0, due - time.time()) + 0.5)
+        for server in (two, one):
+            assert "Scheduled across servers" in get(server + "/en/news/")[0]
