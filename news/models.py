@@ -190,12 +190,12 @@ class Article(TranslatedContent, Publishable):
 
     def clean(self):
         errors = {}
-        if not self.has_language(self.source_language):
+        if not self.has_text(self.source_language):
             errors[languages.field("title", self.source_language)] = _(
                 "The source language (%(language)s) needs a title."
             ) % {"language": dict(languages.choices())[self.source_language]}
         for code in languages.codes():
-            if getattr(self, languages.field("body", code), "") and not self.has_language(code):
+            if getattr(self, languages.field("body", code), "") and not self.has_text(code):
                 errors[languages.field("title", code)] = _("A text in this language needs a title too.")
         if self.slug:
             try:

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.html import strip_tags
 
+from news.content import missing_condition
 from news.markdown import CJK_CLASS, is_cjk
-from translations import languages
 
 CJK_CHARS_PER_MINUTE = 300
 WORDS_PER_MINUTE = 200
@@ -60,12 +60,6 @@ def block_text(*fragments: str) -> str:
 # Lists in the page's language ----------------------------------------------------
 
 
-def _missing(language: str) -> Q:
-    # ArticleQuerySet.missing_language() as a condition, to count inside one aggregate.
-    title = languages.field("title", language)
-    return Q(**{title: ""}) | Q(**{f"{title}__isnull": True})
-
-
 @dataclass(frozen=True)
 class LanguageChoice:
     """How many of a list's articles are written in the page's language, and whether the others are shown."""
@@ -95,7 +89,7 @@ def wants_all_languages(params) -> bool:
 
 def count_by_language(articles, language: str, *, show_all: bool) -> LanguageChoice:
     """Count, in one query, the articles that have text in ``language`` and those that do not."""
-    counts = articles.order_by().aggregate(others=Count("id", filter=_missing(language)), total=Count("id"))
+    counts = articles.order_by().aggregate(others=Count("id", filter=missing_condition(language)), total=Count("id"))
     return LanguageChoice(language, counts["total"] - counts["others"], counts["others"], show_all)
 
 
