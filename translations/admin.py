@@ -9,7 +9,6 @@ so translators still cannot change source text, publish or delete.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -23,6 +22,7 @@ from news import uploads
 from news.admin import ArticleAdmin
 from news.models import Article
 from translations import languages, po_export, po_import, records
+from translations.dashboard import FILTER_PARAMETER, article_counts, state_condition
 
 LANGUAGE_NAMES = dict(languages.choices())
 STATE_LABELS = {
@@ -30,7 +30,6 @@ STATE_LABELS = {
     records.MISSING: _("missing"),
     records.OUTDATED: _("outdated"),
 }
-FILTER_PARAMETER = "translation"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
@@ -39,19 +38,6 @@ def state_text(article: Article, language: str) -> str:
     if state == records.OUTDATED:
         return ngettext("outdated (%(count)d segment)", "outdated (%(count)d segments)", count) % {"count": count}
     return str(STATE_LABELS[state])
-
-
-def state_condition(language: str, state: str) -> Q:
-    """Articles translatable into ``language`` that are in ``state`` there, as a database condition."""
-    title = languages.field("title", language)
-    has_text = ~Q(**{title: ""}) & Q(**{f"{title}__isnull": False})
-    translatable = ~Q(source_language=language)
-    if state == records.MISSING:
-        return translatable & ~has_text
-    behind = Q(outdated_segments__has_key=language)
-    if state == records.OUTDATED:
-        return translatable & has_text & behind
-    return translatable & has_text & ~behind
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -199,27 +185,21 @@ class TranslationFilesAdminMixin:
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = reverse("admin:news_article_changelist")
-        counts = Article.objects.aggregate(
-            **{
-                f"{index}_{state}": Count("pk", filter=state_condition(code, state))
-                for index, code in enumerate(languages.codes())
-                for state in STATE_LABELS
-            }
-        )
+        counts = article_counts()
         rows = [
             {
                 "name": LANGUAGE_NAMES[code],
                 "states": [
                     {
                         "label": label,
-                        "count": counts[f"{index}_{state}"],
+                        "count": counts[code][state][0],
                         "url": f"{changelist}?{FILTER_PARAMETER}={code}:{state}",
                         "download": reverse("admin:news_article_translations_download_state", args=[code, state]),
                     }
                     for state, label in STATE_LABELS.items()
                 ],
             }
-            for index, code in enumerate(languages.codes())
+            for code in languages.codes()
         ]
         context = {
             **self._context(request, gettext("Translations")),
