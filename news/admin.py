@@ -194,7 +194,7 @@ class ArticleAdmin(EditorAdminMixin, PublishingAdminMixin, ReadinessAdminMixin, 
     )
 
     class Media:
-        js = ("js/admin-tags.js", "js/admin-editor.js")
+        js = ("js/admin-tags.js", "js/admin-editor.js", "js/admin-tabs.js")
         css = {"all": ("css/admin-editor.css",)}
 
     @admin.display(description=_("title"))
