@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from news import uploads
 from news.admin import ArticleAdmin
+from news.content import LanguageState
 from news.models import Article
 from translations import languages, po_export, po_import, records
 from translations.dashboard import FILTER_PARAMETER, article_counts, state_condition
@@ -36,8 +37,12 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 def state_text(article: Article, language: str) -> str:
     state, count = records.translation_state(article, language)
     if state == records.OUTDATED:
-        return ngettext("outdated (%(count)d segment)", "outdated (%(count)d segments)", count) % {"count": count}
-    return str(STATE_LABELS[state])
+        text = ngettext("outdated (%(count)d segment)", "outdated (%(count)d segments)", count) % {"count": count}
+    else:
+        text = str(STATE_LABELS[state])
+    if state != records.MISSING and not article.is_ready(language):
+        return f"{text} · {LanguageState.IN_PROGRESS.label}"  # visitors do not see it yet
+    return text
 
 
 class TranslationStateFilter(admin.SimpleListFilter):

@@ -197,3 +197,10 @@ def test_publish_all_languages_is_for_editors(client, pending):
     client.post(CHANGELIST, {"action": "publish_all_languages", "_selected_action": [pending.pk]})
     pending.refresh_from_db()
     assert pending.language_states == {} and pending.has_language("en")
+
+
+def test_the_list_says_which_translations_are_in_progress(client, pending):
+    client.force_login(member("Editors"))
+    assert "complete · In progress" in client.get(CHANGELIST).content.decode()
+    readiness.mark_ready(pending, "en")
+    assert "complete · In progress" not in client.get(CHANGELIST).content.decode()
