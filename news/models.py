@@ -14,7 +14,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from news import markdown, saving
-from news.content import Publishable, PublishableQuerySet, TranslatedContent
+from news.content import LanguageState, Publishable, PublishableQuerySet, TranslatedContent
 from tags.models import LabelledTagManager, Tag, ascii_slug
 from translations import languages
 from translations.models import TranslatedName, first_filled
@@ -245,6 +245,8 @@ class Article(TranslatedContent, Publishable):
         pending = saving.held(self)
         if render and pending is None:
             self.render(images=None if self.pk else {})
+        # The source language is always ready: a state left from before a change of source would hide it in lists.
+        self.set_language_state(self.source_language, LanguageState.READY)
         created = self._state.adding
         written = self.languages_written(created=created)
         self.version = (self.version or 0) + 1

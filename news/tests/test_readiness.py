@@ -204,3 +204,11 @@ def test_the_list_says_which_translations_are_in_progress(client, pending):
     assert "complete · In progress" in client.get(CHANGELIST).content.decode()
     readiness.mark_ready(pending, "en")
     assert "complete · In progress" not in client.get(CHANGELIST).content.decode()
+
+
+def test_a_language_that_becomes_the_source_is_shown_again(pending):
+    pending.source_language = "en"
+    pending.save()
+    pending.refresh_from_db()
+    assert pending.language_states == {}
+    assert list(Article.objects.in_language("en")) == [pending]
