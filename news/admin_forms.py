@@ -180,7 +180,9 @@ class ArticleForm(ControlCharactersFormMixin, LanguageStatesForm, forms.ModelFor
         data = super().clean()
         if not self.instance.pk or "version" not in data:
             return data
-        labels = {name: str(field.label) for name, field in self.fields.items() if name != "version"}
+        # The translation states are not text to copy back: a conflict lists the text fields only.
+        skipped = {"version", *STATE_FIELDS}
+        labels = {name: str(field.label) for name, field in self.fields.items() if name not in skipped}
         self.conflict = locking.check(pk=self.instance.pk, version=data["version"], cleaned=data, labels=labels)
         if self.conflict:
             raise ValidationError(

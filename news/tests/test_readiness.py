@@ -9,7 +9,7 @@ from news import readiness
 from news.content import LanguageState
 from news.models import Article, SearchDocument
 from news.tests.factories import article
-from news.tests.test_admin import CHANGELIST, change_url, crafted_post, member
+from news.tests.test_admin import CHANGELIST, change_url, crafted_post, form_data, member
 from news.tests.test_search import found_slugs, search_page
 from news.tests.test_sitemaps import sitemap
 from portal import cache as page_cache
@@ -212,3 +212,15 @@ def test_a_language_that_becomes_the_source_is_shown_again(pending):
     pending.refresh_from_db()
     assert pending.language_states == {}
     assert list(Article.objects.in_language("en")) == [pending]
+
+
+def test_a_state_change_in_between_refuses_a_stale_form_without_listing_the_states(client, pending):
+    """Marking ready is a save: a form opened before it is refused, and its conflict lists text fields only."""
+    client.force_login(member("Editors"))
+    data = form_data(client.get(change_url(pending)).content)
+    readiness.mark_ready(pending, "en")
+    data["summary_en"] = "Written meanwhile"
+    response = client.post(change_url(pending), data)
+    assert response.status_code == 200
+    names = [difference.name for difference in response.context["adminform"].form.conflict.differences]
+    assert "summary_en" in names and not [name for name in names if name.startswith("language_state")]
