@@ -17,6 +17,7 @@ from news import importing, publishing, uploads
 from news.admin_editor import EditorAdminMixin
 from news.admin_forms import ArticleImageFormSet, CheckedImageField, can_edit_source
 from news.admin_publishing import PublishingAdminMixin
+from news.admin_readiness import ReadinessAdminMixin
 from news.models import Article, ArticleImage, ArticleSlugRedirect, Category
 from portal.text import CleanTextModelForm
 from tags.models import Tag
@@ -168,7 +169,7 @@ class ImportUploadForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorAdminMixin, PublishingAdminMixin, TabbedTranslationAdmin):
+class ArticleAdmin(EditorAdminMixin, PublishingAdminMixin, ReadinessAdminMixin, TabbedTranslationAdmin):
     # Few, narrow columns: the list fits a 1366 px laptop beside its filters.
     list_display = ("title_column", "publication_state", "publish_time", "category", "language_list")
     list_filter = (PublicationStateFilter, "status", "category", TagFilter, MissingLanguageFilter, "source_language")
@@ -193,7 +194,7 @@ class ArticleAdmin(EditorAdminMixin, PublishingAdminMixin, TabbedTranslationAdmi
     )
 
     class Media:
-        js = ("js/admin-tags.js", "js/admin-editor.js")
+        js = ("js/admin-tags.js", "js/admin-editor.js", "js/admin-tabs.js")
         css = {"all": ("css/admin-editor.css",)}
 
     @admin.display(description=_("title"))

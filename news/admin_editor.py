@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_protect
 
-from news import history, image_checks, image_usage, preview, saving
+from news import admin_tabs, history, image_checks, image_usage, preview, saving
 from news.admin_forms import ArticleForm, can_edit_source, describe_missing, free_reference
 from news.models import ArticleImage
 from translations import languages
@@ -124,6 +124,7 @@ class EditorAdminMixin:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["editor"] = self.editor_config(request, obj)
+        context["language_tabs"] = admin_tabs.language_tabs(context["adminform"].form, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # History: every logged change is also a version (news.history) -------------

@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from news import image_checks, image_usage, locking, markdown
+from news.content import LanguageState
 from news.models import Article, Category
 from portal.text import ControlCharactersFormMixin
 from translations import languages
@@ -115,7 +117,54 @@ class ArticleImageFormSet(BaseInlineFormSet):
             seen[reference, language] = number
 
 
-class ArticleForm(ControlCharactersFormMixin, forms.ModelForm):
+# The form field holding a language's state: language_state_en, language_state_zh_hans, ...
+STATE_FIELDS = {languages.field("language_state", code): code for code in languages.codes()}
+
+
+def _state_field(code: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=format_lazy(_("{language} translation"), language=languages.get(code).name),
+        choices=LanguageState.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("Visitors see a translation only when it is ready; until then they read the original."),
+    )
+
+
+class _LanguageStates(forms.Form):
+    """One state choice per language (declared below); the admin shows those of the article's target languages.
+
+    ``new_translation_state``: the state a language starts in when this save writes its first text
+    (translators: in progress, unless they choose ready; editors: ready, as before).
+    """
+
+    new_translation_state = LanguageState.READY
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        article = self.instance
+        for name, code in STATE_FIELDS.items():
+            written = article.pk is not None and article.has_text(code)
+            self.fields[name].initial = article.language_state(code) if written else self.new_translation_state
+
+    def apply_language_states(self) -> None:
+        """Put the chosen states on the instance before it is saved (the source language stays ready)."""
+        for name, code in STATE_FIELDS.items():
+            state = self.cleaned_data.get(name)
+            if state:
+                self.instance.set_language_state(code, state)
+
+    def save(self, commit=True):
+        self.apply_language_states()
+        return super().save(commit)
+
+
+LanguageStatesForm = type(
+    "LanguageStatesForm", (_LanguageStates,), {name: _state_field(code) for name, code in STATE_FIELDS.items()}
+)
+
+
+class ArticleForm(ControlCharactersFormMixin, LanguageStatesForm, forms.ModelForm):
     """The change form, carrying the version the editor opened (see ``news.locking``); no control characters."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
@@ -131,7 +180,9 @@ class ArticleForm(ControlCharactersFormMixin, forms.ModelForm):
         data = super().clean()
         if not self.instance.pk or "version" not in data:
             return data
-        labels = {name: str(field.label) for name, field in self.fields.items() if name != "version"}
+        # The translation states are not text to copy back: a conflict lists the text fields only.
+        skipped = {"version", *STATE_FIELDS}
+        labels = {name: str(field.label) for name, field in self.fields.items() if name not in skipped}
         self.conflict = locking.check(pk=self.instance.pk, version=data["version"], cleaned=data, labels=labels)
         if self.conflict:
             raise ValidationError(

@@ -80,15 +80,16 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
     def in_language(self, language: str):
-        """Articles that have their own text in ``language`` (not a fallback)."""
-        return self.exclude(**{languages.field("title", language): ""}).exclude(
-            **{f"{languages.field('title', language)}__isnull": True}
-        )
+        """Articles that show visitors their own text in ``language`` (not a fallback)."""
+        return self.exclude(missing_condition(language))
 
     def missing_language(self, language: str):
-        return self.filter(
-            Q(**{languages.field("title", language): ""}) | Q(**{f"{languages.field('title', language)}__isnull": True})
-        )
+        """Articles without a text in ``language`` that visitors may see: none, or one still in progress."""
+        return self.filter(missing_condition(language))
+
+    def in_progress(self, language: str):
+        """Articles whose ``language`` translation is written but not ready yet."""
+        return self.filter(**{f"{STATES_FIELD}__has_key": language})
 
     def in_year(self, year: int):
         """Published in that year of the site's time zone (``TIME_ZONE``), whatever zone is active."""
@@ -125,6 +126,21 @@ class PublishableQuerySet(models.QuerySet):
         """Newer than ``article``, nearest first."""
         newer = Q(publish_at__gt=article.publish_at) | Q(publish_at=article.publish_at, id__gt=article.id)
         return self.filter(newer).order_by("publish_at", "id")
+
+
+# Per target language, the state of its translation; a code not in it is ready.
+STATES_FIELD = "language_states"
+
+
+class LanguageState(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    READY = "ready", _("Ready")
+
+
+def missing_condition(language: str) -> Q:
+    """No text in ``language`` that visitors may see, as a condition (to filter, or count in an aggregate)."""
+    title = languages.field("title", language)
+    return Q(**{title: ""}) | Q(**{f"{title}__isnull": True}) | Q(**{f"{STATES_FIELD}__has_key": language})
 
 
 @dataclass(frozen=True)
@@ -183,16 +199,45 @@ class TranslatedContent(models.Model):
     source_language = models.CharField(
         _("source language"), max_length=10, choices=languages.choices, default=languages.default_code
     )
+    # {code: "in_progress"} for each target language whose translation visitors may not see yet;
+    # an absent code is ready, so the source language and older texts stay visible.
+    language_states = models.JSONField(_("translation states"), default=dict, blank=True, editable=False)
 
     class Meta:
         abstract = True
 
-    def has_language(self, language: str) -> bool:
+    def has_text(self, language: str) -> bool:
+        """Whether ``language`` has a title at all, ready or not (what editors and translators work on)."""
         return bool(getattr(self, languages.field("title", language), ""))
+
+    def language_state(self, language: str) -> str:
+        if language != self.source_language and language in (self.language_states or {}):
+            return LanguageState.IN_PROGRESS
+        return LanguageState.READY
+
+    def is_ready(self, language: str) -> bool:
+        return self.language_state(language) == LanguageState.READY
+
+    def set_language_state(self, language: str, state: str) -> None:
+        """Record ``language``'s state on the instance (saving it is the caller's; the source is always ready)."""
+        states = {code: value for code, value in (self.language_states or {}).items() if code != language}
+        if state == LanguageState.IN_PROGRESS and language != self.source_language:
+            states[language] = LanguageState.IN_PROGRESS.value
+        self.language_states = states
+
+    def has_language(self, language: str) -> bool:
+        """Whether visitors see a text of its own in ``language``: written, and ready."""
+        return self.has_text(language) and self.is_ready(language)
 
     @property
     def languages(self) -> list[str]:
+        """The languages visitors see it in (the sitemap's and the page's alternates)."""
         return [code for code in languages.codes() if self.has_language(code)]
+
+    @property
+    def written_languages(self) -> list[str]:
+        """Every language with a text, ready or not (exports keep them all)."""
+        return [code for code in languages.codes() if self.has_text(code)]
 
     def text_language(self, requested: str) -> str:
         """The language to show a visitor asking for ``requested``."""

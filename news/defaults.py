@@ -33,7 +33,8 @@ TRANSLATOR_PERMISSIONS = {
     "news": ["view_article", "change_article", "view_articleimage", "change_articleimage", "view_category"],
     "tags": ["view_tag"],
 }
-GROUPS = {"Editors": EDITOR_PERMISSIONS, "Translators": TRANSLATOR_PERMISSIONS}
+TRANSLATORS = "Translators"
+GROUPS = {"Editors": EDITOR_PERMISSIONS, TRANSLATORS: TRANSLATOR_PERMISSIONS}
 
 
 def ensure_groups() -> None:

@@ -178,7 +178,7 @@ def export_articles(outdir: Path, articles) -> ExportReport:
     outdir = Path(outdir)
     for article in articles:
         report.articles += 1
-        for language in article.languages:
+        for language in article.written_languages:
             folder = outdir / languages.get(language).prefix / article.category.slug / article.slug
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / f"{article.slug}.md"

@@ -14,7 +14,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from news import markdown, saving
-from news.content import Publishable, PublishableQuerySet, TranslatedContent
+from news.content import LanguageState, Publishable, PublishableQuerySet, TranslatedContent
 from tags.models import LabelledTagManager, Tag, ascii_slug
 from translations import languages
 from translations.models import TranslatedName, first_filled
@@ -190,12 +190,12 @@ class Article(TranslatedContent, Publishable):
 
     def clean(self):
         errors = {}
-        if not self.has_language(self.source_language):
+        if not self.has_text(self.source_language):
             errors[languages.field("title", self.source_language)] = _(
                 "The source language (%(language)s) needs a title."
             ) % {"language": dict(languages.choices())[self.source_language]}
         for code in languages.codes():
-            if getattr(self, languages.field("body", code), "") and not self.has_language(code):
+            if getattr(self, languages.field("body", code), "") and not self.has_text(code):
                 errors[languages.field("title", code)] = _("A text in this language needs a title too.")
         if self.slug:
             try:
@@ -245,6 +245,8 @@ class Article(TranslatedContent, Publishable):
         pending = saving.held(self)
         if render and pending is None:
             self.render(images=None if self.pk else {})
+        # The source language is always ready: a state left from before a change of source would hide it in lists.
+        self.set_language_state(self.source_language, LanguageState.READY)
         created = self._state.adding
         written = self.languages_written(created=created)
         self.version = (self.version or 0) + 1

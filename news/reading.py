@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.html import strip_tags
 from django.utils.translation import pgettext
 
 from news.cjk import CJK_CLASS, is_cjk
+from news.content import missing_condition
 from translations import languages
 
 CJK_CHARS_PER_MINUTE = 300
@@ -61,12 +62,6 @@ def block_text(*fragments: str) -> str:
 # Lists in the page's language ----------------------------------------------------
 
 
-def _missing(language: str) -> Q:
-    # ArticleQuerySet.missing_language() as a condition, to count inside one aggregate.
-    title = languages.field("title", language)
-    return Q(**{title: ""}) | Q(**{f"{title}__isnull": True})
-
-
 @dataclass(frozen=True)
 class LanguageChoice:
     """How many of a list's articles are written in the page's language, and whether the others are shown.
@@ -103,12 +98,11 @@ def wants_all_languages(params) -> bool:
 def count_by_language(articles, language: str, *, show_all: bool) -> LanguageChoice:
     """Count, in one query, the articles that have text in ``language``, those that do not, and their languages."""
     others = [code for code in languages.codes() if code != language]
+    missing = missing_condition(language)
     counts = articles.order_by().aggregate(
-        others=Count("id", filter=_missing(language)),
+        others=Count("id", filter=missing),
         total=Count("id"),
-        **{
-            f"in_{index}": Count("id", filter=_missing(language) & ~_missing(code)) for index, code in enumerate(others)
-        },
+        **{f"in_{index}": Count("id", filter=missing & ~missing_condition(code)) for index, code in enumerate(others)},
     )
     written_in = tuple(code for index, code in enumerate(others) if counts[f"in_{index}"])
     return LanguageChoice(language, counts["total"] - counts["others"], counts["others"], show_all, written_in)

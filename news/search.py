@@ -124,10 +124,14 @@ def parse(raw: str | None) -> Query:
 
 
 def document_fields(article: Article, tags) -> dict[str, str]:
-    """The three weighted texts of an article, both languages, cut into terms."""
+    """The three weighted texts of an article, every language visitors may read, cut into terms.
+
+    A translation still in progress is left out until it is ready.
+    """
+    shown = article.languages
 
     def texts(field):
-        return [getattr(article, languages.field(field, code), "") or "" for code in languages.codes()]
+        return [getattr(article, languages.field(field, code), "") or "" for code in shown]
 
     body = [html.unescape(strip_tags(value)) for value in texts("body_html")]
     labels = [tag.name for tag in tags] + [

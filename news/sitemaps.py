@@ -58,7 +58,7 @@ class ArticleSitemap(_BilingualSitemap):
 
     def things(self):
         titles = [languages.field("title", code) for code in languages.codes()]
-        return Article.objects.published().only("slug", "source_language", "updated_at", *titles)
+        return Article.objects.published().only("slug", "source_language", "language_states", "updated_at", *titles)
 
     def languages_of(self, article):
         return article.languages

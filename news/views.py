@@ -145,7 +145,9 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        neighbours = Article.objects.published().only("slug", "publish_at", "category", *_title_fields())
+        neighbours = Article.objects.published().only(
+            "slug", "publish_at", "category", "language_states", *_title_fields()
+        )
         return super().get_context_data(
             text=article.display,
             summary_repeats_body=markdown.same_text(

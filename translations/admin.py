@@ -9,7 +9,6 @@ so translators still cannot change source text, publish or delete.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -21,9 +20,11 @@ from django.utils.translation import gettext_lazy as _
 
 from news import uploads
 from news.admin import ArticleAdmin
+from news.content import LanguageState
 from news.models import Article
 from translations import languages, po_export, po_import, records
 from translations.admin_editor import SegmentEditorAdminMixin
+from translations.dashboard import FILTER_PARAMETER, article_counts, state_condition
 
 LANGUAGE_NAMES = dict(languages.choices())
 STATE_LABELS = {
@@ -31,7 +32,6 @@ STATE_LABELS = {
     records.MISSING: _("missing"),
     records.OUTDATED: _("outdated"),
 }
-FILTER_PARAMETER = "translation"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 DASHBOARD_ARTICLES = 20  # per language, most recently changed first
 
@@ -39,21 +39,12 @@ DASHBOARD_ARTICLES = 20  # per language, most recently changed first
 def state_text(article: Article, language: str) -> str:
     state, count = records.translation_state(article, language)
     if state == records.OUTDATED:
-        return ngettext("outdated (%(count)d segment)", "outdated (%(count)d segments)", count) % {"count": count}
-    return str(STATE_LABELS[state])
-
-
-def state_condition(language: str, state: str) -> Q:
-    """Articles translatable into ``language`` that are in ``state`` there, as a database condition."""
-    title = languages.field("title", language)
-    has_text = ~Q(**{title: ""}) & Q(**{f"{title}__isnull": False})
-    translatable = ~Q(source_language=language)
-    if state == records.MISSING:
-        return translatable & ~has_text
-    behind = Q(outdated_segments__has_key=language)
-    if state == records.OUTDATED:
-        return translatable & has_text & behind
-    return translatable & has_text & ~behind
+        text = ngettext("outdated (%(count)d segment)", "outdated (%(count)d segments)", count) % {"count": count}
+    else:
+        text = str(STATE_LABELS[state])
+    if state != records.MISSING and not article.is_ready(language):
+        return f"{text} · {LanguageState.IN_PROGRESS.label}"  # visitors do not see it yet
+    return text
 
 
 class TranslationStateFilter(admin.SimpleListFilter):
@@ -232,13 +223,7 @@ class TranslationFilesAdminMixin(SegmentEditorAdminMixin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         changelist = reverse("admin:news_article_changelist")
-        counts = Article.objects.aggregate(
-            **{
-                f"{index}_{state}": Count("pk", filter=state_condition(code, state))
-                for index, code in enumerate(languages.codes())
-                for state in STATE_LABELS
-            }
-        )
+        counts = article_counts()
         rows = [
             {
                 "name": LANGUAGE_NAMES[code],
@@ -252,14 +237,14 @@ class TranslationFilesAdminMixin(SegmentEditorAdminMixin):
                 "states": [
                     {
                         "label": label,
-                        "count": counts[f"{index}_{state}"],
+                        "count": counts[code][state][0],
                         "url": f"{changelist}?{FILTER_PARAMETER}={code}:{state}",
                         "download": reverse("admin:news_article_translations_download_state", args=[code, state]),
                     }
                     for state, label in STATE_LABELS.items()
                 ],
             }
-            for index, code in enumerate(languages.codes())
+            for code in languages.codes()
         ]
         context = {
             **self._context(request, gettext("Translations")),

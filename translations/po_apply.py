@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 
 from news.models import Article
-from translations import languages
+from translations import languages, readiness
 from translations.checks import Problem
 from translations.models import SegmentTranslation, SourceSegment
 from translations.records import align, refresh
@@ -45,6 +45,7 @@ def apply_article(change: ArticleChange, *, language: str, report: ImportReport)
     by_id = {segment.pk: segment for segment in change.segments.values()}
     images = {image_key(image): image for image in article.images.all()}
     texts = {**change.current, **change.new}
+    readiness.start(article, language)
     for segment_id, value in change.new.items():
         segment = by_id[segment_id]
         if segment.key in FIELD_KINDS:
@@ -64,7 +65,7 @@ def apply_article(change: ArticleChange, *, language: str, report: ImportReport)
         )
         return
     setattr(article, languages.field("body", language), body)
-    if not article.has_language(language):
+    if not article.has_text(language):
         report.rejected.append(
             Problem(
                 change.file,
@@ -87,7 +88,7 @@ def apply_article(change: ArticleChange, *, language: str, report: ImportReport)
             language=language,
             defaults={"translated_from": by_id[segment_id].text, "translation": value},
         )
-    refresh(article)
+    readiness.mark_ready_if_complete(article, language, segments=refresh(article))
     report.changed_objects.append(article)
 
 

@@ -90,7 +90,7 @@ def current_translations(
     *, article: Article, language: str, segments: Sequence[SourceSegment], records: dict[int, SegmentTranslation]
 ) -> dict[int, str]:
     """The text each segment has now in ``language``, by segment id (fields directly, body pieces by ``align``)."""
-    if not article.has_language(language):
+    if not article.has_text(language):
         return {}
     images = {image_key(image): image for image in article.images.all()}
     found: dict[int, str] = {}
@@ -129,7 +129,7 @@ def record_translations(
         SegmentTranslation.objects.filter(segment__article=article, language=article.source_language).delete()
     outdated = {}
     for language in target_languages(article):
-        if not article.has_language(language):
+        if not article.has_text(language):
             if not new:
                 SegmentTranslation.objects.filter(segment__in=segments, language=language).delete()
             continue
@@ -200,7 +200,7 @@ def translation_state(article: Article, language: str) -> tuple[str, int]:
     """(state, outdated segments) of one article in one language, without a query."""
     if language == article.source_language:
         return SOURCE, 0
-    if not article.has_language(language):
+    if not article.has_text(language):
         return MISSING, 0
     count = int((article.outdated_segments or {}).get(language, 0))
     return (OUTDATED, count) if count else (COMPLETE, 0)

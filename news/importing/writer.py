@@ -186,7 +186,7 @@ class Writer:
             setattr(article, languages.field("summary", code), item.summary)
             setattr(article, languages.field("body", code), item.body)
             setattr(article, languages.field("banner_alt", code), item.banner_alt)
-        article.source_language = next(code for code in languages.codes() if article.has_language(code))
+        article.source_language = next(code for code in languages.codes() if article.has_text(code))
         author_file = primary if primary.authors else next((item for item in others if item.authors), primary)
         article.author = author_file.author
         category_name = primary.category or next((item.category for item in others if item.category), "")

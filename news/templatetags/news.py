@@ -1,6 +1,6 @@
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 
 from translations import languages
@@ -62,3 +62,19 @@ def page_url(context, number):
     """The list URL for another page, keeping the filters."""
     query = context.get("query_without_page", "")
     return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+@register.simple_tag(takes_context=True)
+def help_translate_url(context, article, language: str) -> str:
+    """Where a signed-in translator or editor finishes ``article`` in ``language``; "" for everyone else.
+
+    The segment editor if the site has it, else the article's change form. Pages
+    of signed-in users never enter the page cache, so visitors never get the link.
+    """
+    user = getattr(context.get("request"), "user", None)
+    if user is None or not (user.is_authenticated and user.is_staff and user.has_perm("news.change_article")):
+        return ""
+    try:
+        return reverse("admin:news_article_translate", args=(article.pk, language))
+    except NoReverseMatch:
+        return reverse("admin:news_article_change", args=(article.pk,))

@@ -96,5 +96,5 @@ def suggestions():
     """Popular tags and the latest articles in the page's language, for pages that found nothing (two queries)."""
     titles = [languages.field("title", code) for code, _name in settings.LANGUAGES]
     articles = Article.objects.published().in_language(translation.get_language())
-    latest = articles.only("slug", "publish_at", "source_language", *titles)[:SUGGESTED_ARTICLES]
+    latest = articles.only("slug", "publish_at", "source_language", "language_states", *titles)[:SUGGESTED_ARTICLES]
     return {"tags": archive.tag_counts()[:SUGGESTED_TAGS], "latest": latest}

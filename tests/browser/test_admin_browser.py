@@ -119,7 +119,14 @@ def enabled_fields(page) -> set[str]:
 def test_translators_edit_only_the_other_languages_text(login, draft):
     translator = login("Translators")
     page = translator.open(f"/admin/news/article/{draft.pk}/change/")
-    assert enabled_fields(page) == {"title_en", "summary_en", "body_en", "banner_alt_en", "images-0-alt_en"}
+    assert enabled_fields(page) == {
+        "title_en",
+        "summary_en",
+        "body_en",
+        "banner_alt_en",
+        "images-0-alt_en",
+        "language_state_en",
+    }
     assert page.locator(".deletelink").count() == 0
     headers = page.locator("#images-group th:visible").all_inner_texts()
     assert [text.strip() for text in headers if text.strip().upper().startswith("ALT")] == [
