@@ -42,6 +42,20 @@ class Change:
     site_wide: bool = False  # a category or tag name: every page that shows it changes
 
 
+@dataclass(frozen=True)
+class PagePreview:
+    """How an article's page in the target language reads once the file is applied (dry runs)."""
+
+    label: str
+    language: str
+    title: str
+    body_html: str
+
+    @property
+    def html_lang(self) -> str:
+        return languages.html_lang(self.language)
+
+
 @dataclass
 class ImportReport:
     updated: list[str] = field(default_factory=list)
@@ -54,6 +68,7 @@ class ImportReport:
     applied: bool = False
     dry_run: bool = False
     articles: list[str] = field(default_factory=list)
+    pages: list[PagePreview] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -122,6 +137,18 @@ def import_po(
             obj.save()
             report.changed_objects.append(obj)
         report.articles = [str(change.article) for change in changes.values() if change.new]
+        if dry_run and not report.rejected:
+            # Rendered by the save the transaction is about to undo: the page as visitors would read it.
+            report.pages = [
+                PagePreview(
+                    label=str(change.article),
+                    language=parsed[0][2],
+                    title=getattr(change.article, languages.field("title", parsed[0][2]), "") or "",
+                    body_html=getattr(change.article, languages.field("body_html", parsed[0][2]), "") or "",
+                )
+                for change in changes.values()
+                if change.new and change.article in report.changed_objects
+            ]
         if report.rejected or dry_run:
             transaction.set_rollback(True)
         else:

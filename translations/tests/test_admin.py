@@ -10,6 +10,7 @@ from django.utils import translation
 
 from news.models import Article
 from news.tests import factories
+from news.tests.pages import Page
 from translations import po_export
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +162,18 @@ def test_upload_previews_each_change_as_text_then_applies_it(translator, article
     article.refresh_from_db()
     assert article.title_en == "Outdated no more" and article.body_en == "One, changed.\n\nTwo."
     assert article.status == Article.Status.PUBLISHED and article.title_zh_hans == "过时"
+
+
+def test_the_preview_shows_each_articles_page_as_it_will_read(translator, articles):
+    article = articles["outdated"]
+    text = translated(article, {"一段、改了。": "**One**, changed.", "过时": "Outdated no more"})
+    page = Page(upload(translator, text).content)
+    (preview,) = page.find_all("details", class_="translation-page")
+    assert "How the page of" in preview.children[1].text
+    (body,) = [node for node in preview.iter() if node.attrs.get("class") == "translation-page-body"]
+    assert body.lang == "en" and [node.text for node in body.iter() if node.tag == "h1"] == ["Outdated no more"]
+    assert [node.text for node in body.iter() if node.tag == "strong"] == ["One"]  # rendered, as the page will show
+    assert Article.objects.get(pk=article.pk).body_html_en.count("<strong>") == 0  # nothing applied yet
 
 
 def test_applying_twice_needs_a_new_upload(translator, articles):
