@@ -26,6 +26,7 @@ from translations import editor, languages, name_editor
 from translations.records import COMPLETE
 
 PREFIX = "seg-"
+CONFIRM = "confirm"
 
 
 def _submitted(request) -> dict[str, str]:
@@ -39,10 +40,21 @@ def _version(request) -> int | None:
         return None
 
 
-def _keep_typed(rows: list[editor.Row], submitted: dict[str, str], problems: dict[str, list[str]]) -> None:
+def _confirmed(request) -> frozenset[str]:
+    """The keys of the outdated segments ticked "Still correct"."""
+    return frozenset(request.POST.getlist(CONFIRM))
+
+
+def _keep_typed(
+    rows: list[editor.Row],
+    submitted: dict[str, str],
+    problems: dict[str, list[str]],
+    confirmed: frozenset[str] = frozenset(),
+) -> None:
     for row in rows:
         if row.key in submitted:
             row.typed = submitted[row.key]
+        row.confirm = row.key in confirmed
         row.problems = problems.get(row.key, [])
 
 
@@ -66,11 +78,11 @@ class SegmentEditorAdminMixin:
         if not self.has_view_permission(request, article) or language == article.source_language:
             raise PermissionDenied
         can_save = self.has_change_permission(request, article)
-        submitted, problems, general, conflict = {}, {}, [], None
+        submitted, problems, general, conflict, confirmed = {}, {}, [], None, frozenset()
         if request.method == "POST":
             if not can_save:
                 raise PermissionDenied
-            submitted = _submitted(request)
+            submitted, confirmed = _submitted(request), _confirmed(request)
             version = _version(request)
             if version is None:
                 general.append(gettext("The form does not say which version of the article it edits; reload the page."))
@@ -84,6 +96,7 @@ class SegmentEditorAdminMixin:
                             language=language,
                             submitted=submitted,
                             may_rename=self._may_rename(request),
+                            confirmed=confirmed,
                         )
                 if result is not None and result.ok:
                     return self._saved(request, article, language, result)
@@ -92,7 +105,7 @@ class SegmentEditorAdminMixin:
                 else:
                     article.refresh_from_db()
         rows, trailing = editor.rows(article, language)
-        _keep_typed(rows, submitted, problems)
+        _keep_typed(rows, submitted, problems, confirmed)
         if conflict:
             for row in rows:
                 if row.typed is not None and editor.clean(row.typed) != row.translation:
@@ -126,12 +139,7 @@ class SegmentEditorAdminMixin:
                 "language": languages.get(language).name
             }
             self._log_report(request, report, message)
-            self.message_user(
-                request,
-                ngettext("%(count)d segment saved.", "%(count)d segments saved.", len(report.updated))
-                % {"count": len(report.updated)},
-                messages.SUCCESS,
-            )
+            self.message_user(request, _saved_message(report, segments=True), messages.SUCCESS)
         else:
             self.message_user(request, gettext("Nothing was changed."), messages.INFO)
         return HttpResponseRedirect(reverse("admin:news_article_translate", args=[article.pk, language]))
@@ -143,29 +151,27 @@ class SegmentEditorAdminMixin:
             raise PermissionDenied
         may_rename = self._may_rename(request)
         can_save = self.has_change_permission(request) and bool(may_rename)
-        submitted, problems, general = {}, {}, []
+        submitted, problems, general, confirmed = {}, {}, [], frozenset()
         if request.method == "POST":
             if not can_save:
                 raise PermissionDenied
-            submitted = _submitted(request)
-            result = name_editor.save(language=language, submitted=submitted, may_rename=may_rename)
+            submitted, confirmed = _submitted(request), _confirmed(request)
+            result = name_editor.save(
+                language=language, submitted=submitted, may_rename=may_rename, confirmed=confirmed
+            )
             if result.ok:
                 if result.report.applied:
                     message = gettext("Names in %(language)s saved in the segment editor.") % {
                         "language": languages.get(language).name
                     }
                     self._log_report(request, result.report, message)
-                    self.message_user(
-                        request,
-                        ngettext("%(count)d name saved.", "%(count)d names saved.", len(result.report.updated))
-                        % {"count": len(result.report.updated)},
-                    )
+                    self.message_user(request, _saved_message(result.report, segments=False))
                 else:
                     self.message_user(request, gettext("Nothing was changed."), messages.INFO)
                 return HttpResponseRedirect(reverse("admin:translations_names_translate", args=[language]))
             problems, general = result.problems, result.general
         rows = name_editor.rows(language)
-        _keep_typed(rows, submitted, problems)
+        _keep_typed(rows, submitted, problems, confirmed)
         title = gettext("Translate category and tag names into %(language)s") % {
             "language": languages.get(language).name
         }
@@ -179,3 +185,19 @@ class SegmentEditorAdminMixin:
             "problems": general,
         }
         return TemplateResponse(request, "admin/translations/translate_names.html", context)
+
+
+def _saved_message(report, *, segments: bool) -> str:
+    count = len(report.updated)
+    if segments:
+        saved = ngettext("%(count)d segment saved.", "%(count)d segments saved.", count) % {"count": count}
+    else:
+        saved = ngettext("%(count)d name saved.", "%(count)d names saved.", count) % {"count": count}
+    if not report.confirmed:
+        return saved
+    confirmed = ngettext(
+        "%(count)d outdated translation confirmed as still correct.",
+        "%(count)d outdated translations confirmed as still correct.",
+        len(report.confirmed),
+    ) % {"count": len(report.confirmed)}
+    return f"{saved} {confirmed}"

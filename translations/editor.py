@@ -60,6 +60,7 @@ class Row:
     suggestions: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     typed: str | None = None  # what the translator sent, kept when a save is refused
+    confirm: bool = False  # "Still correct" ticked, kept when a save is refused
     saved: str | None = None  # what another save left, when it differs from what was typed
 
     @property
@@ -165,15 +166,26 @@ def clean(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def save(*, article: Article, language: str, submitted: dict[str, str], may_rename: frozenset[str]) -> SaveResult:
+def save(
+    *,
+    article: Article,
+    language: str,
+    submitted: dict[str, str],
+    may_rename: frozenset[str],
+    confirmed: frozenset[str] = frozenset(),
+) -> SaveResult:
     """Write the texts the translator changed (by segment key) through the PO import: all of them, or none.
 
     A text equal to what the editor showed is left as it was (an outdated
-    translation stays outdated); an emptied one stays untranslated.
+    translation stays outdated) unless its key is in ``confirmed`` ("Still
+    correct"): then it is sent unflagged, which the import records as made
+    from today's source. An emptied text stays untranslated.
     """
     name = f"article-{article.pk}-{po_export.po_language(language)}.po"
     po = article_po(article, language)
-    return import_filled(po, submitted, key=key_of, name=name, language=language, may_rename=may_rename)
+    return import_filled(
+        po, submitted, key=key_of, name=name, language=language, may_rename=may_rename, confirmed=confirmed
+    )
 
 
 def import_filled(
@@ -184,12 +196,19 @@ def import_filled(
     name: str,
     language: str,
     may_rename: frozenset[str],
+    confirmed: frozenset[str] = frozenset(),
 ) -> SaveResult:
-    """Put the changed texts into ``po`` (entries found by ``key``) and import it; problems placed by key."""
+    """Put the changed and confirmed texts into ``po`` (entries found by ``key``) and import it.
+
+    Problems are placed by key.
+    """
     changed = False
     for entry in po:
         value = submitted.get(key(entry))
-        if value is None or clean(value) == entry.msgstr:
+        if value is None:
+            continue
+        unchanged = clean(value) == entry.msgstr
+        if unchanged and not (entry.fuzzy and entry.msgstr and key(entry) in confirmed):
             continue
         entry.msgstr = clean(value)
         if entry.fuzzy:

@@ -20,11 +20,22 @@ def rows(language: str) -> list[Row]:
     return [row_of(entry, key=entry.msgctxt, kind=entry.msgctxt.split(":", 1)[0]) for entry in names_po(language)]
 
 
-def save(*, language: str, submitted: dict[str, str], may_rename: frozenset[str]) -> SaveResult:
-    """Write the changed names (by msgctxt) through the PO import, all or none; renaming needs ``may_rename``."""
+def save(
+    *, language: str, submitted: dict[str, str], may_rename: frozenset[str], confirmed: frozenset[str] = frozenset()
+) -> SaveResult:
+    """Write the changed or confirmed names (by msgctxt) through the PO import, all or none.
+
+    Renaming needs ``may_rename``.
+    """
     name = f"names-{po_export.po_language(language)}.po"
     return import_filled(
-        names_po(language), submitted, key=context_of, name=name, language=language, may_rename=may_rename
+        names_po(language),
+        submitted,
+        key=context_of,
+        name=name,
+        language=language,
+        may_rename=may_rename,
+        confirmed=confirmed,
     )
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
@@ -109,6 +110,42 @@ def test_an_outdated_segment_saved_with_a_new_text_becomes_complete(translator):
     article = Article.objects.get(pk=article.pk)
     assert "Read the [install guide](https://example.com/install" in article.body_en
     assert article.outdated_segments == {}
+
+
+def test_an_outdated_segment_ticked_still_correct_is_confirmed_with_its_text(translator):
+    article = translated_article()
+    body, versions = article.body_en, Version.objects.get_for_object(article).count()
+    response = translator.get(url(article))
+    outdated = next(row for row in response.context["rows"] if row.state == "outdated")
+    page = response.content.decode()
+    assert f'name="confirm" value="{outdated.key}"' in page
+    # Only outdated rows offer it.
+    assert page.count('name="confirm"') == 1
+    data = {**form_data(response), "confirm": [outdated.key]}
+    response = translator.post(url(article), data)
+    assert response.status_code == 302
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("1 outdated translation confirmed as still correct" in message for message in messages)
+    article = Article.objects.get(pk=article.pk)
+    assert article.outdated_segments == {} and article.body_en == body
+    assert next(row for row in translator.get(url(article)).context["rows"] if row.key == outdated.key).state == (
+        "complete"
+    )
+    # The confirmation shows in the article's history like any save in the editor.
+    assert Version.objects.get_for_object(article).count() == versions + 1
+    assert LogEntry.objects.filter(object_id=str(article.pk), action_flag=CHANGE).exists()
+
+
+def test_a_refused_save_keeps_the_still_correct_tick(translator):
+    article = translated_article()
+    response = translator.get(url(article))
+    outdated = next(row for row in response.context["rows"] if row.state == "outdated")
+    data = {**form_data(response, **{"步骤": "Steps {9}"}), "confirm": [outdated.key]}
+    before = snapshot()
+    response = translator.post(url(article), data)
+    assert response.status_code == 200 and snapshot() == before
+    assert next(row for row in response.context["rows"] if row.key == outdated.key).confirm
+    assert f'name="confirm" value="{outdated.key}" checked' in response.content.decode()
 
 
 @pytest.mark.parametrize(
