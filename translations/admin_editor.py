@@ -9,6 +9,8 @@ since the page was opened (``news.locking``).
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -151,15 +153,13 @@ class SegmentEditorAdminMixin:
             raise PermissionDenied
         may_rename = self._may_rename(request)
         can_save = self.has_change_permission(request) and bool(may_rename)
-        submitted, problems, general, confirmed = {}, {}, [], frozenset()
+        submitted, problems, general, confirmed, changed = {}, {}, [], frozenset(), None
         if request.method == "POST":
             if not can_save:
                 raise PermissionDenied
             submitted, confirmed = _submitted(request), _confirmed(request)
-            result = name_editor.save(
-                language=language, submitted=submitted, may_rename=may_rename, confirmed=confirmed
-            )
-            if result.ok:
+            result, changed = self._save_names(request, language, submitted, confirmed, may_rename)
+            if result is not None and result.ok:
                 if result.report.applied:
                     message = gettext("Names in %(language)s saved in the segment editor.") % {
                         "language": languages.get(language).name
@@ -169,9 +169,14 @@ class SegmentEditorAdminMixin:
                 else:
                     self.message_user(request, gettext("Nothing was changed."), messages.INFO)
                 return HttpResponseRedirect(reverse("admin:translations_names_translate", args=[language]))
-            problems, general = result.problems, result.general
+            if result is not None:
+                problems, general = result.problems, result.general
+            elif isinstance(changed, str):
+                general = [changed]
         rows = name_editor.rows(language)
         _keep_typed(rows, submitted, problems, confirmed)
+        if changed and not isinstance(changed, str):
+            general.append(_names_conflict(changed, rows))
         title = gettext("Translate category and tag names into %(language)s") % {
             "language": languages.get(language).name
         }
@@ -183,8 +188,22 @@ class SegmentEditorAdminMixin:
             "can_save": can_save,
             "progress": _progress(rows),
             "problems": general,
+            "fingerprints": json.dumps(name_editor.fingerprints(language)),
         }
         return TemplateResponse(request, "admin/translations/translate_names.html", context)
+
+    def _save_names(self, request, language, submitted, confirmed, may_rename):
+        """(result, None) after a save; (None, the names changed since the page was shown, or why it cannot tell)."""
+        shown = name_editor.parse_fingerprints(request.POST.get("fingerprints"))
+        if shown is None:
+            return None, gettext("The form does not say which names it shows; reload the page.")
+        with transaction.atomic():
+            changed = name_editor.changed_since(language, shown)
+            if changed:
+                return None, changed
+            return name_editor.save(
+                language=language, submitted=submitted, may_rename=may_rename, confirmed=confirmed
+            ), None
 
 
 def _saved_message(report, *, segments: bool) -> str:
@@ -201,3 +220,17 @@ def _saved_message(report, *, segments: bool) -> str:
         len(report.confirmed),
     ) % {"count": len(report.confirmed)}
     return f"{saved} {confirmed}"
+
+
+def _names_conflict(changed: list[str], rows: list[editor.Row]) -> str:
+    """Which names somebody changed since the page was shown; each such row shows what is stored now."""
+    sources = {row.key: row.source for row in rows}
+    for row in rows:
+        if row.key in changed:
+            row.saved = row.translation
+    names = ", ".join(f"{sources[key]} ({key})" if key in sources else key for key in changed)
+    return gettext(
+        "Nothing was saved: since you opened this page, these names were changed or removed: %(names)s. "
+        "What you typed is still in the form, and each changed name shows what is stored now; "
+        "saving again from this page writes your text."
+    ) % {"names": names}

@@ -237,7 +237,8 @@ def test_names_page_lists_every_category_and_tag_and_renames_need_permissions(tr
     assert not response.context["can_save"]
     tag_key = next(key for key in keys if key.startswith("tag:"))
     assert translator.post(names_url(), {f"seg-{tag_key}": "Kernel"}).status_code == 403
-    response = admin_client.post(names_url(), {f"seg-{tag_key}": "Kernel"})
+    fingerprints = admin_client.get(names_url()).context["fingerprints"]
+    response = admin_client.post(names_url(), {f"seg-{tag_key}": "Kernel", "fingerprints": fingerprints})
     assert response.status_code == 302
     assert Tag.objects.get(slug=tag_key.split(":", 1)[1]).label_en == "Kernel"
 
@@ -251,7 +252,7 @@ def test_names_page_refuses_a_rename_without_that_models_permission(client):
     response = client.get(names_url())
     tag_key = next(row.key for row in response.context["rows"] if row.key.startswith("tag:"))
     before = snapshot()
-    response = client.post(names_url(), {f"seg-{tag_key}": "Kernel"})
+    response = client.post(names_url(), {f"seg-{tag_key}": "Kernel", "fingerprints": response.context["fingerprints"]})
     assert response.status_code == 200 and snapshot() == before
     row = next(row for row in response.context["rows"] if row.key == tag_key)
     assert any("you may not" in reason for reason in row.problems)
