@@ -218,6 +218,11 @@ class TranslationFilesAdminMixin(SegmentEditorAdminMixin):
             ),
             path("<int:pk>/translate/<str:language>/", view(self.translate_view), name="news_article_translate"),
             path(
+                "<int:pk>/translate/<str:language>/suggest/",
+                view(self.translate_suggest_view),
+                name="news_article_translate_suggest",
+            ),
+            path(
                 "<int:pk>/translations/<str:language>.po",
                 view(self.translations_download),
                 name="news_article_translations_download",

@@ -14,7 +14,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 
 from news import locking
 from news.models import Article
-from translations import editor, languages, name_editor
+from translations import editor, languages, memory, name_editor
 from translations.records import COMPLETE
 
 PREFIX = "seg-"
@@ -131,8 +131,36 @@ class SegmentEditorAdminMixin:
             "conflict": conflict,
             "conflict_at": date_format(localtime(conflict.saved_at), "DATETIME_FORMAT") if conflict else "",
             "names_url": reverse("admin:translations_names_translate", args=[language]),
+            "suggest_url": (
+                reverse("admin:news_article_translate_suggest", args=[article.pk, language])
+                if can_save and memory.machine_providers()
+                else ""
+            ),
         }
         return TemplateResponse(request, "admin/translations/translate.html", context)
+
+    def translate_suggest_view(self, request, pk, language):
+        """JSON: what the machine providers suggest for one segment (``key``), when the translator presses Suggest.
+
+        POST only, with the CSRF token of the page; needs the permission to
+        save the translation. A provider that fails gives a 502 with its reason.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        language = self._target_language(language)
+        article = get_object_or_404(Article, pk=pk)
+        if not self.has_change_permission(request, article) or language == article.source_language:
+            raise PermissionDenied
+        found = editor.machine_suggestions(article, language, request.POST.get("key", ""))
+        if found is None:
+            return JsonResponse({"error": gettext("This article has no such segment; reload the page.")}, status=404)
+        suggestions, failures = found
+        if failures and not suggestions:
+            message = gettext("No suggestion: %(reasons)s.") % {"reasons": "; ".join(failures)}
+            return JsonResponse({"error": message, "suggestions": []}, status=502)
+        for suggestion in suggestions:
+            suggestion["diff"] = str(suggestion["diff"])
+        return JsonResponse({"suggestions": suggestions, "failures": failures})
 
     def _saved(self, request, article, language, result: editor.SaveResult):
         report = result.report

@@ -23,7 +23,7 @@ from translations.checks import PoSource, keyword_line
 from translations.diffs import word_diff
 from translations.placeholders import placeholder_value, protect, protect_like
 from translations.records import COMPLETE, MISSING, OUTDATED
-from translations.segments import Segment, split_markdown
+from translations.segments import Segment, is_body, split_markdown
 
 # What each kind of segment is called on the page (PO comments keep ``segments.KIND_LABELS``, in English).
 KIND_NAMES = {
@@ -141,24 +141,39 @@ def row_of(entry: polib.POEntry, *, key: str, kind: str) -> Row:
 
 
 def _add_suggestions(found: list[Row], segments: dict, language: str) -> None:
+    """The site memory's suggestions for the rows needing work; machine ones are asked for (``machine_suggestions``)."""
     wanted = [row for row in found if row.state != COMPLETE]
-    suggestions = memory.suggest_many([segments[row.key].text for row in wanted], language)
+    suggestions = memory.suggest_many([segments[row.key].text for row in wanted], language, machine=False)
     for row in wanted:
         segment = segments[row.key]
-        placeholders = protect(segment.text).placeholders
         for suggestion in suggestions.get(segment.text, []):
-            text = protect_like(suggestion.translation, placeholders) if row.placeholders else suggestion.translation
-            if text == row.translation:
-                continue
-            source = protect(suggestion.source).text if row.placeholders else suggestion.source
-            row.suggestions.append(
-                {
-                    "text": text,
-                    "score": round(suggestion.score * 100),
-                    "origin": suggestion.origin,
-                    "diff": word_diff(source, row.source),
-                }
-            )
+            shown = _shown(suggestion, segment)
+            if shown["text"] != row.translation:
+                row.suggestions.append(shown)
+
+
+def _shown(suggestion: memory.Suggestion, segment) -> dict:
+    """A suggestion as the editor shows it: a body segment's targets as its placeholders, the source's diff."""
+    body = is_body(segment)
+    placeholders = protect(segment.text).placeholders
+    text = protect_like(suggestion.translation, placeholders) if body else suggestion.translation
+    source = protect(suggestion.source).text if body else suggestion.source
+    here = protect(segment.text).text if body else segment.text
+    return {
+        "text": text,
+        "score": round(suggestion.score * 100),
+        "origin": suggestion.origin,
+        "diff": word_diff(source, here),
+    }
+
+
+def machine_suggestions(article: Article, language: str, key: str) -> tuple[list[dict], list[str]] | None:
+    """What the machine providers suggest for one segment, and which failed (why); None for an unknown key."""
+    segment = next((segment for segment in po_export.stored_segments(article) if segment.key == key), None)
+    if segment is None:
+        return None
+    answer = memory.machine_suggest(segment.text, language)
+    return [_shown(suggestion, segment) for suggestion in answer.suggestions], answer.failures
 
 
 def clean(value: str) -> str:
