@@ -11,12 +11,9 @@ from reversion.models import Version
 from news.models import Article
 from news.tests import factories
 from tags.models import Tag
-from translations import po_export
 from translations.tests.po_helpers import (
-    ENGLISH,
     _english,  # noqa: F401 (autouse fixture)
-    fill,
-    import_text,
+    outdated_article,
     snapshot,
     zh_article,
 )
@@ -38,16 +35,6 @@ def url(article, language="en"):
     return f"/admin/news/article/{article.pk}/translate/{language}/"
 
 
-def translated_article():
-    """The Chinese article translated into English through a PO file, then its first paragraph edited."""
-    article = zh_article()
-    import_text(fill(po_export.export_po(language="en", articles=[article]), ENGLISH))
-    article = Article.objects.get(pk=article.pk)
-    article.body_zh_hans = article.body_zh_hans.replace("即可。", "就可以了。")
-    article.save()
-    return Article.objects.get(pk=article.pk)
-
-
 def form_data(response, **changes):
     """What the page's form would send, with some segments changed (by source text)."""
     data = {"version": response.context["version"]}
@@ -57,7 +44,7 @@ def form_data(response, **changes):
 
 
 def test_rows_are_in_document_order_with_states_diff_literals_and_placeholders(translator):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     rows = response.context["rows"]
     sources = [row.source for row in rows]
@@ -84,7 +71,7 @@ def test_missing_segments_and_progress(translator):
 
 
 def test_save_writes_exactly_the_edited_segments_through_the_import(translator):
-    article = translated_article()
+    article = outdated_article()
     before = {row.key: row.translation for row in translator.get(url(article)).context["rows"]}
     response = translator.get(url(article))
     versions = Version.objects.get_for_object(article).count()
@@ -102,7 +89,7 @@ def test_save_writes_exactly_the_edited_segments_through_the_import(translator):
 
 
 def test_an_outdated_segment_saved_with_a_new_text_becomes_complete(translator):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     new = "Read the [install guide]({1}), then run `dnf install portal`."
     response = translator.post(url(article), form_data(response, **{LINK.replace("即可", "就可以了"): new}))
@@ -113,7 +100,7 @@ def test_an_outdated_segment_saved_with_a_new_text_becomes_complete(translator):
 
 
 def test_an_outdated_segment_ticked_still_correct_is_confirmed_with_its_text(translator):
-    article = translated_article()
+    article = outdated_article()
     body, versions = article.body_en, Version.objects.get_for_object(article).count()
     response = translator.get(url(article))
     outdated = next(row for row in response.context["rows"] if row.state == "outdated")
@@ -137,7 +124,7 @@ def test_an_outdated_segment_ticked_still_correct_is_confirmed_with_its_text(tra
 
 
 def test_a_refused_save_keeps_the_still_correct_tick(translator):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     outdated = next(row for row in response.context["rows"] if row.state == "outdated")
     data = {**form_data(response, **{"步骤": "Steps {9}"}), "confirm": [outdated.key]}
@@ -157,7 +144,7 @@ def test_a_refused_save_keeps_the_still_correct_tick(translator):
     ],
 )
 def test_bad_input_is_refused_next_to_its_segment_and_nothing_is_written(translator, text, problem):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     before = snapshot()
     source = LINK.replace("即可", "就可以了")
@@ -172,7 +159,7 @@ def test_bad_input_is_refused_next_to_its_segment_and_nothing_is_written(transla
 
 
 def test_a_save_based_on_an_older_version_is_refused_and_keeps_the_typed_text(translator, admin_user):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     data = form_data(response, **{"步骤": "My steps"})
     other = Article.objects.get(pk=article.pk)
@@ -260,7 +247,7 @@ def test_names_page_refuses_a_rename_without_that_models_permission(client):
 
 
 def test_untranslated_segments_list_suggestions_from_the_memory_with_their_placeholders(translator):
-    translated_article()  # its English text is the memory now
+    outdated_article()  # its English text is the memory now
     article = zh_article(slug="another")
     response = translator.get(url(article))
     row = next(row for row in response.context["rows"] if row.source == "启动系统")

@@ -22,6 +22,7 @@ from translations.tests.po_helpers import (
     fill,
     import_text,
     name_entries,
+    outdated_article,
     snapshot,
     zh_article,
 )
@@ -285,16 +286,6 @@ def test_control_characters_in_translations_are_removed_and_the_feed_still_answe
     response = client.get("/en/news/rss/")
     assert response.status_code == 200
     assert b"<title>Community news</title>" in response.content
-
-
-def outdated_article():
-    """The Chinese article translated through a PO file, then one paragraph of the original edited."""
-    article = zh_article()
-    import_text(fill(po_export.export_po(language="en", articles=[article]), ENGLISH))
-    article = Article.objects.get(pk=article.pk)
-    article.body_zh_hans = article.body_zh_hans.replace("即可。", "就可以了。")
-    article.save()
-    return Article.objects.get(pk=article.pk)
 
 
 def unflag(po, *, keep=()):
