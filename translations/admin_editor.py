@@ -247,7 +247,7 @@ def _saved_message(report, *, segments: bool) -> str:
         "%(count)d outdated translations confirmed as still correct.",
         len(report.confirmed),
     ) % {"count": len(report.confirmed)}
-    return f"{saved} {confirmed}"
+    return f"{saved} {confirmed}" if count else confirmed
 
 
 def _names_conflict(changed: list[str], rows: list[editor.Row]) -> str:

@@ -112,7 +112,7 @@ def test_an_outdated_segment_ticked_still_correct_is_confirmed_with_its_text(tra
     response = translator.post(url(article), data)
     assert response.status_code == 302
     messages = [str(message) for message in get_messages(response.wsgi_request)]
-    assert any("1 outdated translation confirmed as still correct" in message for message in messages)
+    assert messages == ["1 outdated translation confirmed as still correct."]
     article = Article.objects.get(pk=article.pk)
     assert article.outdated_segments == {} and article.body_en == body
     assert next(row for row in translator.get(url(article)).context["rows"] if row.key == outdated.key).state == (
