@@ -278,11 +278,14 @@ MODELTRANSLATION_LANGUAGES = tuple(PORTAL_LANGUAGES)
 # Fallbacks are decided per article (its source language), not globally.
 MODELTRANSLATION_ENABLE_FALLBACKS = False
 # Where the segment editor and `export_translations --suggest` get suggestions (translations.memory):
-# dotted paths of providers. The default is the site's own translations; nothing uses the network.
+# dotted paths of providers. In the editor, those other than the memory answer when asked ("Suggest").
+# The default is the site's own translations; nothing uses the network.
 # translations.providers.LibreTranslate is shipped, not enabled: it asks LIBRETRANSLATE_URL.
 TRANSLATION_SUGGESTION_PROVIDERS = envlist("TRANSLATION_SUGGESTION_PROVIDERS", ["translations.memory.SiteMemory"])
 LIBRETRANSLATE_URL = os.environ.get("LIBRETRANSLATE_URL", "")
 LIBRETRANSLATE_API_KEY = os.environ.get("LIBRETRANSLATE_API_KEY", "")
+# Seconds a machine translation provider may take for one segment before the editor says it failed.
+TRANSLATION_SUGGESTION_TIMEOUT = envint("TRANSLATION_SUGGESTION_TIMEOUT", 3)
 # modeltranslation reads this name without its usual prefix; the tabs need jQuery UI, served locally.
 JQUERY_UI_URL = "vendor/jquery-ui.min.js"
 

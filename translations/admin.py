@@ -209,6 +209,11 @@ class TranslationFilesAdminMixin(SegmentEditorAdminMixin):
             ),
             path("<int:pk>/translate/<str:language>/", view(self.translate_view), name="news_article_translate"),
             path(
+                "<int:pk>/translate/<str:language>/suggest/",
+                view(self.translate_suggest_view),
+                name="news_article_translate_suggest",
+            ),
+            path(
                 "<int:pk>/translations/<str:language>.po",
                 view(self.translations_download),
                 name="news_article_translations_download",
@@ -312,7 +317,7 @@ class TranslationFilesAdminMixin(SegmentEditorAdminMixin):
                 upload = request.FILES["file"]
                 upload.seek(0)
                 staged, report = flow.preview(request, upload)
-                if not (report.ok and report.updated):
+                if not (report.ok and report.writes):
                     flow.discard(request)
                     staged = None
         context = {
@@ -349,8 +354,14 @@ def _import(name: str, content: str, *, dry_run: bool, may_rename: frozenset[str
 
 def _report_message(report: po_import.ImportReport) -> str:
     return gettext(
-        "Translations imported: %(updated)d updated, %(unchanged)d unchanged, %(untranslated)d left untranslated."
-    ) % {"updated": len(report.updated), "unchanged": len(report.unchanged), "untranslated": len(report.untranslated)}
+        "Translations imported: %(updated)d updated, %(confirmed)d confirmed as still correct, "
+        "%(unchanged)d unchanged, %(untranslated)d left untranslated."
+    ) % {
+        "updated": len(report.updated),
+        "confirmed": len(report.confirmed),
+        "unchanged": len(report.unchanged),
+        "untranslated": len(report.untranslated),
+    }
 
 
 # The article admin, with the translators' tools on top: news knows nothing of them.

@@ -23,7 +23,7 @@ from translations.checks import PoSource, keyword_line
 from translations.diffs import word_diff
 from translations.placeholders import placeholder_value, protect, protect_like
 from translations.records import COMPLETE, MISSING, OUTDATED
-from translations.segments import Segment, split_markdown
+from translations.segments import Segment, is_body, split_markdown
 
 # What each kind of segment is called on the page (PO comments keep ``segments.KIND_LABELS``, in English).
 KIND_NAMES = {
@@ -60,6 +60,7 @@ class Row:
     suggestions: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     typed: str | None = None  # what the translator sent, kept when a save is refused
+    confirm: bool = False  # "Still correct" ticked, kept when a save is refused
     saved: str | None = None  # what another save left, when it differs from what was typed
 
     @property
@@ -140,24 +141,39 @@ def row_of(entry: polib.POEntry, *, key: str, kind: str) -> Row:
 
 
 def _add_suggestions(found: list[Row], segments: dict, language: str) -> None:
+    """The site memory's suggestions for the rows needing work; machine ones are asked for (``machine_suggestions``)."""
     wanted = [row for row in found if row.state != COMPLETE]
-    suggestions = memory.suggest_many([segments[row.key].text for row in wanted], language)
+    suggestions = memory.suggest_many([segments[row.key].text for row in wanted], language, machine=False)
     for row in wanted:
         segment = segments[row.key]
-        placeholders = protect(segment.text).placeholders
         for suggestion in suggestions.get(segment.text, []):
-            text = protect_like(suggestion.translation, placeholders) if row.placeholders else suggestion.translation
-            if text == row.translation:
-                continue
-            source = protect(suggestion.source).text if row.placeholders else suggestion.source
-            row.suggestions.append(
-                {
-                    "text": text,
-                    "score": round(suggestion.score * 100),
-                    "origin": suggestion.origin,
-                    "diff": word_diff(source, row.source),
-                }
-            )
+            shown = _shown(suggestion, segment)
+            if shown["text"] != row.translation:
+                row.suggestions.append(shown)
+
+
+def _shown(suggestion: memory.Suggestion, segment) -> dict:
+    """A suggestion as the editor shows it: a body segment's targets as its placeholders, the source's diff."""
+    body = is_body(segment)
+    placeholders = protect(segment.text).placeholders
+    text = protect_like(suggestion.translation, placeholders) if body else suggestion.translation
+    source = protect(suggestion.source).text if body else suggestion.source
+    here = protect(segment.text).text if body else segment.text
+    return {
+        "text": text,
+        "score": round(suggestion.score * 100),
+        "origin": suggestion.origin,
+        "diff": word_diff(source, here),
+    }
+
+
+def machine_suggestions(article: Article, language: str, key: str) -> tuple[list[dict], list[str]] | None:
+    """What the machine providers suggest for one segment, and which failed (why); None for an unknown key."""
+    segment = next((segment for segment in po_export.stored_segments(article) if segment.key == key), None)
+    if segment is None:
+        return None
+    answer = memory.machine_suggest(segment.text, language)
+    return [_shown(suggestion, segment) for suggestion in answer.suggestions], answer.failures
 
 
 def clean(value: str) -> str:
@@ -165,15 +181,26 @@ def clean(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def save(*, article: Article, language: str, submitted: dict[str, str], may_rename: frozenset[str]) -> SaveResult:
+def save(
+    *,
+    article: Article,
+    language: str,
+    submitted: dict[str, str],
+    may_rename: frozenset[str],
+    confirmed: frozenset[str] = frozenset(),
+) -> SaveResult:
     """Write the texts the translator changed (by segment key) through the PO import: all of them, or none.
 
     A text equal to what the editor showed is left as it was (an outdated
-    translation stays outdated); an emptied one stays untranslated.
+    translation stays outdated) unless its key is in ``confirmed`` ("Still
+    correct"): then it is sent unflagged, which the import records as made
+    from today's source. An emptied text stays untranslated.
     """
     name = f"article-{article.pk}-{po_export.po_language(language)}.po"
     po = article_po(article, language)
-    return import_filled(po, submitted, key=key_of, name=name, language=language, may_rename=may_rename)
+    return import_filled(
+        po, submitted, key=key_of, name=name, language=language, may_rename=may_rename, confirmed=confirmed
+    )
 
 
 def import_filled(
@@ -184,12 +211,19 @@ def import_filled(
     name: str,
     language: str,
     may_rename: frozenset[str],
+    confirmed: frozenset[str] = frozenset(),
 ) -> SaveResult:
-    """Put the changed texts into ``po`` (entries found by ``key``) and import it; problems placed by key."""
+    """Put the changed and confirmed texts into ``po`` (entries found by ``key``) and import it.
+
+    Problems are placed by key.
+    """
     changed = False
     for entry in po:
         value = submitted.get(key(entry))
-        if value is None or clean(value) == entry.msgstr:
+        if value is None:
+            continue
+        unchanged = clean(value) == entry.msgstr
+        if unchanged and not (entry.fuzzy and entry.msgstr and key(entry) in confirmed):
             continue
         entry.msgstr = clean(value)
         if entry.fuzzy:

@@ -10,12 +10,16 @@ reach the score, at most ``MAX_CANDIDATES`` of them, and cheap upper bounds
 More providers (a machine translation service) come from the setting
 ``TRANSLATION_SUGGESTION_PROVIDERS``: dotted paths of classes or callables
 whose ``suggest(text, source_language, target_language)`` returns
-suggestions. The default is the site's memory alone; nothing uses the network.
+suggestions, or raises ``ProviderError`` saying why it could not. The
+default is the site's memory alone; nothing uses the network. The segment
+editor asks the memory for a whole page at once and the other providers one
+segment at a time, when the translator asks (``machine_suggest``).
 """
 
 from __future__ import annotations
 
 import difflib
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import reduce
@@ -29,12 +33,17 @@ from django.utils.module_loading import import_string
 from translations import languages
 from translations.models import SegmentTranslation
 
+logger = logging.getLogger(__name__)
 MIN_SCORE = 0.75
 # ratio = 2·matches / (len(a) + len(b)) ≥ 0.75 needs the shorter text to be at least 3/5 of the longer.
 MIN_LENGTH_RATIO = 0.6
 MAX_CANDIDATES = 5000
 MEMORY = "memory"
 DEFAULT_PROVIDERS = ["translations.memory.SiteMemory"]
+
+
+class ProviderError(Exception):
+    """A provider could not answer; the message says why, for the translator."""
 
 
 @dataclass(frozen=True)
@@ -124,9 +133,41 @@ def _origin(provider) -> str:
     return getattr(provider, "name", None) or getattr(provider, "__name__", None) or type(provider).__name__
 
 
-def _call(provider, text: str, source_language: str, language: str) -> list[Suggestion]:
+def machine_providers() -> list:
+    """The configured providers other than the site's memory."""
+    return [provider for provider in providers() if not isinstance(provider, SiteMemory)]
+
+
+def _ask(provider, text: str, source_language: str, language: str) -> list[Suggestion]:
     call = provider.suggest if hasattr(provider, "suggest") else provider
     return list(call(text, source_language, language))
+
+
+def _call(provider, text: str, source_language: str, language: str) -> list[Suggestion]:
+    """A provider's suggestions, none when it fails (a file export does not stop for a missing suggestion)."""
+    try:
+        return _ask(provider, text, source_language, language)
+    except ProviderError as error:
+        logger.warning("%s gave no suggestion: %s", _origin(provider), error)
+        return []
+
+
+@dataclass(frozen=True)
+class MachineAnswer:
+    suggestions: list[Suggestion]
+    failures: list[str]  # one message per provider that could not answer
+
+
+def machine_suggest(text: str, language: str, *, limit: int = 3) -> MachineAnswer:
+    """What the providers other than the memory suggest for one text, and which of them failed (why)."""
+    found, failures = [], []
+    if text.strip() and language in languages.codes():
+        for provider in machine_providers():
+            try:
+                found.extend(_ask(provider, text, languages.of_text(text), language))
+            except ProviderError as error:
+                failures.append(f"{_origin(provider)}: {error}")
+    return MachineAnswer(suggestions=_rank(found, limit), failures=failures)
 
 
 def suggest(text: str, language: str, *, exclude_segment_id: int | None = None, limit: int = 3) -> list[Suggestion]:
@@ -143,8 +184,10 @@ def suggest(text: str, language: str, *, exclude_segment_id: int | None = None, 
     return _rank(found, limit)
 
 
-def suggest_many(texts: Iterable[str], language: str, *, limit: int = 3) -> dict[str, list[Suggestion]]:
-    """``suggest`` for every text of a page, with one query to the site's memory."""
+def suggest_many(
+    texts: Iterable[str], language: str, *, limit: int = 3, machine: bool = True
+) -> dict[str, list[Suggestion]]:
+    """``suggest`` for every text of a page, with one query to the site's memory; ``machine=False``: the memory only."""
     texts = list(dict.fromkeys(text for text in texts if text.strip()))
     if not texts or language not in languages.codes():
         return {}
@@ -154,7 +197,7 @@ def suggest_many(texts: Iterable[str], language: str, *, limit: int = 3) -> dict
             candidates = provider.candidates(texts, language)
             for text in texts:
                 found[text].extend(provider.match(text, candidates))
-        else:
+        elif machine:
             for text in texts:
                 found[text].extend(_call(provider, text, languages.of_text(text), language))
     return {text: _rank(items, limit) for text, items in found.items()}

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from news.models import Article
+from portal import cache as page_cache
 from translations import languages, readiness
 from translations.checks import Problem
 from translations.models import SegmentTranslation, SourceSegment
@@ -32,6 +34,7 @@ class ArticleChange:
     segments: dict[str, SourceSegment]
     current: dict[int, str]
     new: dict[int, str] = field(default_factory=dict)  # segment id -> restored translation
+    confirmed: set[int] = field(default_factory=set)  # segment ids whose outdated translation stays as it is
     records: dict[int, SegmentTranslation] = field(default_factory=dict)
     first_line: int = 0
     file: str = ""
@@ -40,6 +43,11 @@ class ArticleChange:
 def apply_article(change: ArticleChange, *, language: str, report: ImportReport) -> None:
     """Write one article's new translations through the models, and record their sources."""
     if not change.new:
+        if change.confirmed:
+            _confirm(change, language=language)
+            readiness.mark_ready_if_complete(change.article, language, segments=refresh(change.article))
+            page_cache.content_changed()  # the visitors' "original was updated" note goes
+            report.changed_objects.append(change.article)
         return
     article = change.article
     by_id = {segment.pk: segment for segment in change.segments.values()}
@@ -88,8 +96,22 @@ def apply_article(change: ArticleChange, *, language: str, report: ImportReport)
             language=language,
             defaults={"translated_from": by_id[segment_id].text, "translation": value},
         )
+    _confirm(change, language=language)
     readiness.mark_ready_if_complete(article, language, segments=refresh(article))
     report.changed_objects.append(article)
+
+
+def _confirm(change: ArticleChange, *, language: str) -> None:
+    """Confirmed translations count as made from the source as it is now; their text stays."""
+    if not change.confirmed:
+        return
+    by_id = {segment.pk: segment for segment in change.segments.values()}
+    records = list(SegmentTranslation.objects.filter(segment_id__in=change.confirmed, language=language))
+    for record in records:
+        record.translated_from = by_id[record.segment_id].text
+        record.translation = change.current.get(record.segment_id, record.translation)
+        record.updated_at = timezone.now()
+    SegmentTranslation.objects.bulk_update(records, ["translated_from", "translation", "updated_at"])
 
 
 def _translated_body(change: ArticleChange, *, language: str, texts: dict[int, str], by_id: dict) -> str | None:

@@ -59,6 +59,7 @@ class PagePreview:
 @dataclass
 class ImportReport:
     updated: list[str] = field(default_factory=list)
+    confirmed: list[str] = field(default_factory=list)  # outdated, kept as they are: now made from today's source
     unchanged: list[str] = field(default_factory=list)
     untranslated: list[str] = field(default_factory=list)
     rejected: list[Problem] = field(default_factory=list)
@@ -74,9 +75,14 @@ class ImportReport:
     def ok(self) -> bool:
         return not self.rejected
 
+    @property
+    def writes(self) -> bool:
+        """Whether applying the file changes anything (a text, or what a translation counts as made from)."""
+        return bool(self.updated or self.confirmed)
+
     def summary(self) -> str:
         return (
-            f"{len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+            f"{len(self.updated)} updated, {len(self.confirmed)} confirmed, {len(self.unchanged)} unchanged, "
             f"{len(self.untranslated)} left untranslated, {len(self.rejected)} rejected"
         )
 
@@ -301,12 +307,17 @@ def _check_article_entry(
         msgstr = "\n".join(line.lstrip() for line in msgstr.split("\n"))
     record = change.records.get(segment.pk)
     current = change.current.get(segment.pk)
-    recorded = current is not None and record is not None and record.translated_from == segment.text
     # The same text, whatever spelling of its targets the translation uses (./a.png, a.png).
-    if recorded and (
+    same = current is not None and (
         current == msgstr or (is_body(segment) and protect_like(current, protected.placeholders) == msgstr)
-    ):
-        report.unchanged.append(context)
+    )
+    if same and record is not None:
+        if record.translated_from == segment.text:
+            report.unchanged.append(context)
+        else:
+            # gettext's convention: an outdated entry no longer fuzzy keeps its text as the confirmed translation.
+            change.confirmed.add(segment.pk)
+            report.confirmed.append(context)
         return
     if is_body(segment):
         problems = skeleton_problems(source=segment.text, translation=msgstr, kind=segment.kind)
@@ -360,9 +371,13 @@ def _check_name_entry(
             located.problem(_("%(context)s: must stay on one line") % {"context": context}, at_msgstr=True)
         )
         return None
-    if obj.name_in(language) == value and name_made_from(obj, language, entry.msgid) == entry.msgid:
-        report.unchanged.append(context)
-        return None
+    if obj.name_in(language) == value:
+        if name_made_from(obj, language, entry.msgid) == entry.msgid:
+            report.unchanged.append(context)
+            return None
+        # Confirmed as still right: no page changes, so no permission to rename is needed.
+        report.confirmed.append(context)
+        return obj, languages.field(field_name, language), value
     if match["kind"] not in may_rename:
         report.rejected.append(
             located.problem(

@@ -3,8 +3,10 @@
 ``LibreTranslate`` asks a LibreTranslate server (``LIBRETRANSLATE_URL``,
 optionally ``LIBRETRANSLATE_API_KEY``) for a machine translation. Add
 ``"translations.providers.LibreTranslate"`` to
-``TRANSLATION_SUGGESTION_PROVIDERS`` to use it; a server that does not answer
-gives no suggestion rather than an error page.
+``TRANSLATION_SUGGESTION_PROVIDERS`` to use it. It waits at most
+``TRANSLATION_SUGGESTION_TIMEOUT`` seconds; a server that does not answer
+raises ``ProviderError``, which the segment editor shows and a file export
+turns into no suggestion.
 """
 
 from __future__ import annotations
@@ -16,21 +18,23 @@ import urllib.request
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from translations import languages
-from translations.memory import Suggestion
+from translations.memory import ProviderError, Suggestion
 
 logger = logging.getLogger(__name__)
-TIMEOUT_SECONDS = 5
+DEFAULT_TIMEOUT_SECONDS = 3
 MACHINE_SCORE = 0.5  # below every memory match: a person's translation comes first
 
 
 class LibreTranslate:
     name = "LibreTranslate"
 
-    def __init__(self, url: str | None = None, api_key: str | None = None):
+    def __init__(self, url: str | None = None, api_key: str | None = None, timeout: float | None = None):
         self.url = (url if url is not None else getattr(settings, "LIBRETRANSLATE_URL", "")).rstrip("/")
         self.api_key = api_key if api_key is not None else getattr(settings, "LIBRETRANSLATE_API_KEY", "")
+        self.timeout = timeout or getattr(settings, "TRANSLATION_SUGGESTION_TIMEOUT", DEFAULT_TIMEOUT_SECONDS)
         if not self.url:
             raise ImproperlyConfigured("LibreTranslate is a suggestion provider but LIBRETRANSLATE_URL is not set")
 
@@ -55,12 +59,12 @@ class LibreTranslate:
             method="POST",
         )
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 answer = json.loads(response.read().decode("utf-8"))
         except (OSError, ValueError) as error:
             logger.warning("LibreTranslate at %s gave no translation: %s", self.url, error)
-            return []
+            raise ProviderError(_("the translation service did not answer (%(error)s)") % {"error": error}) from error
         translated = answer.get("translatedText") if isinstance(answer, dict) else None
         if not isinstance(translated, str) or not translated.strip():
-            return []
+            raise ProviderError(_("the translation service answered without a translation"))
         return [Suggestion(source=text, translation=translated.strip(), score=MACHINE_SCORE, origin=self.name)]

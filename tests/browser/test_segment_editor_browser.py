@@ -51,3 +51,28 @@ def test_translator_fills_tabs_uses_a_suggestion_and_saves_with_ctrl_enter(trans
     assert "Boot the system" in public.locator("main").inner_text()
     assert public.locator("h1").inner_text() == "New article"
     assert translator.problems == []
+
+
+def test_suggest_asks_the_service_for_one_segment_and_says_when_it_fails(translator, settings):
+    settings.TRANSLATION_SUGGESTION_PROVIDERS = [
+        "translations.memory.SiteMemory",
+        "translations.tests.test_machine_suggestions.Echo",
+    ]
+    new = article(zh="新文章", en="", body_zh="启动系统")
+    paragraph = SourceSegment.objects.get(article=new, text="启动系统").key
+    page = translator.open(f"/admin/news/article/{new.pk}/translate/en/")
+    row = f"#row-{paragraph}"
+    assert page.locator(f"{row} .translate-machine-suggestions").is_hidden()
+    page.click(f"{row} button.translate-suggest")
+    page.wait_for_selector(f"{row} .translate-machine-suggestions button.translate-use")
+    assert "EN 启动系统" in page.locator(f"{row} .translate-machine-suggestions").inner_text()
+    page.click(f"{row} .translate-machine-suggestions button.translate-use")
+    assert page.input_value(f"#seg-{paragraph}") == "EN 启动系统"
+
+    settings.TRANSLATION_SUGGESTION_PROVIDERS = ["translations.tests.test_machine_suggestions.Broken"]
+    page.click("#row-title button.translate-suggest")
+    page.wait_for_function(
+        "() => document.querySelector('#row-title .translate-machine-status').textContent.includes('did not answer')"
+    )
+    # The browser logs the 502 answer itself; nothing else went wrong.
+    assert [problem for problem in translator.problems if "502" not in problem] == []

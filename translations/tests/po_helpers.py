@@ -50,6 +50,16 @@ def zh_article(**fields):
     return factories.article(zh="社区新闻", en="", body_zh=BODY_ZH, summary_zh_hans="一篇摘要。", **fields)
 
 
+def outdated_article():
+    """The Chinese article translated into English through a PO file, then its first paragraph edited."""
+    article = zh_article()
+    import_text(fill(po_export.export_po(language="en", articles=[article]), ENGLISH))
+    article = Article.objects.get(pk=article.pk)
+    article.body_zh_hans = article.body_zh_hans.replace("即可。", "就可以了。")
+    article.save()
+    return Article.objects.get(pk=article.pk)
+
+
 def entries(po: polib.POFile) -> dict[str, polib.POEntry]:
     return {entry.msgctxt: entry for entry in po}
 

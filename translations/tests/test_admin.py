@@ -318,3 +318,19 @@ def test_downloading_a_po_file_by_get_writes_nothing(translator, articles):
         msgids = [entry.msgid for entry in polib.pofile(response.content.decode())]
         assert article.title_zh_hans in msgids
     assert not bulk.source_segments.exists()
+
+
+def test_the_preview_counts_confirmed_entries_apart_and_applying_them_makes_the_article_current(translator, articles):
+    outdated = articles["outdated"]
+    text = translated(outdated, {"一段、改了。": "One.", "二段、也改了。": "Two."})
+    with translation.override("en"):
+        response = upload(translator, text)
+    page = response.content.decode()
+    assert "2 outdated entries confirmed as still correct" in page and "0 entries updated" in page
+    assert response.context["can_apply"]
+    with translation.override("en"):
+        response = apply(translator)
+    assert response.status_code == 302
+    outdated = Article.objects.get(pk=outdated.pk)
+    assert outdated.outdated_segments == {} and outdated.body_en == "One.\n\nTwo."
+    assert LogEntry.objects.filter(object_id=str(outdated.pk)).exists()

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.messages import get_messages
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
@@ -10,12 +11,9 @@ from reversion.models import Version
 from news.models import Article
 from news.tests import factories
 from tags.models import Tag
-from translations import po_export
 from translations.tests.po_helpers import (
-    ENGLISH,
     _english,  # noqa: F401 (autouse fixture)
-    fill,
-    import_text,
+    outdated_article,
     snapshot,
     zh_article,
 )
@@ -37,16 +35,6 @@ def url(article, language="en"):
     return f"/admin/news/article/{article.pk}/translate/{language}/"
 
 
-def translated_article():
-    """The Chinese article translated into English through a PO file, then its first paragraph edited."""
-    article = zh_article()
-    import_text(fill(po_export.export_po(language="en", articles=[article]), ENGLISH))
-    article = Article.objects.get(pk=article.pk)
-    article.body_zh_hans = article.body_zh_hans.replace("即可。", "就可以了。")
-    article.save()
-    return Article.objects.get(pk=article.pk)
-
-
 def form_data(response, **changes):
     """What the page's form would send, with some segments changed (by source text)."""
     data = {"version": response.context["version"]}
@@ -56,7 +44,7 @@ def form_data(response, **changes):
 
 
 def test_rows_are_in_document_order_with_states_diff_literals_and_placeholders(translator):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     rows = response.context["rows"]
     sources = [row.source for row in rows]
@@ -83,7 +71,7 @@ def test_missing_segments_and_progress(translator):
 
 
 def test_save_writes_exactly_the_edited_segments_through_the_import(translator):
-    article = translated_article()
+    article = outdated_article()
     before = {row.key: row.translation for row in translator.get(url(article)).context["rows"]}
     response = translator.get(url(article))
     versions = Version.objects.get_for_object(article).count()
@@ -101,7 +89,7 @@ def test_save_writes_exactly_the_edited_segments_through_the_import(translator):
 
 
 def test_an_outdated_segment_saved_with_a_new_text_becomes_complete(translator):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     new = "Read the [install guide]({1}), then run `dnf install portal`."
     response = translator.post(url(article), form_data(response, **{LINK.replace("即可", "就可以了"): new}))
@@ -109,6 +97,42 @@ def test_an_outdated_segment_saved_with_a_new_text_becomes_complete(translator):
     article = Article.objects.get(pk=article.pk)
     assert "Read the [install guide](https://example.com/install" in article.body_en
     assert article.outdated_segments == {}
+
+
+def test_an_outdated_segment_ticked_still_correct_is_confirmed_with_its_text(translator):
+    article = outdated_article()
+    body, versions = article.body_en, Version.objects.get_for_object(article).count()
+    response = translator.get(url(article))
+    outdated = next(row for row in response.context["rows"] if row.state == "outdated")
+    page = response.content.decode()
+    assert f'name="confirm" value="{outdated.key}"' in page
+    # Only outdated rows offer it.
+    assert page.count('name="confirm"') == 1
+    data = {**form_data(response), "confirm": [outdated.key]}
+    response = translator.post(url(article), data)
+    assert response.status_code == 302
+    messages = [str(message) for message in get_messages(response.wsgi_request)]
+    assert messages == ["1 outdated translation confirmed as still correct."]
+    article = Article.objects.get(pk=article.pk)
+    assert article.outdated_segments == {} and article.body_en == body
+    assert next(row for row in translator.get(url(article)).context["rows"] if row.key == outdated.key).state == (
+        "complete"
+    )
+    # The confirmation shows in the article's history like any save in the editor.
+    assert Version.objects.get_for_object(article).count() == versions + 1
+    assert LogEntry.objects.filter(object_id=str(article.pk), action_flag=CHANGE).exists()
+
+
+def test_a_refused_save_keeps_the_still_correct_tick(translator):
+    article = outdated_article()
+    response = translator.get(url(article))
+    outdated = next(row for row in response.context["rows"] if row.state == "outdated")
+    data = {**form_data(response, **{"步骤": "Steps {9}"}), "confirm": [outdated.key]}
+    before = snapshot()
+    response = translator.post(url(article), data)
+    assert response.status_code == 200 and snapshot() == before
+    assert next(row for row in response.context["rows"] if row.key == outdated.key).confirm
+    assert f'name="confirm" value="{outdated.key}" checked' in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -120,7 +144,7 @@ def test_an_outdated_segment_saved_with_a_new_text_becomes_complete(translator):
     ],
 )
 def test_bad_input_is_refused_next_to_its_segment_and_nothing_is_written(translator, text, problem):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     before = snapshot()
     source = LINK.replace("即可", "就可以了")
@@ -135,7 +159,7 @@ def test_bad_input_is_refused_next_to_its_segment_and_nothing_is_written(transla
 
 
 def test_a_save_based_on_an_older_version_is_refused_and_keeps_the_typed_text(translator, admin_user):
-    article = translated_article()
+    article = outdated_article()
     response = translator.get(url(article))
     data = form_data(response, **{"步骤": "My steps"})
     other = Article.objects.get(pk=article.pk)
@@ -200,7 +224,8 @@ def test_names_page_lists_every_category_and_tag_and_renames_need_permissions(tr
     assert not response.context["can_save"]
     tag_key = next(key for key in keys if key.startswith("tag:"))
     assert translator.post(names_url(), {f"seg-{tag_key}": "Kernel"}).status_code == 403
-    response = admin_client.post(names_url(), {f"seg-{tag_key}": "Kernel"})
+    fingerprints = admin_client.get(names_url()).context["fingerprints"]
+    response = admin_client.post(names_url(), {f"seg-{tag_key}": "Kernel", "fingerprints": fingerprints})
     assert response.status_code == 302
     assert Tag.objects.get(slug=tag_key.split(":", 1)[1]).label_en == "Kernel"
 
@@ -214,7 +239,7 @@ def test_names_page_refuses_a_rename_without_that_models_permission(client):
     response = client.get(names_url())
     tag_key = next(row.key for row in response.context["rows"] if row.key.startswith("tag:"))
     before = snapshot()
-    response = client.post(names_url(), {f"seg-{tag_key}": "Kernel"})
+    response = client.post(names_url(), {f"seg-{tag_key}": "Kernel", "fingerprints": response.context["fingerprints"]})
     assert response.status_code == 200 and snapshot() == before
     row = next(row for row in response.context["rows"] if row.key == tag_key)
     assert any("you may not" in reason for reason in row.problems)
@@ -222,7 +247,7 @@ def test_names_page_refuses_a_rename_without_that_models_permission(client):
 
 
 def test_untranslated_segments_list_suggestions_from_the_memory_with_their_placeholders(translator):
-    translated_article()  # its English text is the memory now
+    outdated_article()  # its English text is the memory now
     article = zh_article(slug="another")
     response = translator.get(url(article))
     row = next(row for row in response.context["rows"] if row.source == "启动系统")

@@ -136,8 +136,13 @@ def test_libretranslate_asks_the_configured_server(settings):
     finally:
         server.shutdown()
         server.server_close()
-    # Once the server is gone: no suggestion, no error.
-    assert LibreTranslate(url=f"http://127.0.0.1:{server.server_port}").suggest("你好", "zh-hans", "en") == []
+    # Once the server is gone: the provider says so; a bulk suggestion (file export) goes on without it.
+    gone = LibreTranslate(url=f"http://127.0.0.1:{server.server_port}")
+    with pytest.raises(memory.ProviderError, match="did not answer"):
+        gone.suggest("你好", "zh-hans", "en")
+    assert memory.suggest("你好", "en") == [] and memory.suggest_many(["你好"], "en") == {"你好": []}
+    answer = memory.machine_suggest("你好", "en")
+    assert answer.suggestions == [] and answer.failures[0].startswith("LibreTranslate: ")
 
 
 def test_export_suggest_fills_untranslated_entries_as_fuzzy_and_import_applies_none(tmp_path):

@@ -22,6 +22,7 @@ from translations.tests.po_helpers import (
     fill,
     import_text,
     name_entries,
+    outdated_article,
     snapshot,
     zh_article,
 )
@@ -132,7 +133,10 @@ def test_category_and_tag_names_become_outdated_when_the_source_changes_and_curr
     # Keeping the same translation is a decision too: it clears the flag.
     po = po_export.export_po(language="en", articles=[article])
     report = import_text(fill(po, {"操作系统内核": "OS kernel", "社区活动": "Events"}))
-    assert report.ok and {f"tag:{tag.slug}", "category:meetups"} <= set(report.updated), report.rejected
+    assert report.ok and f"tag:{tag.slug}" in report.updated, report.rejected
+    assert report.confirmed == ["category:meetups"]
+    category.refresh_from_db()
+    assert category.name_en == "Events" and category.translated_from == {"en": "社区活动"}
     tag.refresh_from_db()
     assert tag.label_en == "OS kernel" and tag.translated_from == {"en": "操作系统内核"}
     assert not any(entry.fuzzy for entry in name_entries(article).values())
@@ -282,3 +286,72 @@ def test_control_characters_in_translations_are_removed_and_the_feed_still_answe
     response = client.get("/en/news/rss/")
     assert response.status_code == 200
     assert b"<title>Community news</title>" in response.content
+
+
+def unflag(po, *, keep=()):
+    """A translator clears the fuzzy flag and keeps the msgstr: the old translation is still right."""
+    for entry in po:
+        if entry.fuzzy and entry.msgid not in keep:
+            entry.flags.remove("fuzzy")
+            entry.previous_msgid = None
+    return str(po)
+
+
+def test_an_outdated_entry_unflagged_with_its_text_is_confirmed_not_updated():
+    article = outdated_article()
+    assert article.outdated_segments == {"en": 1}
+    po = po_export.export_po(language="en", articles=[article])
+    (fuzzy,) = [entry for entry in po if entry.fuzzy]
+    body, version = article.body_en, article.version
+    before = snapshot()
+    dry = import_text(unflag(po_export.export_po(language="en", articles=[article])), dry_run=True)
+    assert dry.ok and dry.confirmed == [fuzzy.msgctxt] and snapshot() == before
+
+    report = import_text(unflag(po))
+    assert report.ok, report.rejected
+    assert report.confirmed == [fuzzy.msgctxt] and report.updated == [] and report.changes == []
+    assert "0 updated, 1 confirmed" in report.summary()
+    article = Article.objects.get(pk=article.pk)
+    # The text stays byte for byte; the translation now counts as made from today's source.
+    assert article.body_en == body and article.version == version
+    assert article.outdated_segments == {} and records.translation_state(article, "en") == (records.COMPLETE, 0)
+    assert not any(entry.fuzzy for entry in po_export.export_po(language="en", articles=[article]))
+    again = import_text(unflag(po_export.export_po(language="en", articles=[article])))
+    assert again.confirmed == [] and fuzzy.msgctxt in again.unchanged
+
+
+def test_an_untouched_export_of_an_outdated_article_confirms_nothing():
+    article = outdated_article()
+    before = snapshot()
+    report = import_text(str(po_export.export_po(language="en", articles=[article])))
+    assert report.ok and report.confirmed == [] and report.updated == [] and snapshot() == before
+    assert Article.objects.get(pk=article.pk).outdated_segments == {"en": 1}
+
+
+def test_a_file_confirming_one_entry_and_changing_another_does_both():
+    article = outdated_article()
+    po = po_export.export_po(language="en", articles=[article])
+    fill(po, {"步骤": "The steps"})
+    report = import_text(unflag(po))
+    assert report.ok and len(report.confirmed) == 1 and len(report.updated) == 1, report.rejected
+    article = Article.objects.get(pk=article.pk)
+    assert "## The steps" in article.body_en and "Read the [install guide]" in article.body_en
+    assert article.outdated_segments == {}
+
+
+def test_confirming_a_name_needs_no_permission_to_rename():
+    category = Category.objects.create(slug="meetups", name_zh_hans="活动", name_en="Events")
+    category.translated_from = {"en": "活动"}
+    category.save()
+    category.name_zh_hans = "社区活动"
+    category.save()
+    po = po_export.new_po_file(language="en")
+    for entry in po_export.names_entries(language="en", categories=[category], tags=[]):
+        po.append(entry)
+    assert po[0].fuzzy
+    report = po_import.import_po(
+        sources=[po_import.PoSource(name="en.po", text=unflag(po))], language="en", may_rename=frozenset()
+    )
+    assert report.ok and report.confirmed == ["category:meetups"], report.rejected
+    category.refresh_from_db()
+    assert category.name_en == "Events" and category.translated_from == {"en": "社区活动"}

@@ -21,6 +21,7 @@ class Command(BaseCommand):
         if options["verbosity"] > 1:
             for label, entries in (
                 ("updated", report.updated),
+                ("confirmed", report.confirmed),
                 ("unchanged", report.unchanged),
                 ("left untranslated", report.untranslated),
             ):
