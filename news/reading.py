@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.utils.html import strip_tags
 from django.utils.translation import pgettext
 
-from news.cjk import CJK_CLASS, is_cjk
+from news.cjk import CJK_CLASS
 from news.content import missing_condition
 from translations import languages
 
@@ -19,6 +19,9 @@ WORDS_PER_MINUTE = 200
 ALL_LANGUAGES_PARAM = "all"
 
 _CJK = re.compile(f"[{CJK_CLASS}]")
+_TAG = re.compile(r"<[^>]*>")
+# A Chinese (or Japanese) letter: in the CJK ranges, a word character, not a digit (so not its punctuation).
+_CJK_LETTER = re.compile(rf"(?=[{CJK_CLASS}])[^\W\d_]")
 _LATIN_WORD = re.compile(rf"[^\W_{CJK_CLASS}]+(?:['\u2019.-][^\W_{CJK_CLASS}]+)*")
 # Where one block of text ends and the next begins: a heading must not run into its paragraph.
 _BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|pre|blockquote|tr|dt|dd|figcaption|div)\s*>|<br\s*/?>|<hr\s*/?>", re.I)
@@ -31,14 +34,15 @@ BLOCK_SEPARATOR = " … "
 
 def count_words(text: str) -> tuple[int, int]:
     """(Chinese characters, other words) in ``text``: Chinese is read character by character."""
-    cjk = sum(1 for char in text if is_cjk(char) and char.isalpha())  # not its punctuation
+    cjk = len(_CJK_LETTER.findall(text))
     words = len(_LATIN_WORD.findall(_CJK.sub(" ", text)))
     return cjk, words
 
 
 def reading_minutes(body_html: str) -> int:
     """Minutes to read a stored body: about 300 Chinese characters or 200 English words a minute, at least 1."""
-    cjk, words = count_words(html.unescape(strip_tags(body_html or "")))
+    # The stored HTML is the sanitiser's output (no comments, scripts or ">" inside tags): a pattern strips it.
+    cjk, words = count_words(html.unescape(_TAG.sub("", body_html or "")))
     if not cjk and not words:
         return 0
     return max(1, math.ceil(cjk / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))
