@@ -324,7 +324,8 @@ class CategoryAdmin(TabbedTranslationAdmin):
     form = CleanTextModelForm  # no control characters in what editors paste
     list_display = ("__str__", "slug", "position", "article_count")
     list_editable = ("position",)
-    prepopulated_fields = {"slug": ("name_en",)}
+    # The slug follows the name in a language written in Latin letters, where ASCII slugs come from.
+    prepopulated_fields = {"slug": (languages.field("name", languages.latin_first()[0]),)}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_articles=Count("articles"))
