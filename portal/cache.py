@@ -21,7 +21,6 @@ If the cache fails (Redis down), pages are served uncached and the error is
 logged at most once a minute.
 """
 
-import functools
 import gzip
 import hashlib
 import logging
@@ -38,24 +37,20 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.text import compress_string
-from django.utils.translation import get_language_from_request
 
-from translations import languages
+from portal.cache_keys import cache_key, is_private_request, is_public_request, page_key
+
+__all__ = ["cache_key", "is_private_request", "is_public_request", "page_key"]
 
 logger = logging.getLogger("portal.cache")
 
 VERSION_KEY = "page-cache:version"
-# The parameters pages read. Lists echo their query string into their links, so a page
-# asked for with any other parameter is rendered for that request and not stored.
-QUERY_PARAMETERS = frozenset({"page", "category", "tag", "year", "q"})
-MAX_QUERY_LENGTH = 200
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 # Headers a stored page keeps; the others are made again for each answer.
 UNSTORED_HEADERS = {"set-cookie", "content-length", "date", "etag", "last-modified", "cache-control", "expires"}
@@ -233,83 +228,6 @@ def changes_deferred():
         if not _deferral.depth and getattr(_deferral, "changed", False):
             _deferral.changed = False
             content_changed()
-
-
-# Which requests are public ------------------------------------------------------
-
-
-def is_public_request(request) -> bool:
-    """An anonymous read of a public page, whose answer is the same for every such visitor."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies or "HTTP_AUTHORIZATION" in request.META:
-        return False
-    path = request.path_info
-    if any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_PRIVATE_PATHS):
-        return False
-    query = request.META.get("QUERY_STRING", "")
-    if query:
-        if len(query) > MAX_QUERY_LENGTH:
-            return False
-        names = [name for name, _value in request.GET.lists()]
-        if not set(names) <= QUERY_PARAMETERS or any(len(values) > 1 for _name, values in request.GET.lists()):
-            return False
-    return True
-
-
-def is_private_request(request) -> bool:
-    """Pages of one person (a session) and the admin: no shared cache may keep them."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or any(
-        request.path_info.startswith(prefix) for prefix in settings.PAGE_CACHE_PRIVATE_PATHS
-    )
-
-
-def cache_key(request) -> str | None:
-    """The key of the page a request asks for, or None when the cache may neither answer nor keep it.
-
-    The one rule for the middleware and for the WSGI layer before Django (``portal.fastcache``).
-    """
-    if not settings.PAGE_CACHE or not is_public_request(request):
-        return None
-    return page_key(request)
-
-
-def page_key(request) -> str | None:
-    """The cache key of the page a request asks for (None: the host is not allowed)."""
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return None
-    path = request.path_info
-    language = languages.from_prefix(path.lstrip("/").split("/", 1)[0])
-    if language is None:  # /robots.txt, /sitemap.xml: the visitor's language is chosen from the request
-        language = get_language_from_request(request, check_path=False)
-    address = f"{request.scheme}://{host}{path}?{request.META.get('QUERY_STRING', '')}#{language}"
-    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-    return f"page-cache:{release()}:{digest}"
-
-
-@functools.cache
-def release() -> str:
-    """A token of the code, templates and translations in use: a deployment leaves old pages behind.
-
-    ``PAGE_CACHE_RELEASE`` (e.g. the release's commit) lets every app server share entries.
-    """
-    if settings.PAGE_CACHE_RELEASE:
-        return settings.PAGE_CACHE_RELEASE
-    digest = hashlib.blake2b(digest_size=6)
-    roots = [Path(settings.BASE_DIR) / name for name in ("portal", "news", "templates")]
-    roots += [Path(path) for path in settings.LOCALE_PATHS]
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.suffix in {".py", ".html", ".mo", ".txt", ".xml"}:
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifest.exists():
-        digest.update(manifest.read_bytes())
-    return digest.hexdigest()
 
 
 # Entries ----------------------------------------------------------------------
