@@ -156,7 +156,8 @@ def lookup(key: str | None) -> tuple[str | None, Entry | None]:
         health.failed(error, "reading the content version and a page")
         return None, None
     version = str(version)
-    if entry is None or entry.version != version or (entry.valid_until is not None and _now() >= entry.valid_until):
+    stored_for = getattr(entry, "version", None)  # None too for an entry pickled by older code
+    if stored_for != version or (entry.valid_until is not None and _now() >= entry.valid_until):
         return version, None
     return version, entry
 
