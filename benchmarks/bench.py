@@ -3,7 +3,7 @@
     python benchmarks/bench.py [--quick] [--seconds 5] [--output BENCHMARKS.md]
 
 ``--quick`` (``make bench QUICK=1``) is a smoke run: a small site on SQLite,
-short runs, a small import. See pages.py for what is measured and how.
+short runs, a short soak, a small import. The load and soak run is soak.py. See pages.py for what is measured and how.
 """
 
 import argparse
@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pages  # noqa: E402
 import run as import_bench  # noqa: E402
+import soak  # noqa: E402
 
 # Targets the report checks.
 HIT_SHARE_OF_TRIVIAL = 0.70
@@ -71,6 +72,13 @@ def main():
                         extra["weight"] = pages.page_weight(env, paths["article en"])
                         extra["weight_zh"] = pages.page_weight(env, paths["article zh"])
                         print(f"ceilings: {extra['ceilings']}\nweight: {extra['weight']}", flush=True)
+    print("load and soak…", flush=True)
+    extra["soak"] = soak.measure(
+        seconds=5 if args.quick else 60, connections=200, articles=300 if args.quick else 2_000
+    )
+    args.output.write_text(
+        render(machine, sites, generation, extra, None, seconds=seconds, quick=args.quick, partial=True)
+    )
     print(f"import_news of {import_files:,} generated files…", flush=True)
     imported = import_bench.measure(import_files)
     machine["load_end"] = f"{os.getloadavg()[0]:.1f}"
@@ -149,6 +157,8 @@ def render(machine, sites, generation, extra, imported, *, seconds, quick, parti
                 f"Article page weight ({label}, gzip): {total:.1f} KB ({parts}); "
                 f"target < {WEIGHT_LIMIT_KB} KB: {verdict}."
             )
+    if "soak" in extra:
+        lines += ["", *soak.render(extra["soak"])]
     lines += ["", "## Writing content", "", "| what | result |", "| --- | --- |"]
     for kind, size, rate in generation:
         lines.append(f"| generate_news --count {size:,} ({kind}) | {rate} |")

@@ -227,10 +227,10 @@ def pages(env: dict) -> dict[str, str]:
         "from news.models import Article\n"
         "both = Article.objects.published().exclude(title_en='').exclude(title_zh_hans='')\n"
         "slug = both.order_by('-publish_at').values_list('slug', flat=True)[both.count() // 2]\n"
-        "print(json.dumps([slug, Article.objects.published().count()]))\n"
+        "print(json.dumps([slug, Article.objects.published().exclude(title_en='').count()]))\n"
     )
     slug, count = json.loads(_python(script, env))
-    far = min(50, max(1, count // 20))  # page 50 of the list, or the last one of a small site
+    far = min(50, max(1, count // 20))  # page 50 of the English list, or the last one of a small site
     return {
         "home": "/en/",
         "list p1": "/en/news/",

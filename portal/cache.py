@@ -2,10 +2,11 @@
 
 A public page (an anonymous GET or HEAD without a session, outside the admin,
 with no query parameter other than those pages read) is stored in the Django
-cache under a key that contains the *content version*. Every change to content
+cache with the *content version* it was made for. Every change to content
 calls :func:`content_changed`, which bumps the version, so every stored page
-is left behind at once: nothing is ever deleted one key at a time, and the
-old entries expire or are evicted. The version lives in the cache when it is
+is left behind at once: nothing is ever deleted one key at a time, and an old
+entry is replaced when its page is next rendered. The version and the entry
+are read in one round trip (:func:`lookup`). The version lives in the cache when it is
 shared (Redis), else in a small file that every local process of the machine
 reads. An entry also expires when the next scheduled article
 becomes due (``PAGE_CACHE_NEXT_CHANGE`` says when that is).
@@ -20,7 +21,6 @@ If the cache fails (Redis down), pages are served uncached and the error is
 logged at most once a minute.
 """
 
-import functools
 import gzip
 import hashlib
 import logging
@@ -37,24 +37,20 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.exceptions import DisallowedHost
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, get_conditional_response, patch_vary_headers
 from django.utils.module_loading import import_string
 from django.utils.text import compress_string
-from django.utils.translation import get_language_from_request
 
-from translations import languages
+from portal.cache_keys import cache_key, is_private_request, is_public_request, page_key
+
+__all__ = ["cache_key", "is_private_request", "is_public_request", "page_key"]
 
 logger = logging.getLogger("portal.cache")
 
 VERSION_KEY = "page-cache:version"
-# The parameters pages read. Lists echo their query string into their links, so a page
-# asked for with any other parameter is rendered for that request and not stored.
-QUERY_PARAMETERS = frozenset({"page", "category", "tag", "year", "q"})
-MAX_QUERY_LENGTH = 200
 CACHEABLE_TYPES = ("text/html", "application/rss+xml", "application/atom+xml", "application/xml", "text/plain")
 # Headers a stored page keeps; the others are made again for each answer.
 UNSTORED_HEADERS = {"set-cookie", "content-length", "date", "etag", "last-modified", "cache-control", "expires"}
@@ -67,6 +63,7 @@ _GZIP = re.compile(r"\bgzip\b")
 class Entry:
     """A stored page: everything needed to answer without running a view."""
 
+    version: str  # the content version the page was rendered for
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes  # gzip-compressed when ``gzipped``
@@ -125,31 +122,54 @@ def _version_in_cache() -> bool:
 
 def current_version() -> str | None:
     """The content version, or None when it cannot be read (then nothing is cached)."""
+    return lookup(None)[0]
+
+
+def lookup(key: str | None) -> tuple[str | None, Entry | None]:
+    """The content version, and the page stored under ``key`` if it was made for that version and is still due.
+
+    One round trip to a shared cache (the version and the entry in one ``get_many``):
+    the version is read on every request, so the first request after a change, on
+    any app server, sees it. A version of None means nothing may be cached.
+    """
     if not health.available():
-        return None
+        return None, None
     if health.pending_bump:
         _bump()
         if health.pending_bump:  # pages stored before that change must not be served
-            return None
+            return None, None
     try:
+        cache = _cache()
         if _version_in_cache():
-            cache = _cache()
-            version = cache.get(VERSION_KEY)
+            found = cache.get_many([VERSION_KEY, key] if key else [VERSION_KEY])
+            version, entry = found.get(VERSION_KEY), found.get(key)
             if version is None:
                 # Never restart from a number old entries may still carry.
                 cache.add(VERSION_KEY, time.time_ns(), timeout=None)
                 version = cache.get(VERSION_KEY)
-            return None if version is None else str(version)
-        path = settings.PAGE_CACHE_VERSION_FILE
-        try:
-            with open(path, "rb") as file:
-                return file.read().decode()
-        except FileNotFoundError:
-            _write_version_file(Path(path))
-            return Path(path).read_text()
+                if version is None:
+                    return None, None
+        else:
+            version = _version_from_file()
+            entry = cache.get(key) if key else None
     except Exception as error:
-        health.failed(error, "reading the content version")
-        return None
+        health.failed(error, "reading the content version and a page")
+        return None, None
+    version = str(version)
+    stored_for = getattr(entry, "version", None)  # None too for an entry pickled by older code
+    if stored_for != version or (entry.valid_until is not None and _now() >= entry.valid_until):
+        return version, None
+    return version, entry
+
+
+def _version_from_file() -> str:
+    path = settings.PAGE_CACHE_VERSION_FILE
+    try:
+        with open(path, "rb") as file:
+            return file.read().decode()
+    except FileNotFoundError:
+        _write_version_file(Path(path))
+        return Path(path).read_text()
 
 
 def _write_version_file(path: Path) -> None:
@@ -211,73 +231,6 @@ def changes_deferred():
             content_changed()
 
 
-# Which requests are public ------------------------------------------------------
-
-
-def is_public_request(request) -> bool:
-    """An anonymous read of a public page, whose answer is the same for every such visitor."""
-    if request.method not in ("GET", "HEAD"):
-        return False
-    cookies = request.COOKIES
-    if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies or "HTTP_AUTHORIZATION" in request.META:
-        return False
-    path = request.path_info
-    if any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_PRIVATE_PATHS):
-        return False
-    query = request.META.get("QUERY_STRING", "")
-    if query:
-        if len(query) > MAX_QUERY_LENGTH:
-            return False
-        names = [name for name, _value in request.GET.lists()]
-        if not set(names) <= QUERY_PARAMETERS or any(len(values) > 1 for _name, values in request.GET.lists()):
-            return False
-    return True
-
-
-def is_private_request(request) -> bool:
-    """Pages of one person (a session) and the admin: no shared cache may keep them."""
-    return settings.SESSION_COOKIE_NAME in request.COOKIES or any(
-        request.path_info.startswith(prefix) for prefix in settings.PAGE_CACHE_PRIVATE_PATHS
-    )
-
-
-def page_key(request, version: str) -> str | None:
-    """The cache key of the page a request asks for (None: the host is not allowed)."""
-    try:
-        host = request.get_host()
-    except DisallowedHost:
-        return None
-    path = request.path_info
-    language = languages.from_prefix(path.lstrip("/").split("/", 1)[0])
-    if language is None:  # /robots.txt, /sitemap.xml: the visitor's language is chosen from the request
-        language = get_language_from_request(request, check_path=False)
-    address = f"{request.scheme}://{host}{path}?{request.META.get('QUERY_STRING', '')}#{language}"
-    digest = hashlib.blake2b(address.encode(), digest_size=16).hexdigest()
-    return f"page-cache:{release()}:{version}:{digest}"
-
-
-@functools.cache
-def release() -> str:
-    """A token of the code, templates and translations in use: a deployment leaves old pages behind.
-
-    ``PAGE_CACHE_RELEASE`` (e.g. the release's commit) lets every app server share entries.
-    """
-    if settings.PAGE_CACHE_RELEASE:
-        return settings.PAGE_CACHE_RELEASE
-    digest = hashlib.blake2b(digest_size=6)
-    roots = [Path(settings.BASE_DIR) / name for name in ("portal", "news", "templates")]
-    roots += [Path(path) for path in settings.LOCALE_PATHS]
-    for root in roots:
-        for path in sorted(root.rglob("*")):
-            if path.suffix in {".py", ".html", ".mo", ".txt", ".xml"}:
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size}\n".encode())
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if manifest.exists():
-        digest.update(manifest.read_bytes())
-    return digest.hexdigest()
-
-
 # Entries ----------------------------------------------------------------------
 
 
@@ -309,7 +262,7 @@ def _valid_until(version: str) -> float | None:
     return stored or None
 
 
-def make_entry(response, *, valid_until: float | None) -> Entry:
+def make_entry(response, *, version: str, valid_until: float | None) -> Entry:
     content = response.content
     patch_vary_headers(response, ("Accept-Encoding",))
     headers = tuple((name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS)
@@ -317,6 +270,7 @@ def make_entry(response, *, valid_until: float | None) -> Entry:
     compressed = compress_string(content) if len(content) >= 200 else content
     gzipped = len(compressed) < len(content)
     return Entry(
+        version=version,
         status=response.status_code,
         headers=headers,
         body=compressed if gzipped else content,
@@ -329,11 +283,10 @@ def make_entry(response, *, valid_until: float | None) -> Entry:
     )
 
 
-def serve(request, entry: Entry, *, cache_status: str) -> HttpResponse:
-    """The answer from an entry: the same bytes and headers, whether it was just made or stored long ago."""
+def answer(request, entry: Entry, *, cache_status: str) -> tuple[int, list[tuple[str, str]], bytes]:
+    """The status, headers and body answering ``request`` from an entry (before conditional requests)."""
     accepts_gzip = entry.gzipped and _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
     body = gzip.decompress(entry.body) if entry.gzipped and not accepts_gzip else entry.body
-    response = HttpResponse(body if request.method != "HEAD" else b"", status=entry.status)
     headers = [
         *entry.headers,
         ("Content-Length", str(len(body))),
@@ -344,10 +297,21 @@ def serve(request, entry: Entry, *, cache_status: str) -> HttpResponse:
     ]
     if accepts_gzip:
         headers.append(("Content-Encoding", "gzip"))
+    return entry.status, headers, body if request.method != "HEAD" else b""
+
+
+def is_conditional(request) -> bool:
+    return "HTTP_IF_NONE_MATCH" in request.META or "HTTP_IF_MODIFIED_SINCE" in request.META
+
+
+def serve(request, entry: Entry, *, cache_status: str) -> HttpResponse:
+    """The answer from an entry: the same bytes and headers, whether it was just made or stored long ago."""
+    status, headers, body = answer(request, entry, cache_status=cache_status)
+    response = HttpResponse(body, status=status)
     # Straight into the header store: these values were checked when the page was first answered,
     # and a hit should cost little more than copying bytes.
     response.headers._store.update((name.lower(), (name, value)) for name, value in headers)
-    if "HTTP_IF_NONE_MATCH" not in request.META and "HTTP_IF_MODIFIED_SINCE" not in request.META:
+    if not is_conditional(request):
         return response
     return get_conditional_response(request, etag=entry.etag, last_modified=int(entry.last_modified), response=response)
 
@@ -375,28 +339,20 @@ class PageCacheMiddleware:
             if is_private_request(request):
                 add_never_cache_headers(response)
             return response
-        enabled = settings.PAGE_CACHE
-        version = current_version() if enabled else None
-        key = page_key(request, version) if version else None
-        if key:
-            entry = self._get(key)
-            if entry is not None and (entry.valid_until is None or _now() < entry.valid_until):
-                return serve(request, entry, cache_status="hit")
+        key = page_key(request) if settings.PAGE_CACHE else None
+        version, entry = lookup(key) if key else (None, None)
+        if entry is not None:
+            return serve(request, entry, cache_status="hit")
+        if version is None:
+            key = None
         response = self.get_response(request)
         if not _storable(response):
             return response
         valid_until = self._valid_until(version) if key else None
-        entry = make_entry(response, valid_until=valid_until)
+        entry = make_entry(response, version=version or "", valid_until=valid_until)
         if key and (valid_until is None or valid_until > _now()):
             self._set(key, entry)
         return serve(request, entry, cache_status="miss" if key else "off")
-
-    def _get(self, key: str) -> Entry | None:
-        try:
-            return _cache().get(key)
-        except Exception as error:
-            health.failed(error, "reading a page")
-            return None
 
     def _set(self, key: str, entry: Entry) -> None:
         timeout = settings.PAGE_CACHE_TIMEOUT

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -12,6 +13,7 @@ from news import generating, search
 from news.models import Article, Category, SearchDocument, TaggedArticle
 from portal import cache as page_cache
 from tags.models import Tag
+from translations import languages
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +101,44 @@ def test_command_prints_the_rate_and_refuses_a_bad_count():
     assert "Wrote 25 articles in" in out.getvalue() and "articles/s" in out.getvalue()
     with pytest.raises(CommandError, match="--count 0"):
         call_command("generate_news", "--count", "0")
+
+
+def test_translation_segments_and_records_are_those_a_save_makes():
+    """The generator keeps no segments: an export cuts them, and finds the same translations a save records."""
+    from translations.models import SegmentTranslation, SourceSegment
+    from translations.po_export import export_po
+
+    generating.generate(count=30, seed=4, end=END)
+    article = Article.objects.exclude(title_en="").exclude(title_zh_hans="").order_by("pk").first()
+    target = next(code for code in languages.codes() if code != article.source_language)
+    assert not SourceSegment.objects.filter(article=article).exists()
+
+    def entries():
+        po = export_po(language=target, articles=[Article.objects.get(pk=article.pk)])
+        return [(entry.msgctxt, entry.msgid, entry.msgstr, entry.fuzzy) for entry in po]
+
+    exported = entries()
+    segments = SourceSegment.objects.filter(article=article)
+    assert segments.count() > 20 and {"h2", "li", "p"} <= set(segments.values_list("kind", flat=True))
+    assert SegmentTranslation.objects.filter(segment__article=article, language=target).count() == segments.count()
+    translated = [entry for entry in exported if entry[2]]
+    assert len(translated) > 10 and not any(entry[3] for entry in translated)
+    saved = Article.objects.get(pk=article.pk)
+    saved.save()  # the ordinary path: segments and records kept by the save
+    assert entries() == exported
+
+
+def test_on_postgresql_a_large_write_rebuilds_the_search_index(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the search index is PostgreSQL's")
+    monkeypatch.setattr(generating, "REBUILD_INDEX_FROM", 10)
+    generating.generate(count=40, seed=6, end=END)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename = 'news_searchdocument'")
+        definitions = [row[0] for row in cursor.fetchall()]
+    assert any("USING gin (vector)" in definition for definition in definitions)
+    newest = Article.objects.exclude(title_en="").order_by("-publish_at").first()
+    word = newest.title_en.split()[0]
+    assert newest in search.search(Article.objects.published(), search.parse(word))
+    tagged = TaggedArticle.objects.filter(content_object_id=newest.pk).count()
+    assert tagged == 3 and SearchDocument.objects.count() == Article.objects.count() == 40

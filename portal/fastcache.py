@@ -1,0 +1,110 @@
+"""Cache hits answered before Django's request handling: the WSGI application wraps Django with this.
+
+A stored public page (``portal.cache``) costs a cache lookup and a copy of
+bytes; going through Django's handler (request signals, the whole middleware
+stack around the page cache) cost several times that. This layer answers the
+hits itself with the same rules, key, entry and answer as the page cache
+middleware, and runs only the middleware that sits before the page cache in
+``MIDDLEWARE`` (security headers, CSP, permissions policy, static files) on the
+answer, so that its headers are exactly those Django would send. Everything
+else (misses, private requests, anything unusual) goes to Django unchanged.
+"""
+
+import logging
+from http import HTTPStatus
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpResponse
+from django.utils.module_loading import import_string
+
+from portal import cache as page_cache
+
+logger = logging.getLogger("portal.cache")
+
+PAGE_CACHE_MIDDLEWARE = "portal.cache.PageCacheMiddleware"
+
+
+class PageCacheApplication:
+    """A WSGI application: stored pages from the cache, the rest from ``application`` (Django's)."""
+
+    def __init__(self, application):
+        self.application = application
+        self._outer = None
+        self._outer_headers = {}
+
+    def __call__(self, environ, start_response):
+        answer = None
+        if environ.get("REQUEST_METHOD") in ("GET", "HEAD") and settings.PAGE_CACHE:
+            try:
+                answer = self.answer(environ)
+            except Exception:  # whatever went wrong, Django answers (and reports) it
+                logger.exception("Serving a page from the cache before Django failed")
+                answer = None
+        if answer is None:
+            return self.application(environ, start_response)
+        status, headers, body = answer
+        start_response(status, headers)
+        return [body]
+
+    def answer(self, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """The WSGI status, headers and body of a stored page, or None for Django to answer."""
+        request = WSGIRequest(environ)
+        key = page_cache.cache_key(request)
+        if key is None:
+            return None
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return None  # the security middleware redirects it
+        _version, entry = page_cache.lookup(key)
+        if entry is None:
+            return None
+        if page_cache.is_conditional(request):  # rare: the whole way, as Django goes
+            request._fast_entry = entry
+            return _wsgi(self.outer_middleware(request))
+        status, headers, body = page_cache.answer(request, entry, cache_status="hit")
+        # As in Django's response: Content-Type first, a later header of the same name replacing it.
+        store = {name.lower(): (name, value) for name, value in (("Content-Type", ""), *headers)}
+        for name, value in self.outer_headers(request):
+            store.setdefault(name.lower(), (name, value))
+        return f"{status} {HTTPStatus(status).phrase}", list(store.values()), body
+
+    @property
+    def outer_middleware(self):
+        """The middleware placed before the page cache, around a view that serves the stored entry."""
+        if self._outer is None:
+            names = settings.MIDDLEWARE[: settings.MIDDLEWARE.index(PAGE_CACHE_MIDDLEWARE)]
+            handler = _serve_entry
+            for name in reversed(names):
+                handler = import_string(name)(handler)
+            self._outer = handler
+        return self._outer
+
+    def outer_headers(self, request) -> list[tuple[str, str]]:
+        """The headers the middleware before the page cache adds to a public page, found once per scheme.
+
+        Each of them only adds a header the page lacks (security headers, CSP, permissions
+        policy), and for public pages they depend on nothing but HTTPS (HSTS).
+        """
+        secure = request.is_secure()
+        if secure not in self._outer_headers:
+            probe = HttpResponse()
+            request._fast_probe = probe
+            before = set(probe.headers)
+            response = self.outer_middleware(request)
+            if response is not probe:
+                raise RuntimeError(f"The middleware before the page cache answered {request.path} itself.")
+            self._outer_headers[secure] = [(name, value) for name, value in response.items() if name not in before]
+        return self._outer_headers[secure]
+
+
+def _serve_entry(request):
+    probe = getattr(request, "_fast_probe", None)
+    if probe is not None:
+        return probe
+    return page_cache.serve(request, request._fast_entry, cache_status="hit")
+
+
+def _wsgi(response) -> tuple[str, list[tuple[str, str]], bytes]:
+    """What Django's WSGI handler sends for a response."""
+    headers = [*response.items(), *(("Set-Cookie", c.output(header="")) for c in response.cookies.values())]
+    return f"{response.status_code} {response.reason_phrase}", headers, response.content
