@@ -9,7 +9,6 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from pypinyin import lazy_pinyin
 from taggit.managers import _TaggableManager
 from taggit.models import TagBase
 
@@ -28,6 +27,11 @@ _HAN_RUN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 def readable_slug(text: str, *, max_length: int = 80) -> str:
     """An ASCII slug where each run of Chinese characters is one pinyin word: 安装openEuler → anzhuang-openeuler."""
+    if not _HAN_RUN.search(text):
+        return ascii_slug(text, max_length=max_length)
+    # Imported when first needed: its dictionaries take about 55 MB, which a worker serving pages never needs.
+    from pypinyin import lazy_pinyin
+
     spelled = _HAN_RUN.sub(lambda match: f" {''.join(lazy_pinyin(match.group()))} ", text)
     return ascii_slug(spelled, max_length=max_length)
 

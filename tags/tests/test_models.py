@@ -1,4 +1,9 @@
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from news.tests.factories import article
@@ -44,3 +49,21 @@ def test_a_new_tag_taking_an_old_slug_ends_its_redirect():
     merge_tags(kernel, [old])
     Tag.objects.create(name="old")
     assert not TagRedirect.objects.exists()
+
+
+def test_a_worker_serving_pages_does_not_load_the_pinyin_dictionaries():
+    """pypinyin's dictionaries take about 55 MB: loaded when a Chinese slug is first made, not by the app."""
+    script = (
+        "import sys, django; django.setup()\n"
+        "import portal.wsgi, portal.urls, news.views, news.admin, tags.admin, translations.admin\n"
+        "from tags.models import readable_slug\n"
+        "assert readable_slug('Kernel 6.6') == 'kernel-66', readable_slug('Kernel 6.6')\n"
+        "before = 'pypinyin' in sys.modules\n"
+        "assert readable_slug('安装openEuler') == 'anzhuang-openeuler'\n"
+        "print(before, 'pypinyin' in sys.modules)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings"}
+    command = [sys.executable, "-c", script]
+    result = subprocess.run(command, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
