@@ -147,3 +147,15 @@ def test_bulk_writers_bump_once_at_the_end(page_cache_on):
         factories.article(en="Another of many")
         assert page_cache.current_version() == before
     assert page_cache.current_version() != before
+
+
+def test_a_save_in_the_segment_editor(article, admin_client):
+    assert "The original title" in cached(f"/en/news/{article.slug}/")
+    url = f"/admin/news/article/{article.pk}/translate/en/"
+    response = admin_client.get(url)
+    data = {"version": response.context["version"]}
+    for row in response.context["rows"]:
+        data[f"seg-{row.key}"] = "Saved in the segment editor" if row.source == "原来的标题" else row.value
+    assert admin_client.post(url, data).status_code == 302
+    text, state = page(f"/en/news/{article.slug}/")
+    assert state == "miss" and "Saved in the segment editor" in text
