@@ -73,3 +73,20 @@ def unsafe_parts(markup: str, *, page: bool = False) -> list[str]:
         elif page and tag == "link" and element.get("rel") not in ("stylesheet", "icon", "alternate", "canonical"):
             problems.append(f"<link rel={element.get('rel')}>")
     return problems
+
+
+def payloads_by_category() -> dict[str, list[str]]:
+    """The payloads under their "# Category" headings, in file order."""
+    groups: dict[str, list[str]] = {}
+    current = "Uncategorised"
+    for line in PAYLOADS_FILE.read_text(encoding="utf-8").splitlines()[1:]:
+        if line.startswith("# "):
+            current = line[2:].strip()
+        elif line.strip():
+            groups.setdefault(current, []).append(line.replace("⏎", "\n"))
+    return groups
+
+
+def sample(step: int = 3) -> list[str]:
+    """Every ``step``-th payload of each category (its first included): every kind, fewer of each."""
+    return [payload for group in payloads_by_category().values() for payload in group[::step]]

@@ -37,6 +37,22 @@ def test_skeleton_problems_name_what_is_broken(translation, reason):
     assert any(reason in problem for problem in problems), problems
 
 
+@pytest.mark.parametrize(
+    "added",
+    [
+        '<img/src="x"/onerror="alert(1)">',  # a slash where a space would part the attributes
+        "<svg/onload=alert(1)>",
+        "[click](  javascript:alert(1)  )",  # spaces around a link's target
+        "[click]( javascript:alert(1))",
+    ],
+)
+def test_a_translation_cannot_add_a_target_however_it_is_spelt(added):
+    problems = placeholders.skeleton_problems(
+        source="见[文档](https://e.org/a)", translation=f"See [doc]({{1}}) {added}", kind="p"
+    )
+    assert any("adds a target that the source does not have" in problem for problem in problems), problems
+
+
 def test_a_faithful_translation_has_no_skeleton_problems():
     source, translation = "见[文档](https://e.org/a) `x`", "See `x` [doc]({1})"
     assert placeholders.skeleton_problems(source=source, translation=translation, kind="p") == []
