@@ -133,6 +133,8 @@ def faithful(article) -> str:
     """Every entry translated keeping its placeholders: the source's own targets come back in the preview."""
     po = po_export.export_po(language="en", articles=[article])
     for entry in po:
+        if not entry.msgctxt.startswith("article:"):
+            continue  # category and tag names stay as they are: renaming them needs a permission translators lack
         entry.msgstr = entry.msgid.replace("中文", "English").replace("攻击", "Attack")
         entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
     return str(po)
