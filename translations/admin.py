@@ -94,6 +94,7 @@ def _download_action(language: str, *, suggest: bool = False):
             base_url=request.build_absolute_uri("/"),
             refresh_records=False,
             suggest=suggest,
+            machine=False,  # the site's memory only: a download does not wait on a translation service
         )
         if not po:
             # Only articles written in that language were chosen: say so rather than hand out an empty file.

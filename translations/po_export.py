@@ -97,6 +97,7 @@ def export_po(
     base_url: str = "",
     refresh_records: bool = True,
     suggest: bool = False,
+    machine: bool = True,
 ) -> polib.POFile:
     """A PO file offering the articles' text for translation into ``language``.
 
@@ -104,6 +105,8 @@ def export_po(
     the ones whose source changed since they were translated (fuzzy).
     ``suggest`` fills untranslated entries from the translation memory, as
     ``#, fuzzy``: an import never applies them unless the translator accepts.
+    ``machine=False`` asks the site's memory only, not a configured machine
+    translation service (a download answering a request must not wait on one).
     ``refresh_records=False`` writes nothing (a download answering a GET): it
     reads the segments every save keeps, and cuts them in memory for an
     article written by a bulk path that kept none.
@@ -128,12 +131,13 @@ def export_po(
         if _wanted(entry, only):
             po.append(entry)
     if suggest:
-        _suggest(untranslated, language=language)
+        _suggest(untranslated, language=language, machine=machine)
     return po
 
 
-def _suggest(untranslated: Sequence[tuple[polib.POEntry, SourceSegment]], *, language: str) -> None:
-    found = memory.suggest_many([segment.text for _entry, segment in untranslated], language, limit=1)
+def _suggest(untranslated: Sequence[tuple[polib.POEntry, SourceSegment]], *, language: str, machine: bool) -> None:
+    texts = [segment.text for _entry, segment in untranslated]
+    found = memory.suggest_many(texts, language, limit=1, machine=machine)
     for entry, segment in untranslated:
         suggestions = found.get(segment.text)
         if not suggestions:

@@ -127,3 +127,10 @@ def test_bulk_suggestions_skip_a_failing_provider(settings):
     settings.TRANSLATION_SUGGESTION_PROVIDERS = [BROKEN, ECHO]
     assert [item.translation for item in memory.suggest_many(["你好"], "en")["你好"]] == ["EN 你好"]
     assert memory.suggest_many(["你好"], "en", machine=False) == {"你好": []}
+
+
+def test_a_download_with_suggestions_asks_the_memory_only(echo, admin_client):
+    article = zh_article()
+    response = admin_client.get(f"/admin/news/article/{article.pk}/translations/en.po?suggest=1")
+    assert response.status_code == 200 and b"msgctxt" in response.content
+    assert Echo.calls == []  # the configured machine service was not asked inside the request
