@@ -137,7 +137,7 @@ def _translated_body(change: ArticleChange, *, language: str, texts: dict[int, s
         return body
     pieces = split_markdown(body)
     translated = [piece for piece in pieces if not isinstance(piece, str)]
-    placed = align(segments=ordered, pieces=translated, records=change.records, language=language)
+    placed = align(segments=ordered, pieces=translated, records=change.records, language=language, source_copies=True)
     if all(segment_id in placed for segment_id in new):
         replacements = {placed[segment_id]: value for segment_id, value in new.items()}
         return join_markdown(pieces, lambda index, piece: replacements.get(index, piece.text))

@@ -45,7 +45,12 @@ def _foreign(text: str, language: str) -> bool:
 
 
 def align(
-    *, segments: Sequence[SourceSegment], pieces: Sequence, records: dict[int, SegmentTranslation], language: str
+    *,
+    segments: Sequence[SourceSegment],
+    pieces: Sequence,
+    records: dict[int, SegmentTranslation],
+    language: str,
+    source_copies: bool = False,
 ) -> dict[int, int]:
     """Which piece of the translated body translates each body segment: segment id → piece index.
 
@@ -53,7 +58,9 @@ def align(
     of the same kind (a translation typed in the admin keeps the source's
     structure). A piece identical to its source counts when it needs no
     translation (a name, a number, ``CPU``), not when it is text in another
-    language left in place of a translation.
+    language left in place of a translation, unless ``source_copies``: then it
+    is where that segment's translation goes (a file filling what an earlier,
+    partial one left in the original).
     """
     body = [segment for segment in segments if is_body(segment)]
     found: dict[int, int] = {}
@@ -79,7 +86,7 @@ def align(
             segment, piece = body[a], pieces[b]
             if segment.pk in found or b in used:
                 continue
-            if piece.text == segment.text and _foreign(piece.text, language):
+            if piece.text == segment.text and _foreign(piece.text, language) and not source_copies:
                 continue
             found[segment.pk] = b
             used.add(b)

@@ -355,3 +355,16 @@ def test_confirming_a_name_needs_no_permission_to_rename():
     assert report.ok and report.confirmed == ["category:meetups"], report.rejected
     category.refresh_from_db()
     assert category.name_en == "Events" and category.translated_from == {"en": "社区活动"}
+
+
+def test_a_second_file_fills_what_a_partial_first_one_left_in_the_original():
+    article = zh_article()
+    first = {source: text for source, text in ENGLISH.items() if source != "启动系统"}
+    assert import_text(fill(po_export.export_po(language="en", articles=[article]), first)).ok
+    article = Article.objects.get(pk=article.pk)
+    assert "- 启动系统" in article.body_en  # left in the original, on the translation's skeleton
+    report = import_text(fill(po_export.export_po(language="en", articles=[article]), {"启动系统": "Boot the system"}))
+    assert report.ok, [str(problem) for problem in report.rejected]
+    body = Article.objects.get(pk=article.pk).body_en
+    assert "- Boot the system" in body and "启动系统" not in body
+    assert "- Download the image ![screenshot](media/shot.png)" in body  # the rest as it was
