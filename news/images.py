@@ -115,6 +115,29 @@ def history_banners(article_pk: int) -> set[str]:
     return names - {""}
 
 
+def history_images(article_pk: int, *, while_it_exists: bool = True) -> set[str]:
+    """The body image files the article's recorded versions name (a restore brings them back).
+
+    ``while_it_exists``: none once the article is deleted, when no version can be restored.
+    """
+    from reversion.models import Version
+
+    if while_it_exists and not Article.objects.filter(pk=article_pk).exists():
+        return set()
+    revisions = Version.objects.get_for_object_reference(Article, article_pk).values("revision_id")
+    names = set()
+    for data in (
+        Version.objects.get_for_model(ArticleImage)
+        .filter(revision_id__in=revisions)
+        .values_list("serialized_data", flat=True)
+    ):
+        try:
+            names.add(json.loads(data)[0]["fields"].get("image") or "")
+        except (ValueError, LookupError, TypeError, AttributeError):
+            continue
+    return names - {""}
+
+
 def discard_after_commit(
     name: str, renditions: dict, *, keep: Callable[[], set[str]] = set, also: Callable[[], set[str]] = set
 ) -> None:
@@ -244,20 +267,27 @@ def _image_saved(sender, instance: ArticleImage, raw=False, **kwargs):
     old_name, old_renditions = instance._stored_image, instance._stored_renditions
     refresh_image(instance)
     if old_name and old_name != instance.image.name:
-        discard_after_commit(old_name, old_renditions)
+        article_pk = instance.article_id
+        discard_after_commit(old_name, old_renditions, keep=lambda: history_images(article_pk))
     instance._stored_image, instance._stored_renditions = instance.image.name, instance.renditions
 
 
 @receiver(post_delete, sender=ArticleImage, dispatch_uid="news.images.body_image_deleted")
 def _image_deleted(sender, instance: ArticleImage, **kwargs):
-    discard_after_commit(instance.image.name, instance.renditions)
+    # The file stays while a version of its article names it: restoring that version shows it again.
+    article_pk = instance.article_id
+    discard_after_commit(instance.image.name, instance.renditions, keep=lambda: history_images(article_pk))
 
 
 @receiver(post_delete, sender=Article, dispatch_uid="news.images.article_deleted")
 def _article_deleted(sender, instance: Article, **kwargs):
     pk = instance.pk
     # No version of a deleted article can be restored: the banners its history kept go too.
-    discard_after_commit(instance.banner.name, instance.banner_renditions, also=lambda: history_banners(pk))
+    discard_after_commit(
+        instance.banner.name,
+        instance.banner_renditions,
+        also=lambda: history_banners(pk) | history_images(pk, while_it_exists=False),
+    )
 
 
 def ensure_renditions(*, dry_run: bool = False) -> tuple[int, int]:

@@ -161,6 +161,34 @@ def test_restoring_brings_back_tags_and_images_as_they_were(client, editor, djan
     assert sorted(history.history_relations.held(newest).tags.values()) == ["cloud", "web"]
 
 
+def test_restoring_back_and_forth_loses_no_image(client, editor, django_capture_on_commit_callbacks):
+    """An image a restore removes keeps its file while a version names it: restoring that version brings it back."""
+    from django.core.files.storage import default_storage
+
+    from news.models import ArticleImage
+    from news.tests.factories import png_file
+
+    obj = article(zh="标题", en="Title", body_en="![b](media/b.png)")
+    history.record(obj, comment="without the image")
+    later = ArticleImage.objects.create(article=obj, image=png_file("b.png"), reference="media/b.png")
+    name = later.image.name
+    history.record(obj, comment="with the image")
+    without, with_image = history.versions(obj).last(), history.versions(obj).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/admin/news/article/{obj.pk}/history/{without.pk}/")
+    assert not ArticleImage.objects.filter(article=obj).exists() and default_storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/admin/news/article/{obj.pk}/history/{with_image.pk}/", follow=True)
+    messages = [str(message) for message in response.context["messages"]]
+    assert not [message for message in messages if "could not come back" in message], messages
+    assert [image.image.name for image in ArticleImage.objects.filter(article=obj)] == [name]
+    assert "image-missing" not in Article.objects.get(pk=obj.pk).body_html_en
+    # Deleting the article deletes the files its history kept.
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=obj.pk).delete()
+    assert not default_storage.exists(name)
+
+
 def test_an_image_whose_file_was_deleted_since_is_named_in_the_restore_message(client, editor):
     from django.core.files.storage import default_storage
 
