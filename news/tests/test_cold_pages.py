@@ -104,3 +104,21 @@ def test_search_pages_stay_consistent_below_the_cap(client):
     first = [r["article"].pk for r in client.get("/en/search/?q=kernel").context["results"]]
     second = [r["article"].pk for r in client.get("/en/search/?q=kernel&page=2").context["results"]]
     assert len(first) == 10 and len(second) == 2 and not set(first) & set(second)
+
+
+def test_the_pagination_bar_walks_only_the_pages_it_shows():
+    """The numbers the bar prints (or replaces by an ellipsis) are those it used to find among every page."""
+    from django.core.paginator import Paginator
+
+    from news.templatetags.news import page_numbers
+
+    for count in range(1, 31):
+        paginator = Paginator(range(count), 1)
+        for current in paginator.page_range:
+            printed = [
+                n
+                for n in paginator.page_range
+                if n in (1, 2, count - 1, count) or abs(n - current) <= 2  # the template's conditions
+            ]
+            assert page_numbers(paginator.page(current)) == printed, (count, current)
+    assert page_numbers(Paginator(range(20_000), 20).page(500)) == [1, 2, 498, 499, 500, 501, 502, 999, 1000]
