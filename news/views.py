@@ -152,15 +152,19 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        neighbours = Article.objects.published().only(
-            "slug", "publish_at", "category", "language_states", *_title_fields()
-        )
+        fields = ("slug", "publish_at", "category", "language_states", *_title_fields())
+        neighbours = Article.objects.published().only(*fields)
+        # Everything older than a public article is due, so the bound "until now" is left out: with two
+        # upper bounds SQLite may walk the index from the newest article instead of from this one.
+        older = neighbours
+        if article.is_public:
+            older = Article.objects.filter(status=Article.Status.PUBLISHED).only(*fields)
         return super().get_context_data(
             text=article.display,
             summary_repeats_body=markdown.same_text(
                 article.display.summary, markdown.first_paragraph_text(article.display.body_html)
             ),
-            previous_article=neighbours.before(article).first(),
+            previous_article=older.before(article).first(),
             next_article=neighbours.after(article).first(),
             is_preview=not article.is_public,
             related_articles=archive.related(article),
