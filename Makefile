@@ -12,7 +12,7 @@ MAKEMESSAGES_OPTIONS := --no-location --no-obsolete --ignore=.venv --ignore=node
 	--ignore=staticfiles --ignore=var --ignore=media -v0
 
 # backup / restore: the development database and media; in production run `manage.py backup` itself.
-.PHONY: backup restore run serve setup test lint check-migrations test-sqlite test-postgres test-third-language test-browser browser-deps messages compilemessages bench import-corpus clean
+.PHONY: backup restore run serve setup test lint check-migrations test-sqlite test-postgres test-third-language test-browser browser-deps messages compilemessages bench bench-cold import-corpus clean
 
 $(VENV)/.requirements: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +98,10 @@ bench: $(VENV)/.requirements compilemessages
 	@command -v wrk >/dev/null || { echo "Installing wrk with apt"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
 	$(PY) benchmarks/bench.py $(if $(QUICK),--quick)
+
+# Uncached pages at 2,000 and 20,000 articles, in-process with the test client: does a page's cost grow with the archive.
+bench-cold: $(VENV)/.requirements compilemessages
+	$(PY) benchmarks/cold_pages.py
 
 # The openEuler corpus beside the repository, imported into the development database.
 CORPUS ?= ../shared/corpus/openeuler

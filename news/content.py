@@ -120,12 +120,13 @@ class PublishableQuerySet(models.QuerySet):
     def before(self, article: "Publishable"):
         """Older than ``article`` in the list's order (ties on the time broken by id), nearest first."""
         older = Q(publish_at__lt=article.publish_at) | Q(publish_at=article.publish_at, id__lt=article.id)
-        return self.filter(older).order_by("-publish_at", "-id")
+        # The plain bound lets the planner walk the publication index from the article (the OR alone does not).
+        return self.filter(older, publish_at__lte=article.publish_at).order_by("-publish_at", "-id")
 
     def after(self, article: "Publishable"):
         """Newer than ``article``, nearest first."""
         newer = Q(publish_at__gt=article.publish_at) | Q(publish_at=article.publish_at, id__gt=article.id)
-        return self.filter(newer).order_by("publish_at", "id")
+        return self.filter(newer, publish_at__gte=article.publish_at).order_by("publish_at", "id")
 
 
 # Per target language, the state of its translation; a code not in it is ready.

@@ -5,6 +5,11 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from news.models import Article, Category
+from portal import query_cache
+
+
+def _years(articles) -> list[int]:
+    return [day.year for day in articles.dates("publish_at", "year", order="DESC")]
 
 
 class SearchFilterForm(forms.Form):
@@ -17,8 +22,11 @@ class SearchFilterForm(forms.Form):
     def __init__(self, data, *, articles=None):
         super().__init__(data)
         self.categories = {category.slug: category for category in Category.objects.all()}
-        articles = Article.objects.published() if articles is None else articles
-        years = [day.year for day in articles.dates("publish_at", "year", order="DESC")]
+        if articles is None:
+            # Every published article is read to list its years: kept per content version.
+            years = query_cache.remember("published-years", lambda: _years(Article.objects.published()))
+        else:
+            years = _years(articles)
         self.fields["category"].choices = [("", _("All categories"))] + [
             (slug, category.display_name) for slug, category in self.categories.items()
         ]

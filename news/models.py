@@ -88,18 +88,22 @@ class ArticleQuerySet(PublishableQuerySet):
     def related_to(self, article: "Article", *, limit: int, candidates: int = RELATED_CANDIDATES) -> list["Article"]:
         """Articles sharing the most tags with ``article``, among the newest that share any.
 
-        Bounded work: at most ``candidates`` articles sharing a tag are looked at
-        (newest first), then ranked by shared tags in Python; ``article.tags`` is
-        expected to be prefetched.
+        Bounded work: the newest visible articles are walked through the
+        (status, publish_at) index, each checked against the (article, tag)
+        index of the through table, until ``candidates`` rows per tag are found;
+        no query reads or sorts every article sharing a tag. Candidates are
+        then ranked by shared tags in Python; ``article.tags`` is expected to be
+        prefetched.
         """
         tag_ids = {tag.pk for tag in article.tags.all()}
         if not tag_ids:
             return []
-        through = Article.tags.through
+        # One row per shared tag, so an article sharing two tags comes twice.
         sharing = list(
-            through.objects.filter(tag_id__in=tag_ids, content_object__in=self.exclude(pk=article.pk))
-            .order_by("-content_object__publish_at", "-content_object_id")
-            .values_list("content_object_id", flat=True)[: candidates * len(tag_ids)]
+            self.exclude(pk=article.pk)
+            .filter(taggedarticle__tag_id__in=tag_ids)
+            .order_by("-publish_at", "-id")
+            .values_list("pk", flat=True)[: candidates * len(tag_ids)]
         )
         shared = Counter(sharing)
         recency = {pk: index for index, pk in reversed(list(enumerate(sharing)))}

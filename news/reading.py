@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from news.cjk import CJK_CLASS
 from news.content import missing_condition
+from portal import query_cache
 from translations import languages
 
 CJK_CHARS_PER_MINUTE = 300
@@ -99,8 +100,24 @@ def wants_all_languages(params) -> bool:
     return params.get(ALL_LANGUAGES_PARAM) == "1"
 
 
-def count_by_language(articles, language: str, *, show_all: bool) -> LanguageChoice:
-    """Count, in one query, the articles that have text in ``language``, those that do not, and their languages."""
+def count_by_language(articles, language: str, *, show_all: bool, cache_key: str = "") -> LanguageChoice:
+    """Count, in one query, the articles that have text in ``language``, those that do not, and their languages.
+
+    With ``cache_key`` (naming the list: its filters, not its page), the counts are
+    kept for the current content version (``portal.query_cache``): the count reads
+    every matching article, so a list's later requests skip it until content
+    changes or a scheduled article comes out.
+    """
+    if cache_key:
+        key = f"language-counts:{language}:{cache_key}"
+        counts = query_cache.remember(key, lambda: _language_counts(articles, language))
+    else:
+        counts = _language_counts(articles, language)
+    in_language, others, written_in = counts
+    return LanguageChoice(language, in_language, others, show_all, written_in)
+
+
+def _language_counts(articles, language: str) -> tuple[int, int, tuple[str, ...]]:
     others = [code for code in languages.codes() if code != language]
     missing = missing_condition(language)
     counts = articles.order_by().aggregate(
@@ -109,7 +126,7 @@ def count_by_language(articles, language: str, *, show_all: bool) -> LanguageCho
         **{f"in_{index}": Count("id", filter=missing & ~missing_condition(code)) for index, code in enumerate(others)},
     )
     written_in = tuple(code for index, code in enumerate(others) if counts[f"in_{index}"])
-    return LanguageChoice(language, counts["total"] - counts["others"], counts["others"], show_all, written_in)
+    return counts["total"] - counts["others"], counts["others"], written_in
 
 
 def toggled_query(params, *, show_all: bool) -> str:

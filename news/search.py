@@ -40,6 +40,8 @@ from translations import languages
 MIN_QUERY_LENGTH = 2
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 10
+# How many of the newest matches a search ranks (news.search.search).
+MAX_CANDIDATES = 200
 SNIPPET_LENGTH = 180
 PG_CONFIG = "english"
 
@@ -305,14 +307,38 @@ def _substring_search(articles, query: Query):
 
 
 def search(articles, query: Query):
-    """``articles`` that match every term of ``query``, best first."""
+    """``articles`` that match every term of ``query``, best first, among the newest ``MAX_CANDIDATES`` that match."""
+    return ranked(candidates(articles, query), query)
+
+
+def candidates(articles, query: Query) -> list[int]:
+    """The primary keys of the newest ``MAX_CANDIDATES`` of ``articles`` that match ``query`` (one query).
+
+    The matches are walked newest first through the publication index and the
+    walk stops at ``MAX_CANDIDATES`` (on PostgreSQL a rare word is found through
+    the GIN index instead). A query matching more articles than that (a very
+    common word) ranks only its newest matches, so its cost does not grow with
+    the archive; older matches are reached with a narrower query or the filters.
+    """
     if not query.ok:
-        return articles.none()
-    if connection.vendor == "postgresql":
-        found = _postgres_search(articles, query)
-    else:
-        found = _substring_search(articles, query)
+        return []
+    found = _matching(articles, query).order_by("-publish_at", "-id")
+    return list(found.values_list("pk", flat=True)[:MAX_CANDIDATES])
+
+
+def ranked(pks: list[int], query: Query):
+    """The articles ``pks`` (which match ``query``), best first."""
+    if not pks:
+        return Article.objects.none()
+    # Read by primary key: the filters of the list they came from were applied by ``candidates``.
+    found = _matching(Article.objects.filter(pk__in=pks), query)
     return found.order_by(F("rank").desc(), "-publish_at", "-id")
+
+
+def _matching(articles, query: Query):
+    if connection.vendor == "postgresql":
+        return _postgres_search(articles, query)
+    return _substring_search(articles, query)
 
 
 # Showing results -----------------------------------------------------------

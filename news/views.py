@@ -94,12 +94,19 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
             articles = articles.in_year(self.filters["year"])
         return articles
 
+    def list_key(self) -> str:
+        """The list's filters as a cache key (a model by its primary key): what its counts depend on."""
+        parts = sorted((name, getattr(value, "pk", value)) for name, value in self.filters.items() if value is not None)
+        return "&".join(f"{name}={value}" for name, value in parts) or "all"
+
     def get_queryset(self):
         self.filters = self.get_filters()
         articles = self.filter_articles(super().get_queryset())
         language = translation.get_language()
         show_all = reading.wants_all_languages(self.request.GET)
-        self.language_choice = reading.count_by_language(articles, language, show_all=show_all)
+        self.language_choice = reading.count_by_language(
+            articles, language, show_all=show_all, cache_key=self.list_key()
+        )
         if not show_all:
             articles = articles.in_language(language)
         return articles.for_listing()
@@ -145,15 +152,19 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        neighbours = Article.objects.published().only(
-            "slug", "publish_at", "category", "language_states", *_title_fields()
-        )
+        fields = ("slug", "publish_at", "category", "language_states", *_title_fields())
+        neighbours = Article.objects.published().only(*fields)
+        # Everything older than a public article is due, so the bound "until now" is left out: with two
+        # upper bounds SQLite may walk the index from the newest article instead of from this one.
+        older = neighbours
+        if article.is_public:
+            older = Article.objects.filter(status=Article.Status.PUBLISHED).only(*fields)
         return super().get_context_data(
             text=article.display,
             summary_repeats_body=markdown.same_text(
                 article.display.summary, markdown.first_paragraph_text(article.display.body_html)
             ),
-            previous_article=neighbours.before(article).first(),
+            previous_article=older.before(article).first(),
             next_article=neighbours.after(article).first(),
             is_preview=not article.is_public,
             related_articles=archive.related(article),
@@ -176,9 +187,14 @@ class SearchView(ArticleVisibilityMixin, ListView):
     def get_queryset(self):
         self.query = search.parse(self.request.GET.get("q"))
         articles = super().get_queryset()
-        self.filter_form = SearchFilterForm(self.request.GET, articles=articles)
-        found = search.search(self.filter_form.filter(articles), self.query)
-        return found.select_related("category").prefetch_related("tags")
+        self.filter_form = SearchFilterForm(self.request.GET)  # the years of every published article
+        self.candidates = search.candidates(self.filter_form.filter(articles), self.query)
+        return search.ranked(self.candidates, self.query).select_related("category").prefetch_related("tags")
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.count = len(self.candidates)  # every candidate matches: no second count
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(query=self.query, filter_form=self.filter_form, **kwargs)

@@ -193,6 +193,8 @@ PAGE_CACHE_VERSION_FILE = Path(os.environ.get("PAGE_CACHE_VERSION_FILE", VAR_DIR
 PAGE_CACHE_PRIVATE_PATHS = ["/admin/"]
 PAGE_CACHE_NEXT_CHANGE = "news.caching.next_publication"
 PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "").strip()
+# Costly query results (a list's counts per language) kept per content version, never stale (portal.query_cache).
+QUERY_CACHE = envbool("QUERY_CACHE", not TESTING)
 
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out client is refused before its password is checked.

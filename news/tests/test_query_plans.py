@@ -110,3 +110,56 @@ def test_no_page_scans_the_article_table(site, page):
     path = pages(site)[page]
     scanning = [(sql, plan) for sql, plan in page_plans(path) if full_scans(plan)]
     assert not scanning, "\n\n".join(f"{path}: {sql}\n{plan}" for sql, plan in scanning)
+
+
+def _plans_of(path: str, marker: str) -> list[tuple[str, str]]:
+    """The plans of the page's SELECTs whose SQL contains ``marker``."""
+    return [(sql, plan) for sql, plan in page_plans(path) if marker in sql]
+
+
+def _sorts_everything(plan: str) -> bool:
+    """The plan sorts all the rows it found before the LIMIT (not just ties of an index's order)."""
+    if connection.vendor == "postgresql":
+        return any(re.match(r"\s*(->\s*)?Sort\b", line) for line in plan.splitlines())
+    return "USE TEMP B-TREE FOR ORDER BY" in plan
+
+
+@pytest.mark.django_db
+def test_related_articles_walk_the_publication_index(site):
+    """Related articles: the newest visible articles, walked through the (status, publish_at) index
+    and checked against the (article, tag) index; never every article sharing a tag, sorted.
+
+    PostgreSQL picks by its statistics: on this small archive it may read the three
+    tags' rows and sort them, on a larger one (20,000 articles) it walks the index.
+    """
+    path = pages(site)["article (related, previous and next)"]
+    (related,) = _plans_of(path, '"news_taggedarticle"."tag_id" IN')
+    sql, plan = related
+    if connection.vendor == "postgresql":
+        assert "LIMIT" in sql and not full_scans(plan), f"{sql}\n{plan}"
+        return
+    assert "article_status_publish_idx" in plan, f"{sql}\n{plan}"
+    assert not _sorts_everything(plan), f"{sql}\n{plan}"
+
+
+@pytest.mark.django_db
+def test_search_candidates_stop_at_the_cap(site):
+    """Search: the candidates' query has a LIMIT and, on SQLite, walks the publication index in order."""
+    from news import search
+
+    (walk, *_ranked) = _plans_of(pages(site)["search"], "LIMIT")
+    sql, plan = walk
+    assert f"LIMIT {search.MAX_CANDIDATES}" in sql
+    if connection.vendor == "sqlite":
+        assert "article_status_publish_idx" in plan and not _sorts_everything(plan), f"{sql}\n{plan}"
+
+
+@pytest.mark.django_db
+def test_list_counts_are_read_once_per_content_version(site, settings, tmp_path):
+    """The count over every matching article runs on the first request of a content version only."""
+    settings.QUERY_CACHE = True
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "version"
+    for page in ("list page 1", "tag", "category"):
+        path = pages(site)[page]
+        assert _plans_of(path, "COUNT("), path  # first request: counted
+        assert not _plans_of(path, "COUNT("), path  # then read from the cache
