@@ -16,13 +16,17 @@ WORKER = r"""
 import json, resource, sys
 import django
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from news.tests.factories import article
 from news.tests.test_admin import form_data
+
+def peak_mb():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) // 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 bomb = open(sys.argv[1], "rb").read()
 admin = User.objects.create_superuser("root", "root@example.com", "not-used")
@@ -32,6 +36,9 @@ obj = article(zh="图", en="Pictures")
 change = f"/admin/news/article/{obj.pk}/change/"
 data = form_data(client.get(change).content)
 data["banner"] = SimpleUploadedFile("banner.png", bomb, content_type="image/png")
+# The peak from here on: what handling the uploads takes (the setup above made pictures of its own).
+with open("/proc/self/clear_refs", "w") as clear:
+    clear.write("5")
 banner = client.post(change, data)
 upload = client.post(
     f"/admin/news/article/{obj.pk}/images/upload/",
@@ -43,7 +50,7 @@ print(json.dumps({
     "banner_refused": "too many pixels" in banner.content.decode(),
     "stored_banner": bool(obj.banner),
     "upload_error": upload.json()["images"][0].get("error", ""),
-    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+    "peak_mb": peak_mb(),
 }))
 """
 
@@ -68,6 +75,10 @@ def test_a_worker_refuses_a_13000_pixel_square_png_and_stays_under_300_mb(bomb, 
         "ALLOWED_HOSTS": "testserver",
     }
     env.pop("PORTAL_LANGUAGES", None)  # migrated with the languages the committed migrations describe
+    # The database is made first, by a process of its own: the worker's peak is the worker's alone.
+    migrate = [sys.executable, "manage.py", "migrate", "-v0"]
+    made = subprocess.run(migrate, cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr[-3000:]
     result = subprocess.run(
         [sys.executable, "-c", WORKER, bomb], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
     )
