@@ -4,6 +4,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from news import images
 from news.models import ArticleImage
 from news.tests.factories import png_file
 from news.tests.test_importing import only_article, png, post, write
@@ -33,7 +34,13 @@ def test_a_forced_reimport_keeps_the_images_editors_added(tmp_path, django_captu
     kept = article.images.get(reference="diagram.png")
     assert kept.pk == added.pk and default_storage.exists(kept.image.name)
     assert all(default_storage.exists(item["name"]) for item in kept.renditions["items"])
-    assert not default_storage.exists(imported_two), "the image the file no longer uses is gone"
+    # The image the file no longer uses is no row of the article any more; its file stays while a version of
+    # the article names it (restoring that version shows it again), and goes with the article.
+    assert not article.images.filter(image=imported_two).exists()
+    assert imported_two in images.history_images(article.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+    assert not default_storage.exists(imported_two)
 
 
 def test_an_image_an_editor_added_under_a_name_the_file_now_uses_is_replaced(tmp_path):
