@@ -14,10 +14,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from news.models import Article, Category
-from news.tests.factories import article
 from news.tests.pages import Page
 from news.tests.test_admin import form_data
-from news.tests.xss import payloads, unsafe_parts
+from news.tests.xss import attack_articles, payloads, unsafe_parts
 
 pytestmark = pytest.mark.django_db
 PAYLOADS = payloads()
@@ -47,16 +46,7 @@ def test_the_checker_sees_executable_markup():
 @pytest.fixture
 def attacked():
     """One article per payload, saved through the model."""
-    for number, payload in enumerate(PAYLOADS):
-        article(
-            zh=f"攻击{number} {payload}"[:200],
-            en=f"Attack {number} {payload}"[:200],
-            body_zh=payload,
-            body_en=f"Attack text.\n\n{payload}\n\nAfter the payload.",
-            summary_en=payload[:300],
-            slug=f"attack-{number}",
-            tags=("attack",),
-        )
+    attack_articles(PAYLOADS)
     return Article.objects.order_by("pk")
 
 

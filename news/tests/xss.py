@@ -90,3 +90,19 @@ def payloads_by_category() -> dict[str, list[str]]:
 def sample(step: int = 3) -> list[str]:
     """Every ``step``-th payload of each category (its first included): every kind, fewer of each."""
     return [payload for group in payloads_by_category().values() for payload in group[::step]]
+
+
+def attack_articles(texts: list[str]) -> None:
+    """One article per payload, saved through the model: in both titles, the bodies and the summary."""
+    from news.tests.factories import article
+
+    for number, payload in enumerate(texts):
+        article(
+            zh=f"攻击{number} {payload}"[:200],
+            en=f"Attack {number} {payload}"[:200],
+            body_zh=payload,
+            body_en=f"Attack text.\n\n{payload}\n\nAfter the payload.",
+            summary_en=payload[:300],
+            slug=f"attack-{number}",
+            tags=("attack",),
+        )

@@ -15,8 +15,7 @@ from django.contrib.auth.models import User
 from reversion.models import Version
 
 from news.models import Article
-from news.tests.factories import article
-from news.tests.xss import payloads_by_category, sample
+from news.tests.xss import attack_articles, payloads_by_category, sample
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SAMPLE = sample(6)
@@ -62,16 +61,7 @@ class Watched:
 
 @pytest.fixture
 def attacked(site):
-    for number, payload in enumerate(SAMPLE):
-        article(
-            zh=f"攻击{number} {payload}"[:200],
-            en=f"Attack {number} {payload}"[:200],
-            body_zh=payload,
-            body_en=f"Attack text.\n\n{payload}\n\nAfter the payload.",
-            summary_en=payload[:300],
-            slug=f"attack-{number}",
-            tags=("attack",),
-        )
+    attack_articles(SAMPLE)
     return list(Article.objects.filter(slug__startswith="attack-").order_by("pk"))
 
 
