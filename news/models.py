@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +64,12 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(category=category)
 
     def tagged(self, tag):
-        return self.filter(tags=tag)
+        """Articles carrying ``tag``, as a condition checked per article (EXISTS on the (article, tag) index).
+
+        Not a join: with statistics, SQLite would read every article of the tag and sort them
+        for one page; the condition lets it walk the newest articles and stop after the page.
+        """
+        return self.filter(Exists(TaggedArticle.objects.filter(tag=tag, content_object_id=OuterRef("pk"))))
 
     def latest_per_category(self, per_category: int, categories) -> "OrderedDict[Category, list[Article]]":
         """The newest ``per_category`` articles of each category, in the categories' order (two queries + tags).

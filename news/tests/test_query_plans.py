@@ -142,6 +142,22 @@ def test_related_articles_walk_the_publication_index(site):
 
 
 @pytest.mark.django_db
+def test_a_tag_page_walks_the_publication_index(site):
+    """A tag's page: the newest visible articles walked through the (status, publish_at) index, each checked
+    for the tag (EXISTS); never every article of the tag read and sorted for one page.
+
+    SQLite with statistics (ANALYZE, as above) picked the sort for a join; PostgreSQL picks by its own.
+    """
+    (listed,) = _plans_of(pages(site)["tag"], "LIMIT 20")
+    sql, plan = listed
+    assert "EXISTS" in sql, sql
+    if connection.vendor == "sqlite":
+        assert "article_status_publish_idx" in plan and not _sorts_everything(plan), f"{sql}\n{plan}"
+    else:
+        assert not full_scans(plan), f"{sql}\n{plan}"
+
+
+@pytest.mark.django_db
 def test_search_candidates_stop_at_the_cap(site):
     """Search: the candidates' query has a LIMIT and, on SQLite, walks the publication index in order."""
     from news import search
