@@ -277,7 +277,19 @@ def generate(*, count: int, seed: int = 1, end: datetime | None = None, progress
             if progress:
                 progress(done, count)
         page_cache.content_changed()
+    _analyse(count)
     return done
+
+
+def _analyse(count: int) -> None:
+    """After a large write, the planner's statistics of the tables it filled (a fresh PostgreSQL database has
+    none until autovacuum gets to it, and plans the public pages as if the tables were empty)."""
+    if count < REBUILD_INDEX_FROM:
+        return
+    tables = [model._meta.db_table for model in (Article, TaggedArticle, SearchDocument)]
+    with transaction.get_connection().cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {table}")
 
 
 @contextmanager

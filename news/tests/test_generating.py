@@ -142,3 +142,14 @@ def test_on_postgresql_a_large_write_rebuilds_the_search_index(monkeypatch):
     assert newest in search.search(Article.objects.published(), search.parse(word))
     tagged = TaggedArticle.objects.filter(content_object_id=newest.pk).count()
     assert tagged == 3 and SearchDocument.objects.count() == Article.objects.count() == 40
+
+
+def test_a_large_write_leaves_the_planner_statistics_of_the_tables_it_filled():
+    generating.generate(count=generating.REBUILD_INDEX_FROM, seed=5)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Article._meta.db_table])
+            assert cursor.fetchone()[0] >= generating.REBUILD_INDEX_FROM
+        else:
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [Article._meta.db_table])
+            assert cursor.fetchall(), "no statistics for the article table"
