@@ -4,7 +4,6 @@ Used when an article is saved, by the admin preview, by the importer and by
 tests, so that what an editor previews is what a visitor reads.
 """
 
-import html
 import re
 import string
 import threading
@@ -26,6 +25,7 @@ from news.markdown_html import (
     display_size,
     first_paragraph_text,
     mark_external_links,
+    markup_text,
     normalize_reference,
     resolve_image,
     resolve_images,
@@ -281,5 +281,5 @@ def render(text: str, *, images: dict[str, ImageRef] | None = None, title: str =
 
 def _flatten_toc(tokens):
     for token in tokens:
-        yield (token["level"], token["id"], html.unescape(re.sub(r"<[^>]+>", "", token["name"])))
+        yield (token["level"], token["id"], markup_text(token["name"]))
         yield from _flatten_toc(token.get("children", []))

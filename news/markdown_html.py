@@ -62,10 +62,18 @@ def _comparable(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
 
 
+_TAG = re.compile(r"<[^>]+>")
+
+
+def markup_text(fragment: str) -> str:
+    """The text of a fragment of stored (sanitised) HTML: no comment or ">" in its tags, so a pattern strips them."""
+    return html.unescape(_TAG.sub("", fragment))
+
+
 def first_paragraph_text(body_html: str) -> str:
     """The text of the first paragraph of rendered HTML, "" when there is none."""
     match = _FIRST_PARAGRAPH.search(body_html)
-    return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))) if match else ""
+    return markup_text(match.group(1)) if match else ""
 
 
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)

@@ -12,6 +12,7 @@ from django.utils.translation import pgettext
 
 from news.cjk import CJK_CLASS
 from news.content import missing_condition
+from news.markdown_html import markup_text
 from portal import query_cache
 from translations import languages
 
@@ -20,7 +21,6 @@ WORDS_PER_MINUTE = 200
 ALL_LANGUAGES_PARAM = "all"
 
 _CJK = re.compile(f"[{CJK_CLASS}]")
-_TAG = re.compile(r"<[^>]*>")
 # A Chinese (or Japanese) letter: in the CJK ranges, a word character, not a digit (so not its punctuation).
 _CJK_LETTER = re.compile(rf"(?=[{CJK_CLASS}])[^\W\d_]")
 _LATIN_WORD = re.compile(rf"[^\W_{CJK_CLASS}]+(?:['\u2019.-][^\W_{CJK_CLASS}]+)*")
@@ -42,8 +42,7 @@ def count_words(text: str) -> tuple[int, int]:
 
 def reading_minutes(body_html: str) -> int:
     """Minutes to read a stored body: about 300 Chinese characters or 200 English words a minute, at least 1."""
-    # The stored HTML is the sanitiser's output (no comments, scripts or ">" inside tags): a pattern strips it.
-    cjk, words = count_words(html.unescape(_TAG.sub("", body_html or "")))
+    cjk, words = count_words(markup_text(body_html or ""))
     if not cjk and not words:
         return 0
     return max(1, math.ceil(cjk / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))

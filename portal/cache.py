@@ -252,6 +252,14 @@ def next_change() -> float | None:
     return when.timestamp() if when else None
 
 
+def lifetime(valid_until: float | None) -> int:
+    """How long an entry may be kept: the cache's timeout, shortened to the next publication when one is due."""
+    timeout = settings.PAGE_CACHE_TIMEOUT
+    if valid_until is not None:
+        timeout = max(1, min(timeout, int(valid_until - _now())))
+    return timeout
+
+
 def _valid_until(version: str) -> float | None:
     key = f"page-cache:next:{version}"
     cache = _cache()
@@ -355,11 +363,8 @@ class PageCacheMiddleware:
         return serve(request, entry, cache_status="miss" if key else "off")
 
     def _set(self, key: str, entry: Entry) -> None:
-        timeout = settings.PAGE_CACHE_TIMEOUT
-        if entry.valid_until is not None:
-            timeout = max(1, min(timeout, int(entry.valid_until - _now())))
         try:
-            _cache().set(key, entry, timeout=timeout)
+            _cache().set(key, entry, timeout=lifetime(entry.valid_until))
         except Exception as error:
             health.failed(error, "storing a page")
 

@@ -38,10 +38,7 @@ def remember(key: str, compute: Callable[[], T]) -> T:
     try:
         valid_until = page_cache._valid_until(version)
         if valid_until is None or valid_until > now:
-            timeout = settings.PAGE_CACHE_TIMEOUT
-            if valid_until is not None:
-                timeout = max(1, min(timeout, int(valid_until - now)))
-            store.set(full_key, (value, valid_until), timeout=timeout)
+            store.set(full_key, (value, valid_until), timeout=page_cache.lifetime(valid_until))
     except Exception as error:
         page_cache.health.failed(error, "storing a query result")
     return value
