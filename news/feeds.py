@@ -73,7 +73,7 @@ class LatestRss(Feed):
             articles = articles.in_category(obj)
         elif isinstance(obj, Tag):
             articles = articles.tagged(obj)
-        return articles.select_related("category").prefetch_related("tags")[:FEED_LENGTH]
+        return articles.select_related("category").with_tags()[:FEED_LENGTH]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

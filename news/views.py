@@ -10,7 +10,6 @@ from news import archive, markdown, reading, search
 from news.forms import SearchFilterForm
 from news.models import Article, ArticleSlugRedirect, Category
 from tags.models import Tag, TagRedirect
-from translations import languages
 
 HOME_ARTICLES_PER_CATEGORY = 4
 
@@ -56,6 +55,7 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
     template_name = "news/article_list.html"
     context_object_name = "articles"
     paginate_by = 20
+    paginator_class = reading.ListPaginator
 
     def get(self, request, *args, **kwargs):
         try:
@@ -136,7 +136,7 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
     allow_preview = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("category").prefetch_related("tags")
+        return super().get_queryset().select_related("category").for_reading().with_tags()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -152,13 +152,12 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
-        fields = ("slug", "publish_at", "category", "language_states", *_title_fields())
-        neighbours = Article.objects.published().only(*fields)
+        neighbours = Article.objects.published().for_links()
         # Everything older than a public article is due, so the bound "until now" is left out: with two
         # upper bounds SQLite may walk the index from the newest article instead of from this one.
         older = neighbours
         if article.is_public:
-            older = Article.objects.filter(status=Article.Status.PUBLISHED).only(*fields)
+            older = Article.objects.filter(status=Article.Status.PUBLISHED).for_links()
         return super().get_context_data(
             text=article.display,
             summary_repeats_body=markdown.same_text(
@@ -173,10 +172,6 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
         )
 
 
-def _title_fields():
-    return [languages.field("title", code) for code in languages.codes()] + ["source_language"]
-
-
 class SearchView(ArticleVisibilityMixin, ListView):
     """``?q=`` over published articles of both languages, best matches first."""
 
@@ -189,7 +184,7 @@ class SearchView(ArticleVisibilityMixin, ListView):
         articles = super().get_queryset()
         self.filter_form = SearchFilterForm(self.request.GET)  # the years of every published article
         self.candidates = search.candidates(self.filter_form.filter(articles), self.query)
-        return search.ranked(self.candidates, self.query).select_related("category").prefetch_related("tags")
+        return search.ranked(self.candidates, self.query).select_related("category").for_reading().with_tags()
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)

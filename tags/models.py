@@ -6,12 +6,12 @@ import re
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import _TaggableManager
 from taggit.models import TagBase
 
+from portal.reversing import reverse_slug
 from translations import languages
 from translations.models import TranslatedName, first_filled
 
@@ -78,7 +78,7 @@ class Tag(TagBase, TranslatedName):
         return languages.of_text(self.name)
 
     def get_absolute_url(self):
-        return reverse("news:tag", kwargs={"tag": self.slug})
+        return reverse_slug("news:tag", "tag", self.slug)
 
 
 class TagRedirect(models.Model):

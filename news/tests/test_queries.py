@@ -49,12 +49,13 @@ def test_list(client, site, prefix, django_assert_num_queries):
 
 
 def test_list_second_page(client, site, django_assert_num_queries):
-    """4 queries, as on the first page (all languages, so that the
-    multiplied site has a second page). The small site has none: the
-    paginator's count answers 404, and the 404 page suggests popular tags
-    and the latest articles (two more)."""
+    """5 queries: the first page's 4, the page's articles found by their ids
+    first (all languages, so that the multiplied site has a second page;
+    ``reading.ListPaginator``). The small site has none: the paginator's
+    count answers 404, and the 404 page suggests popular tags and the latest
+    articles (two more)."""
     expected_status = 200 if site > 1 else 404
-    with django_assert_num_queries(4 if site > 1 else 3):
+    with django_assert_num_queries(5 if site > 1 else 3):
         assert client.get("/en/news/?all=1&page=2").status_code == expected_status
 
 
@@ -97,11 +98,12 @@ def test_combined_filters(client, site, django_assert_num_queries):
 @pytest.mark.parametrize("prefix", ["zh", "en"])
 @pytest.mark.parametrize("which", ["bilingual", "fallback"])
 def test_detail(client, site, prefix, which, django_assert_num_queries):
-    """5 queries: the article with its category joined, its tags, the
+    """6 queries: the article with its category joined, its tags, the
     previous and the next article (titles and slug only), and the related
-    articles in two: the newest ids sharing a tag (bounded), then those
-    articles with their categories. A fallback text costs nothing more: it
-    is read from the same row."""
+    articles in two: the newest ids sharing a tag (bounded, from the index
+    alone), then the best few with what their links show and their
+    categories. A fallback text costs nothing more: it is read from the same
+    row."""
     slug = "bilingual-2" if which == "bilingual" else "english-only-1"
     with django_assert_num_queries(6):
         assert client.get(f"/{prefix}/news/{slug}/").status_code == 200

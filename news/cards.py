@@ -1,0 +1,80 @@
+"""The markup lists repeat per article (cards, tag lists), written in Python.
+
+A list page shows twenty cards; as an included template each card cost about
+0.4 ms of variable lookups, filters and nested tags, two thirds of the page.
+These functions write the same markup directly: every value escaped, every
+string translated as the templates did.
+"""
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+
+from news.templatetags.images import banner_img
+from news.templatetags.news import lang_attr, language_name
+
+SUMMARY_CHARACTERS = 140
+
+
+def local_dates(moment) -> tuple[str, str]:
+    """``moment`` as the templates' ``date:'c'`` and ``date:'Y-m-d'`` write it (in the active time zone)."""
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return moment.isoformat(), f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+
+
+def prefetched_tags(article) -> list:
+    """The article's tags, from its prefetched list when the query loaded them."""
+    cached = getattr(article, "_prefetched_objects_cache", {}).get("tags")
+    return list(cached if cached is not None else article.tags.all())
+
+
+def tag_list(tags, *, lang: str = "") -> SafeString:
+    """``<ul class="tags">`` of links to the tags' pages, or "" without tags."""
+    if not tags:
+        return mark_safe("")
+    items = "".join(
+        f'<li><a href="{escape(tag.get_absolute_url())}">{escape(tag.display_name)}</a></li>' for tag in tags
+    )
+    lang_attribute = f' lang="{escape(lang)}"' if lang else ""
+    return mark_safe(f'<ul class="tags" aria-label="{gettext("Tags")}"{lang_attribute}>{items}</ul>')  # escaped above
+
+
+def fallback_badge(language: str) -> str:
+    """ "Original in …", for a text shown in another language than the page's."""
+    # As {% blocktranslate %} does: the translation as written, the value escaped.
+    return gettext("Original in %(language)s") % {"language": escape(language_name(language))}
+
+
+def card(article, *, heading_level: int = 2, eager: bool = False) -> SafeString:
+    """One article's card on a list or the home page (``includes/article_card.html`` before)."""
+    text = article.display
+    url = escape(article.get_absolute_url())
+    category = article.category
+    iso, day = local_dates(article.publish_at)
+    fallback_lang = f' lang="{escape(lang_attr(text.language))}"' if text.is_fallback else ""
+    parts = [f'<article class="card{" has-media" if article.banner else ""}">\n  ']
+    if article.banner:
+        image = banner_img(article, "card", css_class="card-banner", lazy=not eager)
+        parts.append(f'<a class="card-media" href="{url}" tabindex="-1" aria-hidden="true">{image}</a>')
+    parts.append(
+        '\n  <div class="card-body">\n    <p class="meta">\n'
+        f'      <a class="category-label" href="{escape(category.get_absolute_url())}">'
+        f"{escape(category.display_name)}</a>\n"
+        f'      <time datetime="{iso}">{day}</time>\n    </p>\n'
+        f'    <h{heading_level} class="card-title"><a href="{url}"{fallback_lang}>{escape(text.title)}</a>'
+        f"</h{heading_level}>\n    "
+    )
+    if text.is_fallback:
+        title = gettext("Not yet translated; shown in the original language")
+        parts.append(
+            f'<p class="fallback-badge"><span class="badge" title="{title}">{fallback_badge(text.language)}</span></p>'
+        )
+    parts.append("\n    ")
+    if summary := text.summary:
+        summary = escape(Truncator(summary).chars(SUMMARY_CHARACTERS))
+        parts.append(f'<p class="summary"{fallback_lang}>{summary}</p>')
+    parts.append(f"\n    {tag_list(prefetched_tags(article))}\n  </div>\n</article>\n")
+    return mark_safe("".join(parts))  # every value above is escaped
