@@ -68,7 +68,7 @@ def main():
                         render(machine, sites, generation, extra, None, seconds=seconds, quick=args.quick, partial=True)
                     )
                     if kind == "sqlite" and size == sizes[0]:
-                        extra["ceilings"] = pages.ceilings(env, seconds=seconds)
+                        extra["ceilings"] = pages.ceilings(env, seconds=seconds, page=paths["article en"])
                         extra["weight"] = pages.page_weight(env, paths["article en"])
                         extra["weight_zh"] = pages.page_weight(env, paths["article zh"])
                         print(f"ceilings: {extra['ceilings']}\nweight: {extra['weight']}", flush=True)
@@ -131,7 +131,8 @@ def render(machine, sites, generation, extra, imported, *, seconds, quick, parti
         lines += ["", f"Largest worker RSS after the runs: {rss} (target < {RSS_LIMIT_MB} MB).", ""]
     if "ceilings" in extra:
         ceiling = extra["ceilings"]
-        trivial = ceiling["trivial WSGI app"]["rps"]
+        # Compared, as the target says, with the same bytes served by a trivial app under the same gunicorn.
+        trivial = ceiling.get("trivial WSGI app, the article's bytes", ceiling["trivial WSGI app"])["rps"]
         lines += ["## Ceilings (SQLite site, same gunicorn)", ""]
         lines += ["| what | req/s | p50 ms | p99 ms |", "| --- | --- | --- | --- |"]
         for name, row in ceiling.items():
@@ -144,7 +145,8 @@ def render(machine, sites, generation, extra, imported, *, seconds, quick, parti
             lines += [
                 "",
                 f"Cache hits (local memory): {min(hits):.0f} to {max(hits):.0f} req/s, the slowest at {share:.0%} "
-                f"of the trivial app (target at least {HIT_SHARE_OF_TRIVIAL:.0%}: {verdict}).",
+                f"of the trivial app sending the article page's bytes "
+                f"(target at least {HIT_SHARE_OF_TRIVIAL:.0%}: {verdict}).",
                 "",
             ]
     for key, label in (("weight", "English"), ("weight_zh", "Chinese")):

@@ -284,14 +284,26 @@ def measure_site(env: dict, paths: dict[str, str], *, seconds: float, modes: dic
     return results
 
 
-def ceilings(env: dict, *, seconds: float) -> dict:
-    """What the same gunicorn serves at most: a static file, and an app that does nothing."""
+def ceilings(env: dict, *, seconds: float, page: str) -> dict:
+    """What the same gunicorn serves at most: a static file, an app that does nothing, and the same app
+    sending the bytes and headers of ``page`` as a cache hit answers it (what a hit is compared with)."""
     manifest = json.loads((Path(env["STATIC_ROOT"]) / "staticfiles.json").read_text())["paths"]
     with gunicorn("portal.wsgi", env) as (base, _process):
         static = wrk(f"{base}/static/{manifest['css/site.css']}", seconds)
     with gunicorn("benchmarks.trivial_wsgi:application", env) as (base, _process):
         trivial = wrk(base + "/", seconds)
-    return {"static file": static, "trivial WSGI app": trivial}
+    with gunicorn("portal.wsgi", {**env, "PAGE_CACHE": "1"}) as (base, _process):
+        fetch(base + page)
+        body, headers = fetch(base + page)
+    if headers.get("X-Page-Cache") != "hit":
+        raise SystemExit(f"{page} was not answered from the cache: {headers.get('X-Page-Cache')}")
+    stored = Path(env["VAR_DIR"]) / "trivial-page.json"
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    kept = [[name, value] for name, value in headers.items() if name.lower() not in ("date", "server", "connection")]
+    stored.write_text(json.dumps({"headers": kept, "body": body.hex()}))
+    with gunicorn("benchmarks.trivial_wsgi:application", {**env, "TRIVIAL_PAGE": str(stored)}) as (base, _process):
+        same_bytes = wrk(base + "/", seconds)
+    return {"static file": static, "trivial WSGI app": trivial, "trivial WSGI app, the article's bytes": same_bytes}
 
 
 def page_weight(env: dict, path: str) -> dict[str, int]:

@@ -12,9 +12,11 @@ else (misses, private requests, anything unusual) goes to Django unchanged.
 
 import logging
 from http import HTTPStatus
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
+from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
@@ -23,6 +25,9 @@ from portal import cache as page_cache
 logger = logging.getLogger("portal.cache")
 
 PAGE_CACHE_MIDDLEWARE = "portal.cache.PageCacheMiddleware"
+# The WSGI values a request's key and publicness can depend on, besides its headers (HTTP_*).
+_REQUEST_VALUES = ("REQUEST_METHOD", "PATH_INFO", "SCRIPT_NAME", "QUERY_STRING", "SERVER_NAME", "SERVER_PORT")
+MAX_REMEMBERED_REQUESTS = 4096
 
 
 class PageCacheApplication:
@@ -32,6 +37,14 @@ class PageCacheApplication:
         self.application = application
         self._outer = None
         self._outer_headers = {}
+        # Per request signature, what Django's request would tell: the page's key (None: not for the
+        # cache) and whether it came over HTTPS. Building a WSGIRequest for that was half a hit's time.
+        self._requests: dict[tuple, tuple[str | None, bool]] = {}
+        setting_changed.connect(self._forget, weak=False)
+
+    def _forget(self, **_kwargs):
+        self._requests.clear()
+        self._outer_headers.clear()
 
     def __call__(self, environ, start_response):
         answer = None
@@ -49,24 +62,46 @@ class PageCacheApplication:
 
     def answer(self, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         """The WSGI status, headers and body of a stored page, or None for Django to answer."""
-        request = WSGIRequest(environ)
-        key = page_cache.cache_key(request)
+        key, secure = self.request_key(environ)
         if key is None:
             return None
-        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
-            return None  # the security middleware redirects it
         _version, entry = page_cache.lookup(key)
         if entry is None:
             return None
-        if page_cache.is_conditional(request):  # rare: the whole way, as Django goes
+        if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:  # rare: as Django goes
+            request = WSGIRequest(environ)
             request._fast_entry = entry
             return _wsgi(self.outer_middleware(request))
+        # What page_cache.answer reads of a request: its method and its Accept-Encoding.
+        request = SimpleNamespace(method=environ["REQUEST_METHOD"], META=environ)
         status, headers, body = page_cache.answer(request, entry, cache_status="hit")
         # As in Django's response: Content-Type first, a later header of the same name replacing it.
         store = {name.lower(): (name, value) for name, value in (("Content-Type", ""), *headers)}
-        for name, value in self.outer_headers(request):
+        for name, value in self.outer_headers(environ, secure):
             store.setdefault(name.lower(), (name, value))
         return f"{status} {HTTPStatus(status).phrase}", list(store.values()), body
+
+    def request_key(self, environ) -> tuple[str | None, bool]:
+        """The page's cache key (None: the cache may not answer) and whether the request came over HTTPS.
+
+        Both are functions of the environ's request values and headers (and the settings, whose
+        change empties the memo), found once per distinct request through Django's own request.
+        """
+        signature = (
+            environ.get("wsgi.url_scheme"),
+            *(environ.get(name) for name in _REQUEST_VALUES),
+            *sorted((name, value) for name, value in environ.items() if name.startswith("HTTP_")),
+        )
+        known = self._requests.get(signature)
+        if known is None:
+            request = WSGIRequest(environ)
+            key, secure = page_cache.cache_key(request), request.is_secure()
+            if settings.SECURE_SSL_REDIRECT and not secure:
+                key = None  # the security middleware redirects it
+            if len(self._requests) >= MAX_REMEMBERED_REQUESTS:
+                self._requests.clear()
+            known = self._requests[signature] = (key, secure)
+        return known
 
     @property
     def outer_middleware(self):
@@ -79,14 +114,14 @@ class PageCacheApplication:
             self._outer = handler
         return self._outer
 
-    def outer_headers(self, request) -> list[tuple[str, str]]:
+    def outer_headers(self, environ, secure: bool) -> list[tuple[str, str]]:
         """The headers the middleware before the page cache adds to a public page, found once per scheme.
 
         Each of them only adds a header the page lacks (security headers, CSP, permissions
         policy), and for public pages they depend on nothing but HTTPS (HSTS).
         """
-        secure = request.is_secure()
         if secure not in self._outer_headers:
+            request = WSGIRequest(environ)
             probe = HttpResponse()
             request._fast_probe = probe
             before = set(probe.headers)

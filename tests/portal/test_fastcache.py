@@ -183,3 +183,27 @@ def test_the_version_and_the_page_come_in_one_round_trip(redis_page_cache, artic
     answer = call(application, request)
     assert header(answer, "X-Page-Cache") == "hit"
     assert calls == ["get_many"]
+
+
+def test_what_it_knows_of_a_request_is_learned_again_when_settings_change(
+    page_cache_on, article, application, django_app, settings
+):
+    """The layer remembers each distinct request's key; a setting the key depends on empties that memory."""
+    request = environ("/en/news/")
+    call(application, request)
+    assert header(call(application, request), "X-Page-Cache") == "hit"
+    calls = django_app.calls
+    settings.PAGE_CACHE_PRIVATE_PATHS = ["/admin/", "/en/news/"]
+    answer = call(application, request)
+    assert django_app.calls == calls + 1 and header(answer, "X-Page-Cache") is None
+    settings.ALLOWED_HOSTS = ["elsewhere.example"]
+    answer = call(application, request)
+    assert django_app.calls == calls + 2 and answer[0].startswith("400")
+
+
+def test_a_request_differing_in_any_header_is_judged_on_its_own(page_cache_on, article, application, django_app):
+    call(application, environ("/en/news/", **{"User-Agent": "one"}))
+    assert header(call(application, environ("/en/news/", **{"User-Agent": "one"})), "X-Page-Cache") == "hit"
+    calls = django_app.calls
+    call(application, environ("/en/news/", **{"User-Agent": "one", "Cookie": "sessionid=abc"}))
+    assert django_app.calls == calls + 1
