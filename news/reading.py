@@ -143,8 +143,16 @@ class ListPaginator(Paginator):
 
     ``OFFSET 980`` over the full rows makes SQLite read every skipped article (its
     bodies included); over the ids alone it walks ``article_listing_idx`` and reads
-    no article. The first page, which skips nothing, stays one query.
+    no article. The first page, which skips nothing, stays one query unless
+    ``first_page_by_ids`` (search, whose order sorts every match: better ids than whole
+    rows). ``load`` reads the page's articles by their ids (by default the list's own
+    query narrowed to them). The list may also be the ids themselves, in order.
     """
+
+    def __init__(self, *args, load=None, first_page_by_ids: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.load = load or (lambda ids: self.object_list.filter(pk__in=ids))
+        self.first_page_by_ids = first_page_by_ids
 
     def page(self, number):
         number = self.validate_number(number)
@@ -152,9 +160,11 @@ class ListPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if bottom == 0:
+        if bottom == 0 and not self.first_page_by_ids:
             return self._get_page(self.object_list[bottom:top], number, self)
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
-        found = {article.pk: article for article in self.object_list.filter(pk__in=ids)}
+        ids = self.object_list[bottom:top]
+        if not isinstance(ids, list):
+            ids = ids.plain_ids()
+        found = {article.pk: article for article in self.load(ids)}
         # An article unpublished between the two queries is left out, not shown.
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)

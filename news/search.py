@@ -312,18 +312,21 @@ def search(articles, query: Query):
 
 
 def candidates(articles, query: Query) -> list[int]:
-    """The primary keys of the newest ``MAX_CANDIDATES`` of ``articles`` that match ``query`` (one query).
+    """The primary keys of the newest ``MAX_CANDIDATES`` of ``articles`` that match ``query``, best first
+    (one query).
 
     The matches are walked newest first through the publication index and the
     walk stops at ``MAX_CANDIDATES`` (on PostgreSQL a rare word is found through
     the GIN index instead). A query matching more articles than that (a very
     common word) ranks only its newest matches, so its cost does not grow with
     the archive; older matches are reached with a narrower query or the filters.
+    The same query computes each match's rank; they are ordered by it here, equal
+    ranks newest first, as ``ranked`` orders them.
     """
     if not query.ok:
         return []
-    found = _matching(articles, query).order_by("-publish_at", "-id")
-    return list(found.values_list("pk", flat=True)[:MAX_CANDIDATES])
+    found = _matching(articles, query).order_by("-publish_at", "-id")[:MAX_CANDIDATES]
+    return [pk for pk, _rank in sorted(found.plain_rows("pk", "rank"), key=lambda row: -row[1])]
 
 
 def ranked(pks: list[int], query: Query):

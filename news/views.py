@@ -112,7 +112,11 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
         return articles.for_listing()
 
     def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
+        # A deep page's articles by their ids alone (the ids' query applied the filters): with the
+        # filters too, SQLite walked the publication index from the newest article to find them.
+        paginator = super().get_paginator(
+            *args, load=lambda ids: Article.objects.filter(pk__in=ids).for_listing(), **kwargs
+        )
         # Already counted with the articles in other languages: no second count.
         paginator.count = self.language_choice.shown
         return paginator
@@ -183,12 +187,17 @@ class SearchView(ArticleVisibilityMixin, ListView):
         self.query = search.parse(self.request.GET.get("q"))
         articles = super().get_queryset()
         self.filter_form = SearchFilterForm(self.request.GET)  # the years of every published article
-        self.candidates = search.candidates(self.filter_form.filter(articles), self.query)
-        return search.ranked(self.candidates, self.query).select_related("category").for_reading().with_tags()
+        # Best first: the page's ids, then those articles (ranking whole rows again took SQLite 1.9 ms).
+        return search.candidates(self.filter_form.filter(articles), self.query)
 
     def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.count = len(self.candidates)  # every candidate matches: no second count
+        paginator = reading.ListPaginator(
+            *args,
+            load=lambda ids: Article.objects.filter(pk__in=ids).select_related("category").for_reading().with_tags(),
+            first_page_by_ids=True,
+            **kwargs,
+        )
+        paginator.count = len(self.object_list)  # every candidate matches: no second count
         return paginator
 
     def get_context_data(self, **kwargs):

@@ -127,3 +127,19 @@ def test_search_filters_are_selects_that_keep_the_choice_and_escape_names(client
     year = re.search(r'<select name="year"([^>]*)>(.*?)</select>', html, re.S)
     assert 'aria-invalid="true"' in year.group(1)  # "bad" is reported, not kept
     assert " selected" not in year.group(2)
+
+
+def test_the_fixed_navigation_follows_the_section_the_language_and_the_settings(client, settings):
+    def current(path):
+        html = client.get(path).content.decode()
+        nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+        return re.findall(r'<a href="([^"]+)" aria-current="page">', nav), html
+
+    assert current("/zh/news/")[0] == ["/zh/news/"]
+    assert current("/zh/news/category/blog/")[0] == ["/zh/news/category/blog/"]
+    assert current("/en/news/category/news/")[0] == ["/en/news/category/news/"]
+    assert current("/zh/")[0] == []
+    english = current("/en/")[1]
+    assert "Archive and tags" in english and '<a href="/en/news/archive/">' in english
+    settings.SITE_NAME = "Another portal"
+    assert '<p class="footer-name">Another portal</p>' in current("/en/")[1]

@@ -243,8 +243,9 @@ def test_rebuild_writes_every_document():
 
 
 def test_search_page_query_budget(client, django_assert_num_queries):
-    """The candidates (counted in Python), one page of results, their tags: never a query per result;
-    and the categories and the years for the filters (two more)."""
+    """The candidates with their rank (counted and ordered in Python), the page's articles by their
+    ids, their tags: never a query per result; and the categories and the years for the filters (two
+    more)."""
     for n in range(5):
         factories.article(en=f"Kernel note {n}", tags=("kernel", f"t{n}"))
     with django_assert_num_queries(5):
@@ -458,3 +459,19 @@ def test_words_whose_stem_changes_a_letter_are_found_on_every_database(client):
     wanted = factories.article(en="Community weekly", body_en="Our communities grew.")
     for query in ("community", "communities"):
         assert found_slugs(search_page(client, query)) == [wanted.slug], query
+
+
+def test_the_pages_follow_the_rank_then_the_date_as_the_ranked_query_does(client):
+    """The page orders the candidates by the rank their own query computed; the ranked query agrees."""
+    for n in range(14):
+        where = n % 3
+        factories.article(
+            en=f"Compiler {n}" if where == 0 else f"Note {n}",
+            summary_en="About the compiler." if where == 1 else "",
+            body_en="The compiler again." if where == 2 else "Nothing here.",
+            days_ago=n + 1,
+        )
+    shown = found_slugs(search_page(client, "compiler")) + found_slugs(search_page(client, "compiler", page=2))
+    ranked = search.search(Article.objects.published(), search.parse("compiler"))
+    assert shown == [article.slug for article in ranked]
+    assert len(shown) == 14 and shown[0].startswith("compiler")
