@@ -13,8 +13,17 @@ from django.db import models, transaction
 BATCH = 500
 
 
-def write(model: type[models.Model], objects: Sequence[models.Model], *, with_ids: bool = False) -> None:
-    """Insert ``objects`` (new rows). ``with_ids``: their automatic primary keys are set on them."""
+def write(
+    model: type[models.Model],
+    objects: Sequence[models.Model],
+    *,
+    with_ids: bool = False,
+    extra: dict[str, Sequence] | None = None,
+) -> None:
+    """Insert ``objects`` (new rows). ``with_ids``: their automatic primary keys are set on them.
+
+    ``extra``: on PostgreSQL, columns the table has beyond the model's fields, with one value per object.
+    """
     connection = transaction.get_connection()
     if connection.vendor != "postgresql" or not objects:
         model.objects.bulk_create(objects, batch_size=BATCH)
@@ -33,9 +42,13 @@ def write(model: type[models.Model], objects: Sequence[models.Model], *, with_id
         fields = [
             field for field in meta.concrete_fields if not field.generated and (field is not automatic or with_ids)
         ]
-        columns = ", ".join(quote(field.column) for field in fields)
+        extra = extra or {}
+        columns = ", ".join([quote(field.column) for field in fields] + [quote(column) for column in extra])
+        extra_values = list(zip(*extra.values(), strict=True)) if extra else [()] * len(objects)
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objects:
-                copy.write_row([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
+            for obj, more in zip(objects, extra_values, strict=True):
+                copy.write_row(
+                    [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] + list(more)
+                )
     for obj in objects:
         obj._state.adding, obj._state.db = False, connection.alias

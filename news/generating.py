@@ -14,8 +14,11 @@ terms plus those of its words, also computed once. Rows are written with
 ``bulk_create``; the article saves' side effects that a bulk write skips are
 done here in bulk (tags, search documents) or left to their commands
 (translation segments are made when a PO file is exported). On PostgreSQL
-rows go in with ``COPY`` (``news.bulk``), and a large write builds the search
-index once at the end instead of adding to it row by row.
+rows go in with ``COPY`` (``news.bulk``), the search documents with their
+vectors computed here from the lexemes of their few distinct terms
+(``news.search_vectors``) rather than by the database parsing every text, and
+a large write builds the search index once at the end instead of adding to it
+row by row.
 """
 
 import copy
@@ -31,7 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from news import bulk, markdown, search
+from news import bulk, markdown, search, search_vectors
 from news.models import Article, Category, SearchDocument, TaggedArticle
 from portal import cache as page_cache
 from tags.models import Tag
@@ -208,11 +211,16 @@ def skeletons(seed: int, *, variants: int = 4) -> dict[str, list[Skeleton]]:
 _TERMS = {word: search.document_text(word) for word in ZH_WORDS + EN_WORDS}
 
 
-def _fill(skeleton: Skeleton, words: list[str]) -> tuple[str, str, str]:
-    """The Markdown, HTML and search terms of a body: the skeleton with the article's words."""
+def _fill(skeleton: Skeleton, words: list[str]) -> tuple[str, str, list[str]]:
+    """The Markdown, HTML and search terms of a body: the skeleton with the article's words.
 
-    terms = " ".join([skeleton.terms, *map(_TERMS.__getitem__, words)])
-    return skeleton.markdown.format(*words), skeleton.html.format(*words), terms
+    The terms come in pieces, the skeleton's then each word's, to be joined by spaces.
+    """
+    return (
+        skeleton.markdown.format(*words),
+        skeleton.html.format(*words),
+        [skeleton.terms, *map(_TERMS.__getitem__, words)],
+    )
 
 
 def _title(rng: random.Random, language: str, n: int) -> str:
@@ -254,6 +262,8 @@ def generate(*, count: int, seed: int = 1, end: datetime | None = None, progress
         taken = set(Article.objects.values_list("slug", flat=True))
         # Copies of one instance: a translated model's __init__ costs more than the rest of an article.
         prototype = Article(status=Article.Status.PUBLISHED, category=categories[0])
+        vectors = _vectors()
+        checked: list[int] = []  # documents whose vectors the database computes again at the end
         done = 0
         while done < count:
             size = min(BATCH, count - done)
@@ -272,13 +282,44 @@ def generate(*, count: int, seed: int = 1, end: datetime | None = None, progress
                 _document(article, body_terms, chosen)
                 for (article, body_terms), chosen in zip(articles, tag_choices, strict=True)
             ]
-            bulk.write(SearchDocument, documents)
+            if vectors is None:
+                bulk.write(SearchDocument, documents)
+            else:
+                pieces = [body_terms for _article, body_terms in articles]
+                vectors.learn([text for document in documents for text in (document.title, document.summary)])
+                vectors.learn([text for body in pieces for text in body])
+                column = [vectors.vector(d.title, d.summary, body) for d, body in zip(documents, pieces, strict=True)]
+                bulk.write(SearchDocument, documents, extra={"vector": column})
+                checked += [document.article_id for document in documents[:: max(1, BATCH // 2)]]
             done += size
             if progress:
                 progress(done, count)
+        if vectors is not None:
+            _check_vectors(checked)
         page_cache.content_changed()
     _analyse(count)
     return done
+
+
+def _vectors() -> search_vectors.Vectors | None:
+    """On PostgreSQL, the search vectors computed here and written with the documents."""
+    connection = transaction.get_connection()
+    if connection.vendor != "postgresql":
+        return None
+    return search_vectors.Vectors(connection.cursor())
+
+
+def _check_vectors(pks: list[int]) -> None:
+    """Some documents' vectors, as the database computes them: a vector computed here that differs is a bug."""
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"SELECT article_id FROM {SearchDocument._meta.db_table} WHERE article_id = ANY(%s) "
+            "AND vector IS DISTINCT FROM news_search_vector(title, summary, body)",
+            [pks],
+        )
+        wrong = [pk for (pk,) in cursor.fetchall()]
+    if wrong:
+        raise RuntimeError(f"the search vectors of articles {wrong[:10]} differ from those PostgreSQL computes")
 
 
 def _analyse(count: int) -> None:
@@ -319,7 +360,9 @@ def _search_index_rebuilt(count: int):
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def _article(rng: random.Random, n: int, bodies, categories, end, taken: set[str], prototype) -> tuple[Article, str]:
+def _article(
+    rng: random.Random, n: int, bodies, categories, end, taken: set[str], prototype
+) -> tuple[Article, list[str]]:
     roll = rng.random()
     written = [ZH] if roll < ZH_ONLY else [EN] if roll < ZH_ONLY + EN_ONLY else [ZH, EN]
     fields = {
@@ -337,7 +380,7 @@ def _article(rng: random.Random, n: int, bodies, categories, end, taken: set[str
             words = rng.choices(vocabulary, k=skeleton.markers)
             values["body"], values["body_html"], body_terms = _fill(skeleton, words)
             values.update(title=_title(rng, language, n), summary=_summary(rng, language), toc_html=skeleton.toc_html)
-            terms.append(body_terms)
+            terms += body_terms
         fields.update({languages.field(name, language): value for name, value in values.items()})
     base = f"{fields['publish_at']:%Y%m%d}-update-{n}"
     slug, suffix = base, 2
@@ -346,11 +389,11 @@ def _article(rng: random.Random, n: int, bodies, categories, end, taken: set[str
     taken.add(slug)
     article = copy.copy(prototype)
     article.__dict__.update(fields, slug=slug)
-    return article, " ".join(terms)
+    return article, terms
 
 
-def _document(article: Article, body_terms: str, tags: list[Tag]) -> SearchDocument:
-    """What ``search.document_fields`` makes, with the body's terms known in advance."""
+def _document(article: Article, body_terms: list[str], tags: list[Tag]) -> SearchDocument:
+    """What ``search.document_fields`` makes, with the body's terms known in advance (in pieces)."""
 
     def texts(name: str) -> list[str]:
         return [getattr(article, languages.field(name, code)) for code in (ZH, EN)]
@@ -362,7 +405,7 @@ def _document(article: Article, body_terms: str, tags: list[Tag]) -> SearchDocum
         article_id=article.pk,
         title=search.document_text(" \n".join(texts("title"))),
         summary=search.document_text(" \n".join(texts("summary") + labels)),
-        body=body_terms,
+        body=" ".join(body_terms),
     )
 
 
