@@ -29,6 +29,7 @@ class Rows:
     table: str
     columns: list[str]
     data: bytes
+    binary: bool = False
 
 
 def write(
@@ -58,9 +59,14 @@ def prepare(
     connection: BaseDatabaseWrapper,
     with_ids: bool = False,
     extra: dict[str, Sequence] | None = None,
+    types: Sequence[str] | None = None,
 ) -> Rows:
     """``objects`` as rows for ``send`` (PostgreSQL). ``connection``: any to the database, for its adapters and,
-    ``with_ids``, the sequence of the automatic primary keys (set on the objects: ``send`` them in this order)."""
+    ``with_ids``, the sequence of the automatic primary keys (set on the objects: ``send`` them in this order).
+
+    ``types``: COPY's binary format, with these types (psycopg's names) for the columns, the model's then
+    ``extra``'s; bytes given for a column of another type are sent as they are, in that type's binary form.
+    """
     meta = model._meta
     automatic = meta.pk if isinstance(meta.pk, models.AutoField) else None
     connection.ensure_connection()
@@ -77,14 +83,17 @@ def prepare(
     extra_values = list(zip(*extra.values(), strict=True)) if extra else [()] * len(objects)
     buffer = BytesIO()
     # Formatting only: nothing is sent on the connection, whose adapters turn the values into text.
-    with psycopg.Copy(connection.connection.cursor(), binary=False, writer=FileWriter(buffer)) as copy:
+    binary = types is not None
+    with psycopg.Copy(connection.connection.cursor(), binary=binary, writer=FileWriter(buffer)) as copy:
+        if binary:
+            copy.set_types([*types])
         for obj, more in zip(objects, extra_values, strict=True):
             copy.write_row(
                 [field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] + list(more)
             )
     for obj in objects:
         obj._state.adding, obj._state.db = False, connection.alias
-    return Rows(meta.db_table, [field.column for field in fields] + list(extra), buffer.getvalue())
+    return Rows(meta.db_table, [field.column for field in fields] + list(extra), buffer.getvalue(), binary)
 
 
 def send(rows: Rows, connection: BaseDatabaseWrapper) -> None:
@@ -93,5 +102,6 @@ def send(rows: Rows, connection: BaseDatabaseWrapper) -> None:
         return
     quote = connection.ops.quote_name
     columns = ", ".join(quote(column) for column in rows.columns)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {quote(rows.table)} ({columns}) FROM STDIN") as copy:
+    statement = f"COPY {quote(rows.table)} ({columns}) FROM STDIN" + (" (FORMAT BINARY)" if rows.binary else "")
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
         copy.write(rows.data)

@@ -48,6 +48,9 @@ ZH, EN = languages.of_text("中文"), languages.of_text("English")
 BATCH = 500
 YEARS = 6
 ZH_ONLY, EN_ONLY = 0.10, 0.05
+# The search documents' columns in a binary COPY: article, title, summary, body, then the vector, made here in
+# PostgreSQL's binary form (news.search_vectors) and sent as it is.
+DOCUMENT_TYPES = ["int8", "text", "text", "text", "bytea"]
 REBUILD_INDEX_FROM = 1000  # articles written at once from which the search index is built again rather than added to
 
 CATEGORIES = [
@@ -382,7 +385,11 @@ class _Writer:
         vectors.learn([text for document in documents for text in (document.title, document.summary)])
         vectors.learn([text for body in pieces for text in body])
         column = [vectors.vector(d.title, d.summary, body) for d, body in zip(documents, pieces, strict=True)]
-        rows.append(bulk.prepare(SearchDocument, documents, extra={"vector": column}, connection=preparing))
+        rows.append(
+            bulk.prepare(
+                SearchDocument, documents, extra={"vector": column}, types=DOCUMENT_TYPES, connection=preparing
+            )
+        )
         self.checked += [document.article_id for document in documents[:: max(1, BATCH // 2)]]
         return rows
 

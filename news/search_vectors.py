@@ -8,8 +8,8 @@ same body skeletons and words again and again. So here each distinct term is
 given once to PostgreSQL, which says which lexemes it makes at which
 positions, and a document's vector is assembled from its terms the way
 ``to_tsvector``, ``setweight`` and ``||`` assemble it: positions counted per
-field, each field shifted by the highest position before it. PostgreSQL then
-only reads the vector's text.
+field, each field shifted by the highest position before it, in the binary
+form PostgreSQL sends and receives a vector in. PostgreSQL then only reads it.
 
 A document's text is its terms joined by single spaces (``search.document_text``),
 and the default parser cuts at spaces, so a text's lexemes are those of its
@@ -27,7 +27,7 @@ CONFIG = "english"
 MAX_POSITIONS_PER_LEXEME = 250
 MAX_POSITION = 16000
 _SENTINEL = "zqxsentinel"  # a word after each term: its position tells how many positions the term took
-_CACHED_FROM = 40  # positions of a piece from which its text is kept for each offset it is written at
+_CACHED_FROM = 40  # positions of a piece from which its binary form is kept for each offset it is written at
 
 
 @dataclass(frozen=True)
@@ -43,20 +43,14 @@ class Piece:
         return max((positions[-1] for positions in self.lexemes.values()), default=0)
 
     @cached_property
-    def most(self) -> int:
-        """The most positions one lexeme has."""
-        return max(map(len, self.lexemes.values()), default=0)
+    def flat(self) -> list[tuple[bytes, int]]:
+        """Each lexeme as the binary form writes it, with each of its positions in turn."""
+        return [(key, position) for key, positions in self.encoded for position in positions]
 
     @cached_property
-    def entries(self) -> tuple[tuple[str, int], ...]:
-        """Each lexeme's text in a vector, up to its positions (``'lexeme':``), with each of its positions."""
-        return tuple(
-            (_quote(lexeme) + ":", position) for lexeme, positions in self.lexemes.items() for position in positions
-        )
-
-
-def _quote(lexeme: str) -> str:
-    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    def encoded(self) -> list[tuple[bytes, tuple[int, ...]]]:
+        """Each lexeme as the binary form writes it (ended by a NUL), with its positions."""
+        return [(lexeme.encode() + b"\0", positions) for lexeme, positions in self.lexemes.items()]
 
 
 def _join(pieces: list[Piece]) -> Piece:
@@ -76,9 +70,13 @@ class Vectors:
         self.cursor = cursor
         self._terms: dict[str, Piece] = {"": Piece(0, {})}  # nothing between two spaces, or an empty text
         self._pieces: dict[str, Piece] = {}
-        self._texts: dict[tuple[str, int], str] = {}
-        # A position with the body's weight, as a vector's text writes it: "12C".
-        self._body_positions = [f"{position}C" for position in range(MAX_POSITION + 1)]
+        self._packed: dict[tuple[str, int], dict[bytes, bytes]] = {}
+        # A position with a weight as PostgreSQL sends it: two bytes, the weight in the top two bits.
+        self._positions = {
+            weight: [(value << 14 | position).to_bytes(2, "big") for position in range(MAX_POSITION + 1)]
+            for weight, value in _WEIGHTS.items()
+        }
+        self._counts = [count.to_bytes(2, "big") for count in range(MAX_POSITIONS_PER_LEXEME + 1)]
 
     def learn(self, texts: Iterable[str]) -> None:
         """Ask PostgreSQL, in one query, for the lexemes of the terms of ``texts`` not seen yet."""
@@ -114,48 +112,68 @@ class Vectors:
                 self._pieces[text] = found
         return found
 
-    def vector(self, title: str, summary: str, body: Sequence[str]) -> str | None:
-        """The text of ``news_search_vector(title, summary, " ".join(body))``, or None to let PostgreSQL compute it.
+    def _places(self, text: str) -> tuple[int, dict[bytes, list[int]]]:
+        """The highest position holding a lexeme in ``text``, and each lexeme's positions (a title, a summary)."""
+        terms = self._terms
+        places: dict[bytes, list[int]] = {}
+        shift = last = 0
+        for term in text.split(" "):
+            piece = terms[term]
+            for key, p in piece.flat:
+                places.setdefault(key, []).append(p + shift)
+            if piece.lexemes:
+                last = shift + piece.last
+            shift += piece.length
+        return last, places
+
+    def vector(self, title: str, summary: str, body: Sequence[str]) -> bytes | None:
+        """``news_search_vector(title, summary, " ".join(body))`` in PostgreSQL's binary form (for a binary
+        ``COPY``), or None to let PostgreSQL compute it.
 
         ``body``: the body's text in pieces; they are kept for the next documents (a body's skeleton, its words).
         """
-        title_piece, summary_piece = self.piece(title), self.piece(summary)
-        out = [_text(title_piece, 0, "A"), _text(summary_piece, title_piece.last, "B")]
-        most = title_piece.most + summary_piece.most
-        # The body follows the highest position of the title and summary; its pieces follow one another by
-        # length, as to_tsvector counts positions within one text.
-        shift = title_piece.last + summary_piece.last
-        positions = self._body_positions
-        pieces, texts = self._pieces, self._texts
+        title_last, title_places = self._places(title)
+        summary_last, summary_places = self._places(summary)
+        positions = self._positions
+        # Each lexeme (with the NUL that ends it in the binary form) to its positions so far, in order. The body
+        # follows the highest position of the title and summary; its pieces follow one another by length, as
+        # to_tsvector counts positions within one text.
+        found: dict[bytes, bytes] = {}
+        shift = title_last + summary_last
+        weighted = positions["C"]
+        pieces, kept = self._pieces, self._packed
         try:
             for text in body:
                 piece = pieces.get(text) or self.piece(text, keep=True)
-                most += piece.most
                 if piece.length >= _CACHED_FROM:
-                    written = texts.get((text, shift))
-                    if written is None:
-                        written = texts[text, shift] = _text(piece, shift, "C")
-                    out.append(written)
+                    packed = kept.get((text, shift))
+                    if packed is None:
+                        packed = kept[text, shift] = {
+                            key: b"".join([weighted[p + shift] for p in places]) for key, places in piece.encoded
+                        }
+                    if found:
+                        for key, chunk in packed.items():
+                            found[key] = found.get(key, b"") + chunk
+                    else:
+                        found = dict(packed)
                 else:
-                    for prefix, position in piece.entries:
-                        out.append(prefix + positions[position + shift])
+                    for key, p in piece.flat:
+                        found[key] = found.get(key, b"") + weighted[p + shift]
                 shift += piece.length
         except IndexError:  # past the highest position
             return None
-        if shift > MAX_POSITION or (most > MAX_POSITIONS_PER_LEXEME and not self._within_limits(title, summary, body)):
+        # The title's and summary's positions come before the body's.
+        for places, before, weight in ((summary_places, title_last, "B"), (title_places, 0, "A")):
+            weighted = positions[weight]
+            for key, where in places.items():
+                found[key] = b"".join([weighted[p + before] for p in where]) + found.get(key, b"")
+        try:
+            counts = self._counts
+            # PostgreSQL's order of lexemes: bytewise, a prefix first (the NUL sorts before any byte).
+            entries = [key + counts[len(chunk) >> 1] + chunk for key in sorted(found) if (chunk := found[key])]
+        except IndexError:  # a lexeme with more positions than a vector keeps
             return None
-        return " ".join(filter(None, out))
-
-    def _within_limits(self, title: str, summary: str, body: Sequence[str]) -> bool:
-        counts: dict[str, int] = {}
-        for text in (title, summary, *body):
-            for lexeme, positions in self.piece(text).lexemes.items():
-                counts[lexeme] = counts.get(lexeme, 0) + len(positions)
-        return max(counts.values(), default=0) <= MAX_POSITIONS_PER_LEXEME
+        return len(found).to_bytes(4, "big") + b"".join(entries)
 
 
-def _text(piece: Piece, shift: int, weight: str) -> str:
-    return " ".join(
-        _quote(lexeme) + ":" + ",".join([f"{p + shift}{weight}" for p in positions])
-        for lexeme, positions in piece.lexemes.items()
-    )
+_WEIGHTS = {"A": 3, "B": 2, "C": 1}
