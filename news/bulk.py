@@ -84,7 +84,7 @@ def prepare(
     buffer = BytesIO()
     # Formatting only: nothing is sent on the connection, whose adapters turn the values into text.
     binary = types is not None
-    with psycopg.Copy(connection.connection.cursor(), binary=binary, writer=FileWriter(buffer)) as copy:
+    with connection.connection.cursor() as raw, psycopg.Copy(raw, binary=binary, writer=FileWriter(buffer)) as copy:
         if binary:
             copy.set_types([*types])
         for obj, more in zip(objects, extra_values, strict=True):
