@@ -54,8 +54,9 @@ class ArticleSlugRedirect(models.Model):
 class SearchDocument(models.Model):
     """The searchable text of one article, both languages, kept current on save (news.search).
 
-    On PostgreSQL the migration adds a weighted ``tsvector`` column with a GIN
-    index, filled from the same text; it is not a model field because SQLite
+    On PostgreSQL the migrations add a weighted ``tsvector`` column with a GIN
+    index, computed from the same text by a trigger when a row is written
+    without one and on every update; it is not a model field because SQLite
     has no such type.
     """
 

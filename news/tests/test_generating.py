@@ -153,3 +153,38 @@ def test_a_large_write_leaves_the_planner_statistics_of_the_tables_it_filled():
         else:
             cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = %s", [Article._meta.db_table])
             assert cursor.fetchall(), "no statistics for the article table"
+
+
+def test_on_postgresql_a_batch_that_fails_in_the_writing_thread_fails_the_whole_write(monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("batches are sent by a second thread on PostgreSQL only")
+    from news import bulk
+
+    monkeypatch.setattr(generating, "BATCH", 10)
+    sent = []
+    send = bulk.send
+
+    def failing(rows, conn):
+        sent.append(rows.table)
+        if len(sent) == 5:  # the second batch's tags
+            raise RuntimeError("the database went away")
+        send(rows, conn)
+
+    monkeypatch.setattr(bulk, "send", failing)
+    with pytest.raises(RuntimeError, match="went away"):
+        generating.generate(count=50, seed=2, end=END)
+    assert not Article.objects.exists() and not SearchDocument.objects.exists()
+
+
+def test_on_postgresql_long_texts_are_compressed_with_lz4_when_the_server_has_it():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's compression")
+    generating.generate(count=5, seed=2, end=END)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        if not cursor.fetchone()[0]:
+            pytest.skip("this server has no lz4")
+        cursor.execute("SELECT DISTINCT pg_column_compression(body_html_zh_hans) FROM news_article")
+        assert [row[0] for row in cursor.fetchall()] == ["lz4"]
+        cursor.execute("SHOW default_toast_compression")
+        assert cursor.fetchone()[0] == "pglz"  # for this write only
