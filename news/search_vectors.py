@@ -1,7 +1,7 @@
 """PostgreSQL search vectors computed here, for writers of many search documents at once (``generate_news``).
 
 The database computes a document's weighted ``tsvector`` itself (migration
-0008: ``news_search_vector(title, summary, body)``, kept by a trigger) when a
+0009: ``news_search_vector(title, summary, body)``, kept by a trigger) when a
 row comes without one. Parsing the text is most of the cost of writing a
 document, and a bulk writer's documents are made of few distinct pieces: the
 same body skeletons and words again and again. So here each distinct term is

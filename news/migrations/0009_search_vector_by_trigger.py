@@ -53,6 +53,6 @@ def generated_vector(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("news", "0007_article_language_states")]
+    dependencies = [("news", "0008_publication_index_covers_list_conditions")]
 
     operations = [migrations.RunPython(vector_by_trigger, generated_vector)]
