@@ -7,12 +7,12 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from news import images
+from news.markdown_html import markup_text
 from news.templatetags.news import local_path, switch_url
 from translations import languages
 
@@ -85,7 +85,7 @@ def seo_head(context):
         x_default = absolute(article.url_for(default)) if len(alternates) > 1 else ""
         picture = images.banner(article)
         banner_url = absolute(picture["src"]) if picture else ""
-        description = text.summary or Truncator(strip_tags(text.body_html)).chars(DESCRIPTION_LENGTH)
+        description = text.summary or Truncator(markup_text(text.body_html)).chars(DESCRIPTION_LENGTH)
         title = text.title
         og_type = "article"
         structured = json_ld(_article_data(request, article, text, banner_url, description))

@@ -52,3 +52,27 @@ def test_local_path(path, expected):
 def test_switch_url_never_leaves_the_site():
     for path in ("//evil.example/en/news/", "/\\/evil.example/en/news/", "/\n/evil.example/en/"):
         assert switch_url(path, "zh-hans").startswith("/zh/")
+
+
+def test_switching_is_what_translate_url_finds_for_every_page(client):
+    """The switch swaps the language prefix; for every kind of page that is what resolving and
+    reversing the path in the other language gives (the URL patterns are not translated)."""
+    from django.urls import translate_url
+    from django.utils import translation
+
+    story = article(zh="切换", en="Switch", slug="switch-check", tags=("kernel",))
+    paths = [
+        "/en/",
+        "/en/news/?page=2&tag=kernel",
+        f"/en/news/{story.slug}/",
+        "/en/news/category/news/",
+        "/en/news/tag/kernel/",
+        f"/en/news/archive/{story.publish_at.year}/{story.publish_at.month}/",
+        "/en/news/archive/",
+        "/en/news/rss/",
+        "/en/search/?q=%E7%A4%BE%E5%8C%BA",
+    ]
+    with translation.override("en"):
+        for path in paths:
+            for code in languages.codes():
+                assert switch_url(path, code) == translate_url(path, code), (path, code)
