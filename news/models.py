@@ -74,6 +74,8 @@ class ArticleTags(models.QuerySet):
 
 class ArticleQuerySet(PublishableQuerySet):
     _with_tags = False
+    # What a link to an article shows: its title in each language, its date and address.
+    LINK_FIELDS = ("slug", "publish_at", "category", "language_states", "source_language", *languages.fields("title"))
 
     def with_tags(self):
         """Each article's tags loaded by one query for the whole result; ``article.tags.all()`` reads them.
@@ -164,15 +166,19 @@ class ArticleQuerySet(PublishableQuerySet):
 
     def for_links(self):
         """What a link to an article shows (title in each language, date): previous/next, related."""
-        fields = ("slug", "publish_at", "category", "language_states", "source_language", *languages.fields("title"))
-        return self.only(*fields)
+        return self.only(*self.LINK_FIELDS)
 
     def for_listing(self, *, tags: bool = True):
         """Everything a list card shows, in a fixed number of queries."""
-        deferred = [
-            languages.field(field, code) for field in ("body", "body_html", "toc_html") for code in languages.codes()
-        ]
-        listing = self.select_related("category").defer("body", "metadata", *deferred)
+        # Only what a card shows: every column more costs the query's compilation and each row's loading.
+        fields = (
+            *self.LINK_FIELDS,
+            "status",
+            "banner",
+            "banner_renditions",
+            *languages.fields("summary"),
+        )
+        listing = self.select_related("category").only(*fields)
         return listing.with_tags() if tags else listing
 
 
