@@ -194,11 +194,15 @@ def attach_tags(articles: list["Article"]) -> None:
     )
     for tag in rows:
         by_article[tag.tagged_article_id].append(tag)
+    # Copies of one holder: its query is never run or changed (anything derived is a new query), and a
+    # queryset's own construction cost more than the rest of loading a card's tags.
+    holder = ArticleTags(model=Tag)
+    holder._prefetch_done = True
     for article in articles:
-        tags = ArticleTags(model=Tag)
+        tags = ArticleTags.__new__(ArticleTags)  # not copy.copy: pickling support would run the query
+        tags.__dict__.update(holder.__dict__)
         tags.article_id = article.pk
         tags._result_cache = by_article[article.pk]
-        tags._prefetch_done = True
         article.__dict__.setdefault("_prefetched_objects_cache", {})["tags"] = tags
 
 
