@@ -2,6 +2,7 @@ import posixpath
 import secrets
 from collections import Counter, OrderedDict
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
@@ -131,7 +132,11 @@ class ArticleQuerySet(PublishableQuerySet):
         return sections
 
     def related_to(self, article: "Article", *, limit: int, candidates: int = RELATED_CANDIDATES) -> list["Article"]:
-        """Articles sharing the most tags with ``article``, among the newest that share any.
+        """Articles sharing the most tags with ``article``, among the newest that share any (``related_ids``)."""
+        return self.model._default_manager.links(self.related_ids(article, limit=limit, candidates=candidates))
+
+    def related_ids(self, article: "Article", *, limit: int, candidates: int = RELATED_CANDIDATES) -> list[int]:
+        """The ids of the articles sharing the most tags with ``article``, among the newest that share any.
 
         Bounded work: the newest visible articles are walked through the
         (status, publish_at) index, each checked against the (article, tag)
@@ -153,12 +158,33 @@ class ArticleQuerySet(PublishableQuerySet):
         )
         shared = Counter(sharing)
         recency = {pk: index for index, pk in reversed(list(enumerate(sharing)))}
-        best = sorted(shared, key=lambda pk: (-shared[pk], recency[pk]))[:limit]
-        # By primary key alone (the walk applied the visibility rules): with them too, SQLite walked the
-        # publication index from the newest article to find these few.
-        chosen = self.model._default_manager.filter(pk__in=best).for_links().select_related("category")
-        found = {found.pk: found for found in chosen}
-        return [found[pk] for pk in best if pk in found]
+        return sorted(shared, key=lambda pk: (-shared[pk], recency[pk]))[:limit]
+
+    def links(self, ids: list[int]) -> list["Article"]:
+        """The articles ``ids``, in that order, with what a link to each shows and its category (one query).
+
+        By primary key alone: the caller found the ids under the visibility rules (with the rules
+        again, SQLite walked the publication index from the newest article to find these few).
+        """
+        if not ids:
+            return []
+        found = {found.pk: found for found in self.filter(pk__in=ids).for_links().select_related("category")}
+        return [found[pk] for pk in ids if pk in found]
+
+    def with_neighbour_ids(self):
+        """Each article with the ids of the published articles before and after it in the lists' order
+        (``previous_id``, ``next_id``), as scalar subqueries of its own query.
+
+        Meant for public articles: everything older than a public article is due, so "until now"
+        bounds only the newer one (with two upper bounds SQLite may walk the index from the
+        newest article instead of from this one). A draft's neighbours are asked apart.
+        """
+        here = SimpleNamespace(publish_at=OuterRef("publish_at"), id=OuterRef("id"))
+        published = self.model._default_manager.filter(status=self.model.Status.PUBLISHED)
+        return self.annotate(
+            previous_id=Subquery(published.before(here).values("pk")[:1]),
+            next_id=Subquery(self.model._default_manager.published().after(here).values("pk")[:1]),
+        )
 
     def for_reading(self):
         """Everything a reader sees, without the Markdown sources (half of a bilingual row)."""

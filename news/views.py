@@ -140,7 +140,7 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
     allow_preview = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("category").for_reading().with_tags()
+        return super().get_queryset().select_related("category").for_reading().with_tags().with_neighbour_ids()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -154,23 +154,30 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
 
+    def neighbour_ids(self, article) -> tuple[int | None, int | None]:
+        """The previous and next published articles' ids: found with a public article's own query."""
+        if article.is_public:
+            return article.previous_id, article.next_id
+        # A draft or scheduled article (a preview): the published articles around its date.
+        neighbours = Article.objects.published()
+        older, newer = neighbours.before(article).first(), neighbours.after(article).first()
+        return (older.pk if older else None), (newer.pk if newer else None)
+
     def get_context_data(self, **kwargs):
         article = self.object
-        neighbours = Article.objects.published().for_links()
-        # Everything older than a public article is due, so the bound "until now" is left out: with two
-        # upper bounds SQLite may walk the index from the newest article instead of from this one.
-        older = neighbours
-        if article.is_public:
-            older = Article.objects.filter(status=Article.Status.PUBLISHED).for_links()
+        previous_id, next_id = self.neighbour_ids(article)
+        related_ids = Article.objects.published().related_ids(article, limit=archive.RELATED_LIMIT)
+        # Previous, next and related articles: what their links show, in one query.
+        links = {linked.pk: linked for linked in Article.objects.links([*related_ids, previous_id, next_id])}
         return super().get_context_data(
             text=article.display,
             summary_repeats_body=markdown.same_text(
                 article.display.summary, markdown.first_paragraph_text(article.display.body_html)
             ),
-            previous_article=older.before(article).first(),
-            next_article=neighbours.after(article).first(),
+            previous_article=links.get(previous_id),
+            next_article=links.get(next_id),
             is_preview=not article.is_public,
-            related_articles=archive.related(article),
+            related_articles=[links[pk] for pk in related_ids if pk in links],
             reading_minutes=reading.reading_minutes(article.display.body_html),
             **kwargs,
         )
