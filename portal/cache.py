@@ -140,7 +140,7 @@ def lookup(key: str | None) -> tuple[str | None, Entry | None]:
             return None, None
     try:
         cache = _cache()
-        if _version_in_cache():
+        if not isinstance(cache, LocMemCache):  # _version_in_cache(), without asking for the cache again
             found = cache.get_many([VERSION_KEY, key] if key else [VERSION_KEY])
             version, entry = found.get(VERSION_KEY), found.get(key)
             if version is None:
@@ -162,14 +162,35 @@ def lookup(key: str | None) -> tuple[str | None, Entry | None]:
     return version, entry
 
 
+# The version file this process holds open: (path, descriptor, the file's (device, inode)).
+_held_version_file: list = [None, None, None]
+_version_file_lock = threading.Lock()
+
+
 def _version_from_file() -> str:
-    path = settings.PAGE_CACHE_VERSION_FILE
+    """The version in the file, read on every request.
+
+    The file is replaced whole, never written in place (``_write_version_file``), so an open
+    descriptor reads one version for good: it is kept open and read again while the path still
+    names the same file, and reopened when a change replaced it. While it is held open, its inode
+    cannot be reused by the new file, so a changed (device, inode) always tells a replacement.
+    """
+    path = os.fspath(settings.PAGE_CACHE_VERSION_FILE)
     try:
-        with open(path, "rb") as file:
-            return file.read().decode()
+        named = os.stat(path)
     except FileNotFoundError:
         _write_version_file(Path(path))
-        return Path(path).read_text()
+        named = os.stat(path)
+    with _version_file_lock:  # a thread must not read a descriptor another one is closing
+        held_path, descriptor, identity = _held_version_file
+        if held_path != path or identity != (named.st_dev, named.st_ino):
+            fresh = os.open(path, os.O_RDONLY)
+            opened = os.fstat(fresh)
+            if descriptor is not None:
+                os.close(descriptor)
+            _held_version_file[:] = [path, fresh, (opened.st_dev, opened.st_ino)]
+            descriptor = fresh
+        return os.pread(descriptor, 256, 0).decode()
 
 
 def _write_version_file(path: Path) -> None:

@@ -28,6 +28,7 @@ PAGE_CACHE_MIDDLEWARE = "portal.cache.PageCacheMiddleware"
 # The WSGI values a request's key and publicness can depend on, besides its headers (HTTP_*).
 _REQUEST_VALUES = ("REQUEST_METHOD", "PATH_INFO", "SCRIPT_NAME", "QUERY_STRING", "SERVER_NAME", "SERVER_PORT")
 MAX_REMEMBERED_REQUESTS = 4096
+MAX_REMEMBERED_ANSWERS = 512  # whole answers, a page's bytes each
 
 
 class PageCacheApplication:
@@ -40,10 +41,13 @@ class PageCacheApplication:
         # Per request signature, what Django's request would tell: the page's key (None: not for the
         # cache) and whether it came over HTTPS. Building a WSGIRequest for that was half a hit's time.
         self._requests: dict[tuple, tuple[str | None, bool]] = {}
+        # Per entry and request variant, the WSGI answer (status line, headers, body) it gave.
+        self._answers: dict[tuple, tuple[str, list[tuple[str, str]], bytes]] = {}
         setting_changed.connect(self._forget, weak=False)
 
     def _forget(self, **_kwargs):
         self._requests.clear()
+        self._answers.clear()
         self._outer_headers.clear()
 
     def __call__(self, environ, start_response):
@@ -57,7 +61,7 @@ class PageCacheApplication:
         if answer is None:
             return self.application(environ, start_response)
         status, headers, body = answer
-        start_response(status, headers)
+        start_response(status, list(headers))  # a copy: a remembered answer is served again
         return [body]
 
     def answer(self, environ) -> tuple[str, list[tuple[str, str]], bytes] | None:
@@ -72,14 +76,28 @@ class PageCacheApplication:
             request = WSGIRequest(environ)
             request._fast_entry = entry
             return _wsgi(self.outer_middleware(request))
+        # The answer is made of the entry, the method, Accept-Encoding and the scheme, and of the time only for an
+        # entry that expires (its Cache-Control counts down to the next publication): the others are made once.
+        method, encoding = environ["REQUEST_METHOD"], environ.get("HTTP_ACCEPT_ENCODING", "")
+        made_once = entry.valid_until is None
+        if made_once:
+            signature = (key, entry.version, entry.etag, entry.last_modified, entry.headers, method, encoding, secure)
+            known = self._answers.get(signature)
+            if known is not None:
+                return known
         # What page_cache.answer reads of a request: its method and its Accept-Encoding.
-        request = SimpleNamespace(method=environ["REQUEST_METHOD"], META=environ)
+        request = SimpleNamespace(method=method, META=environ)
         status, headers, body = page_cache.answer(request, entry, cache_status="hit")
         # As in Django's response: Content-Type first, a later header of the same name replacing it.
         store = {name.lower(): (name, value) for name, value in (("Content-Type", ""), *headers)}
         for name, value in self.outer_headers(environ, secure):
             store.setdefault(name.lower(), (name, value))
-        return f"{status} {HTTPStatus(status).phrase}", list(store.values()), body
+        answer = f"{status} {HTTPStatus(status).phrase}", list(store.values()), body
+        if made_once:
+            if len(self._answers) >= MAX_REMEMBERED_ANSWERS:
+                self._answers.clear()
+            self._answers[signature] = answer
+        return answer
 
     def request_key(self, environ) -> tuple[str | None, bool]:
         """The page's cache key (None: the cache may not answer) and whether the request came over HTTPS.
@@ -90,7 +108,8 @@ class PageCacheApplication:
         signature = (
             environ.get("wsgi.url_scheme"),
             *(environ.get(name) for name in _REQUEST_VALUES),
-            *sorted((name, value) for name, value in environ.items() if name.startswith("HTTP_")),
+            # In the order the client sent them: a client sends its headers the same way each time.
+            *((name, value) for name, value in environ.items() if name.startswith("HTTP_")),
         )
         known = self._requests.get(signature)
         if known is None:

@@ -198,3 +198,47 @@ def test_a_version_lost_from_redis_restarts_from_a_new_number(redis_page_cache, 
     cache.delete(page_cache.VERSION_KEY)
     assert client.get("/en/")["X-Page-Cache"] == "miss"
     assert cache.get(page_cache.VERSION_KEY) != before
+
+
+def test_the_version_file_is_read_anew_after_every_change_even_many_in_a_row(settings, tmp_path):
+    """The version file is held open between reads; each change replaces it, and the next read sees it."""
+    from portal import cache as page_cache
+
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "version"
+    seen = {page_cache._version_from_file()}
+    for _ in range(200):  # faster than the file system's clock: a new file each time, never the same
+        page_cache._write_version_file(settings.PAGE_CACHE_VERSION_FILE)
+        version = page_cache._version_from_file()
+        assert version == settings.PAGE_CACHE_VERSION_FILE.read_text()
+        seen.add(version)
+    assert len(seen) == 201
+
+
+def test_threads_read_the_version_while_it_changes(settings, tmp_path):
+    import threading
+
+    from portal import cache as page_cache
+
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "version"
+    path = settings.PAGE_CACHE_VERSION_FILE
+    page_cache._write_version_file(path)
+    errors, done = [], threading.Event()
+
+    def read():
+        while not done.is_set():
+            try:
+                assert page_cache._version_from_file()
+            except Exception as error:  # a closed or reused descriptor would show here
+                errors.append(error)
+                return
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    for _ in range(300):
+        page_cache._write_version_file(path)
+    done.set()
+    for reader in readers:
+        reader.join()
+    assert not errors
+    assert page_cache._version_from_file() == path.read_text()

@@ -207,3 +207,31 @@ def test_a_request_differing_in_any_header_is_judged_on_its_own(page_cache_on, a
     calls = django_app.calls
     call(application, environ("/en/news/", **{"User-Agent": "one", "Cookie": "sessionid=abc"}))
     assert django_app.calls == calls + 1
+
+
+def test_an_answer_made_once_is_the_same_and_a_counting_down_one_is_made_each_time(
+    page_cache_on, article, application, django_app, monkeypatch
+):
+    """A hit's answer is remembered per entry and request variant, except while the page's lifetime counts
+    down to a scheduled publication: then its Cache-Control is made for the moment of each hit."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    request = environ("/en/news/", **{"Accept-Encoding": "gzip"})
+    call(application, request)
+    first, again = call(application, request), call(application, request)
+    assert first == again and header(first, "X-Page-Cache") == "hit"
+    assert header(call(application, environ("/en/news/")), "Content-Encoding") is None  # another variant
+
+    page_cache_on.PAGE_CACHE_S_MAXAGE = 86400
+    factories.article(en="Scheduled for later", days_ago=-1 / 24)  # in an hour: a new version
+    now = timezone.now()
+    call(application, request)  # stored for the new version, valid until the publication
+    shared = []
+    for minutes in (0, 10):
+        monkeypatch.setattr(timezone, "now", lambda minutes=minutes: now + timedelta(minutes=minutes))
+        answer = call(application, request)
+        assert header(answer, "X-Page-Cache") == "hit"
+        shared.append(int(header(answer, "Cache-Control").split("s-maxage=")[1].split(",")[0]))
+    assert shared[0] <= 3600 and shared[0] - shared[1] >= 599, shared
