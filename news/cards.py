@@ -14,7 +14,6 @@ from django.utils.translation import gettext
 
 from news.templatetags.images import banner_img
 from news.templatetags.news import lang_attr, language_name
-from portal.reversing import slug_addresses
 
 SUMMARY_CHARACTERS = 140
 
@@ -36,8 +35,9 @@ def tag_list(tags, *, lang: str = "") -> SafeString:
     """``<ul class="tags">`` of links to the tags' pages, or "" without tags."""
     if not tags:
         return mark_safe("")
-    address = slug_addresses("news:tag", "tag")  # Tag.get_absolute_url, the pattern looked up once
-    items = "".join(f'<li><a href="{escape(address(tag.slug))}">{escape(tag.display_name)}</a></li>' for tag in tags)
+    items = "".join(
+        f'<li><a href="{escape(tag.get_absolute_url())}">{escape(tag.display_name)}</a></li>' for tag in tags
+    )
     lang_attribute = f' lang="{escape(lang)}"' if lang else ""
     return mark_safe(f'<ul class="tags" aria-label="{gettext("Tags")}"{lang_attribute}>{items}</ul>')  # escaped above
 

@@ -384,10 +384,6 @@ def snippet(text: str, query: Query, *, length: int = SNIPPET_LENGTH) -> str:
     return mark_safe(f"{prefix}{highlight(piece, query)}{suffix}")
 
 
-def plain_text(html_fragment: str) -> str:
-    return html.unescape(strip_tags(html_fragment))
-
-
 def _snippet_source(text) -> str:
     """A text's summary and body as plain text, one block apart from the next (a heading never runs on)."""
     blocks = [" ".join(text.summary.split())] if text.summary.strip() else []

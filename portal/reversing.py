@@ -38,16 +38,8 @@ def _template(viewname: str, kwarg: str) -> tuple[str, str] | None:
 
 def reverse_slug(viewname: str, kwarg: str, value: str) -> str:
     """``reverse(viewname, kwargs={kwarg: value})``, without walking the patterns again."""
-    return slug_addresses(viewname, kwarg)(value)
-
-
-def slug_addresses(viewname: str, kwarg: str):
-    """A function giving ``reverse_slug(viewname, kwarg, value)`` for many values (the template looked up once)."""
-    template = _template(viewname, kwarg)
-
-    def address(value: str) -> str:
-        if template is not None and isinstance(value, str) and _PLAIN(value):
+    if isinstance(value, str) and _PLAIN(value):
+        template = _template(viewname, kwarg)
+        if template is not None:
             return template[0] + value + template[1]
-        return reverse(viewname, kwargs={kwarg: value})
-
-    return address
+    return reverse(viewname, kwargs={kwarg: value})
