@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
 
+from news import search
 from news.models import Article, Category
 from news.reading import ListPaginator
 from news.tests.factories import article
@@ -143,3 +144,23 @@ def test_the_fixed_navigation_follows_the_section_the_language_and_the_settings(
     assert "Archive and tags" in english and '<a href="/en/news/archive/">' in english
     settings.SITE_NAME = "Another portal"
     assert '<p class="footer-name">Another portal</p>' in current("/en/")[1]
+
+
+def test_the_pages_follow_the_rank_then_the_date_as_the_ranked_query_does(client):
+    """The page orders the candidates by the rank their own query computed; the ranked query agrees."""
+    for n in range(14):
+        where = n % 3
+        article(
+            en=f"Compiler {n}" if where == 0 else f"Note {n}",
+            summary_en="About the compiler." if where == 1 else "",
+            body_en="The compiler again." if where == 2 else "Nothing here.",
+            days_ago=n + 1,
+        )
+    shown = [
+        result["article"].slug
+        for page in (1, 2)
+        for result in client.get("/en/search/", {"q": "compiler", "page": page}).context["results"]
+    ]
+    ranked = search.search(Article.objects.published(), search.parse("compiler"))
+    assert shown == [article.slug for article in ranked]
+    assert len(shown) == 14 and shown[0].startswith("compiler")

@@ -459,19 +459,3 @@ def test_words_whose_stem_changes_a_letter_are_found_on_every_database(client):
     wanted = factories.article(en="Community weekly", body_en="Our communities grew.")
     for query in ("community", "communities"):
         assert found_slugs(search_page(client, query)) == [wanted.slug], query
-
-
-def test_the_pages_follow_the_rank_then_the_date_as_the_ranked_query_does(client):
-    """The page orders the candidates by the rank their own query computed; the ranked query agrees."""
-    for n in range(14):
-        where = n % 3
-        factories.article(
-            en=f"Compiler {n}" if where == 0 else f"Note {n}",
-            summary_en="About the compiler." if where == 1 else "",
-            body_en="The compiler again." if where == 2 else "Nothing here.",
-            days_ago=n + 1,
-        )
-    shown = found_slugs(search_page(client, "compiler")) + found_slugs(search_page(client, "compiler", page=2))
-    ranked = search.search(Article.objects.published(), search.parse("compiler"))
-    assert shown == [article.slug for article in ranked]
-    assert len(shown) == 14 and shown[0].startswith("compiler")
