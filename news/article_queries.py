@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 
 from news.content import PublishableQuerySet
+from portal.prepared import Prepared
 from tags.models import Tag
 from translations import languages
 
@@ -106,20 +107,22 @@ class ArticleQuerySet(PublishableQuerySet):
         then ranked by shared tags in Python; ``article.tags`` is expected to be
         prefetched.
         """
-        tag_ids = {tag.pk for tag in article.tags.all()}
+        tag_ids = sorted({tag.pk for tag in article.tags.all()})
         if not tag_ids:
             return []
-        # One row per shared tag, so an article sharing two tags comes twice. Ids only: the walk reads the
-        # publication index alone, and only the few best are loaded (as models, all candidates cost 5 ms).
-        sharing = (
-            self.exclude(pk=article.pk)
+        return rank_related(self.sharing_tags(article.pk, tag_ids, candidates=candidates).plain_ids(), limit)
+
+    def sharing_tags(self, article_id: int, tag_ids: list[int], *, candidates: int = RELATED_CANDIDATES):
+        """The ids of the newest articles sharing one of ``tag_ids``, but ``article_id``: one row per shared tag.
+
+        Ids only: the walk reads the publication index alone, and only the few best
+        are loaded (as models, all candidates cost 5 ms).
+        """
+        return (
+            self.exclude(pk=article_id)
             .filter(taggedarticle__tag_id__in=tag_ids)
             .order_by("-publish_at", "-id")[: candidates * len(tag_ids)]
-            .plain_ids()
         )
-        shared = Counter(sharing)
-        recency = {pk: index for index, pk in reversed(list(enumerate(sharing)))}
-        return sorted(shared, key=lambda pk: (-shared[pk], recency[pk]))[:limit]
 
     def links(self, ids: list[int]) -> list["Article"]:
         """The articles ``ids``, in that order, with what a link to each shows and its category (one query).
@@ -132,7 +135,7 @@ class ArticleQuerySet(PublishableQuerySet):
         found = {found.pk: found for found in self.filter(pk__in=ids).for_links().select_related("category")}
         return [found[pk] for pk in ids if pk in found]
 
-    def with_neighbour_ids(self):
+    def with_neighbour_ids(self, now=None):
         """Each article with the ids of the published articles before and after it in the lists' order
         (``previous_id``, ``next_id``), as scalar subqueries of its own query.
 
@@ -144,7 +147,7 @@ class ArticleQuerySet(PublishableQuerySet):
         published = self.model._default_manager.filter(status=self.model.Status.PUBLISHED)
         return self.annotate(
             previous_id=Subquery(published.before(here).values("pk")[:1]),
-            next_id=Subquery(self.model._default_manager.published().after(here).values("pk")[:1]),
+            next_id=Subquery(self.model._default_manager.published(now).after(here).values("pk")[:1]),
         )
 
     def for_reading(self):
@@ -174,12 +177,7 @@ def attach_tags(articles: list["Article"]) -> None:
     if not articles:
         return
     by_article = {article.pk: [] for article in articles}
-    rows = (
-        Tag.objects.filter(tagged_articles__content_object_id__in=list(by_article))
-        .annotate(tagged_article_id=models.F("tagged_articles__content_object_id"))
-        .order_by("tagged_articles__pk")
-    )
-    for tag in rows:
+    for tag in TAGS_OF.run(ids=list(by_article)):
         by_article[tag.tagged_article_id].append(tag)
     # Copies of one holder: its query is never run or changed (anything derived is a new query), and a
     # queryset's own construction cost more than the rest of loading a card's tags.
@@ -191,3 +189,22 @@ def attach_tags(articles: list["Article"]) -> None:
         tags.article_id = article.pk
         tags._result_cache = by_article[article.pk]
         article.__dict__.setdefault("_prefetched_objects_cache", {})["tags"] = tags
+
+
+def rank_related(sharing: list[int], limit: int) -> list[int]:
+    """The ids of ``sharing`` (one per shared tag, newest first) by shared tags, then recency."""
+    shared = Counter(sharing)
+    recency = {pk: index for index, pk in reversed(list(enumerate(sharing)))}
+    return sorted(shared, key=lambda pk: (-shared[pk], recency[pk]))[:limit]
+
+
+def _tags_of(ids):
+    return (
+        Tag.objects.filter(tagged_articles__content_object_id__in=ids)
+        .annotate(tagged_article_id=models.F("tagged_articles__content_object_id"))
+        .order_by("tagged_articles__pk")
+    )
+
+
+# The tags of a list's or page's articles, by the articles' ids (``attach_tags``).
+TAGS_OF = Prepared(_tags_of, ids="ids")

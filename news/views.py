@@ -2,11 +2,11 @@ import datetime
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from news import archive, markdown, reading, search
+from news import archive, markdown, public_queries, reading, search
 from news.forms import SearchFilterForm
 from news.models import Article, ArticleSlugRedirect, Category
 from tags.models import Tag, TagRedirect
@@ -142,6 +142,18 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
     def get_queryset(self):
         return super().get_queryset().select_related("category").for_reading().with_tags().with_neighbour_ids()
 
+    def get_object(self, queryset=None):
+        self.now = timezone.now()
+        user = self.request.user
+        if queryset is not None or (user.is_authenticated and user.is_staff):
+            return super().get_object(queryset)
+        # What visitors open, through the prepared queries (the same rules, compiled once).
+        article = public_queries.published_article(self.kwargs["slug"], self.now)
+        if article is None:
+            name = Article._meta.verbose_name
+            raise Http404(_("No %(verbose_name)s found matching the query") % {"verbose_name": name})
+        return article
+
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
@@ -166,9 +178,9 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         previous_id, next_id = self.neighbour_ids(article)
-        related_ids = Article.objects.published().related_ids(article, limit=archive.RELATED_LIMIT)
+        related_ids = public_queries.related_ids(article, self.now, limit=archive.RELATED_LIMIT)
         # Previous, next and related articles: what their links show, in one query.
-        links = {linked.pk: linked for linked in Article.objects.links([*related_ids, previous_id, next_id])}
+        links = public_queries.links([*related_ids, previous_id, next_id])
         return super().get_context_data(
             text=article.display,
             summary_repeats_body=markdown.same_text(
