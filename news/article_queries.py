@@ -73,25 +73,22 @@ class ArticleQuerySet(PublishableQuerySet):
         return self.filter(Exists(self.model.tags.through.objects.filter(tag=tag, content_object_id=OuterRef("pk"))))
 
     def latest_per_category(self, per_category: int, categories) -> "OrderedDict[Category, list[Article]]":
-        """The newest ``per_category`` articles of each category, in the categories' order (two queries + tags).
-
-        Each category row carries the ids of its newest articles as scalar subqueries
-        that walk the (category, status, publish_at) index and stop after one row, so
-        the cost does not grow with the archive as a window over every article would.
-        """
-        newest = self.filter(category=OuterRef("pk")).newest_first().values("pk")
-        picks = {f"newest_{i}": Subquery(newest[i : i + 1]) for i in range(per_category)}
-        rows = [(category, [getattr(category, name) for name in picks]) for category in categories.annotate(**picks)]
-        wanted = {pk for _category, ids in rows for pk in ids if pk is not None}
+        """The newest ``per_category`` articles of each category, in the categories' order (two queries + tags)."""
+        categories = list(self.newest_per_category(per_category, categories))
+        wanted = [pk for category in categories for pk in newest_ids(category, per_category)]
         # By primary key alone (the subqueries applied the rules): with them too, SQLite walked the index.
         chosen = self.model._default_manager.filter(pk__in=wanted).for_listing() if wanted else []
-        found = {article.pk: article for article in chosen}
-        sections = OrderedDict()
-        for category, ids in rows:
-            articles = [found[pk] for pk in ids if pk in found]
-            if articles:
-                sections[category] = articles
-        return sections
+        return sections_of(categories, per_category, chosen)
+
+    def newest_per_category(self, per_category: int, categories):
+        """``categories``, each with the ids of its newest articles among these (``newest_ids``).
+
+        Each category row carries them as scalar subqueries that walk the (category,
+        status, publish_at) index and stop after one row, so the cost does not grow
+        with the archive as a window over every article would.
+        """
+        newest = self.filter(category=OuterRef("pk")).newest_first().values("pk")
+        return categories.annotate(**{f"newest_{i}": Subquery(newest[i : i + 1]) for i in range(per_category)})
 
     def related_to(self, article: "Article", *, limit: int, candidates: int = RELATED_CANDIDATES) -> list["Article"]:
         """Articles sharing the most tags with ``article``, among the newest that share any (``related_ids``)."""
@@ -208,3 +205,20 @@ def _tags_of(ids):
 
 # The tags of a list's or page's articles, by the articles' ids (``attach_tags``).
 TAGS_OF = Prepared(_tags_of, ids="ids")
+
+
+def newest_ids(category: "Category", per_category: int) -> list[int]:
+    """The ids ``newest_per_category`` found for ``category``, newest first."""
+    ids = (getattr(category, f"newest_{i}") for i in range(per_category))
+    return [pk for pk in ids if pk is not None]
+
+
+def sections_of(categories, per_category: int, articles) -> "OrderedDict[Category, list[Article]]":
+    """Each category of ``newest_per_category`` with its articles, if it has any, in the categories' order."""
+    found = {article.pk: article for article in articles}
+    sections = OrderedDict()
+    for category in categories:
+        chosen = [found[pk] for pk in newest_ids(category, per_category) if pk in found]
+        if chosen:
+            sections[category] = chosen
+    return sections

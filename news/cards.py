@@ -10,10 +10,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from news.templatetags.images import banner_img
 from news.templatetags.news import lang_attr, language_name
+from portal.reversing import slug_reverser
 
 SUMMARY_CHARACTERS = 140
 
@@ -31,13 +32,26 @@ def prefetched_tags(article) -> list:
     return list(cached if cached is not None else article.tags.all())
 
 
-def tag_list(tags, *, lang: str = "") -> SafeString:
+class Links:
+    """What every card of one list writes the same way: the language, the addresses' templates."""
+
+    def __init__(self):
+        self.language = get_language()
+        self.tag_url = slug_reverser("news:tag", "tag")
+        self.category_url = slug_reverser("news:category", "category")
+        self.article_url = slug_reverser("news:detail", "slug")
+
+    def tag_item(self, tag) -> str:
+        name = tag.display_name_in(self.language)
+        return f'<li><a href="{escape(self.tag_url(tag.slug))}">{escape(name)}</a></li>'
+
+
+def tag_list(tags, *, lang: str = "", links: Links | None = None) -> SafeString:
     """``<ul class="tags">`` of links to the tags' pages, or "" without tags."""
     if not tags:
         return mark_safe("")
-    items = "".join(
-        f'<li><a href="{escape(tag.get_absolute_url())}">{escape(tag.display_name)}</a></li>' for tag in tags
-    )
+    links = links or Links()
+    items = "".join(links.tag_item(tag) for tag in tags)
     lang_attribute = f' lang="{escape(lang)}"' if lang else ""
     return mark_safe(f'<ul class="tags" aria-label="{gettext("Tags")}"{lang_attribute}>{items}</ul>')  # escaped above
 
@@ -48,11 +62,24 @@ def fallback_badge(language: str) -> str:
     return gettext("Original in %(language)s") % {"language": escape(language_name(language))}
 
 
-def card(article, *, heading_level: int = 2, eager: bool = False) -> SafeString:
-    """One article's card on a list or the home page (``includes/article_card.html`` before)."""
+def cards(articles, *, heading_level: int = 2, eager_first: bool = False) -> SafeString:
+    """The cards of a list's articles, the first one's image loaded at once if ``eager_first``."""
+    links = Links()
+    return mark_safe(  # each card escapes its values
+        "".join(
+            card(article, heading_level=heading_level, eager=eager_first and not index, links=links)
+            for index, article in enumerate(articles)
+        )
+    )
+
+
+def card(article, *, heading_level: int = 2, eager: bool = False, links: Links | None = None) -> SafeString:
+    """One article's card on a list or the home page."""
+    links = links or Links()
     text = article.display
-    url = escape(article.get_absolute_url())
+    url = escape(links.article_url(article.slug))
     category = article.category
+    category_name = category.display_name_in(links.language)
     iso, day = local_dates(article.publish_at)
     fallback_lang = f' lang="{escape(lang_attr(text.language))}"' if text.is_fallback else ""
     parts = [f'<article class="card{" has-media" if article.banner else ""}">\n  ']
@@ -61,8 +88,8 @@ def card(article, *, heading_level: int = 2, eager: bool = False) -> SafeString:
         parts.append(f'<a class="card-media" href="{url}" tabindex="-1" aria-hidden="true">{image}</a>')
     parts.append(
         '\n  <div class="card-body">\n    <p class="meta">\n'
-        f'      <a class="category-label" href="{escape(category.get_absolute_url())}">'
-        f"{escape(category.display_name)}</a>\n"
+        f'      <a class="category-label" href="{escape(links.category_url(category.slug))}">'
+        f"{escape(category_name)}</a>\n"
         f'      <time datetime="{iso}">{day}</time>\n    </p>\n'
         f'    <h{heading_level} class="card-title"><a href="{url}"{fallback_lang}>{escape(text.title)}</a>'
         f"</h{heading_level}>\n    "
@@ -76,5 +103,5 @@ def card(article, *, heading_level: int = 2, eager: bool = False) -> SafeString:
     if summary := text.summary:
         summary = escape(Truncator(summary).chars(SUMMARY_CHARACTERS))
         parts.append(f'<p class="summary"{fallback_lang}>{summary}</p>')
-    parts.append(f"\n    {tag_list(prefetched_tags(article))}\n  </div>\n</article>\n")
+    parts.append(f"\n    {tag_list(prefetched_tags(article), links=links)}\n  </div>\n</article>\n")
     return mark_safe("".join(parts))  # every value above is escaped

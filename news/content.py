@@ -35,6 +35,13 @@ def local_start(year: int, month: int) -> datetime:
     return datetime(year, month, 1, tzinfo=site_zone())
 
 
+def period(year: int, month: int | None = None) -> tuple[datetime, datetime]:
+    """The start of a year, or of one of its months, in the site's time zone, and the start of the next."""
+    if month is None:
+        return local_start(year, 1), local_start(year + 1, 1)
+    return local_start(year, month), local_start(year + month // 12, month % 12 + 1)
+
+
 class Publishable(models.Model):
     """A status and a publication time: public once published and its time has come."""
 
@@ -111,12 +118,15 @@ class PublishableQuerySet(models.QuerySet):
 
     def in_year(self, year: int):
         """Published in that year of the site's time zone (``TIME_ZONE``), whatever zone is active."""
-        return self.filter(publish_at__gte=local_start(year, 1), publish_at__lt=local_start(year + 1, 1))
+        return self.in_period(*period(year))
 
     def in_month(self, year: int, month: int):
         """Published in that month of the site's time zone."""
-        following = (year + month // 12, month % 12 + 1)
-        return self.filter(publish_at__gte=local_start(year, month), publish_at__lt=local_start(*following))
+        return self.in_period(*period(year, month))
+
+    def in_period(self, start: datetime, end: datetime):
+        """Published from ``start`` until before ``end``."""
+        return self.filter(publish_at__gte=start, publish_at__lt=end)
 
     def month_counts(self) -> "OrderedDict[int, list[tuple[datetime, int]]]":
         """Articles counted per month of the site's time zone, newest first, grouped by year (one query)."""

@@ -36,7 +36,11 @@ class Category(TranslatedName):
     @property
     def display_name(self) -> str:
         """The name in the active language, else in any language that has one."""
-        return first_filled(self, "name") or self.slug
+        return self.display_name_in(None)
+
+    def display_name_in(self, language: str | None) -> str:
+        """The name in ``language`` (the active one if None), else in any language that has one."""
+        return first_filled(self, "name", prefer=language) or self.slug
 
     def get_absolute_url(self):
         return reverse_slug("news:category", "category", self.slug)

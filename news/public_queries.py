@@ -1,12 +1,14 @@
-"""What an article page reads, as prepared queries (``portal.prepared``): built and compiled once per process.
+"""What article pages and lists read, as prepared queries (``portal.prepared``): built and compiled once per process.
 
 Each is built by the same queryset methods as the rest of the code asks with,
 so the rules stay defined once; tests check that each returns what its
 queryset returns.
 """
 
-from news.article_queries import RELATED_CANDIDATES, attach_tags, rank_related
-from news.models import Article
+from django.utils import translation
+
+from news.article_queries import RELATED_CANDIDATES, attach_tags, newest_ids, rank_related, sections_of
+from news.models import Article, Category
 from portal.prepared import Prepared
 
 
@@ -23,9 +25,47 @@ def _links(ids):
     return Article.objects.filter(pk__in=ids).for_links().select_related("category")
 
 
+def filtered(articles, *, category_id=None, tag_id=None, start=None, end=None):
+    """A list's filters: its category, its tag, its period (year or month)."""
+    if category_id is not None:
+        articles = articles.in_category(category_id)
+    if tag_id is not None:
+        articles = articles.tagged(tag_id)
+    if start is not None:
+        articles = articles.in_period(start, end)
+    return articles
+
+
+def _list_page(now, shape, **filters):
+    language_only, bottom, top, ids_only = shape
+    articles = filtered(Article.objects.published(now), **filters)
+    if language_only:
+        articles = articles.in_language(translation.get_language())
+    if ids_only:
+        return articles[bottom:top].values_list("pk", flat=True)
+    return articles.for_listing(tags=False)[bottom:top]
+
+
+def _listing(ids):
+    return Article.objects.filter(pk__in=ids).for_listing(tags=False)
+
+
+def _results(ids):
+    return Article.objects.filter(pk__in=ids).select_related("category").for_reading()
+
+
+def _newest_per_category(now, shape):
+    articles = Article.objects.published(now).in_language(translation.get_language())
+    return articles.newest_per_category(shape, Category.objects.all())
+
+
 ARTICLE = Prepared(_article, now="datetime", slug="str")
 SHARING_TAGS = Prepared(_sharing_tags, now="datetime", article_id="int", tag_ids="ids")
 LINKS = Prepared(_links, ids="ids")
+LIST_PAGE = Prepared(_list_page, now="datetime", category_id="int", tag_id="int", start="datetime", end="datetime")
+LISTING = Prepared(_listing, ids="ids")
+NEWEST_PER_CATEGORY = Prepared(_newest_per_category, now="datetime")
+RESULTS = Prepared(_results, ids="ids")
 
 
 def published_article(slug: str, now) -> Article | None:
@@ -46,6 +86,36 @@ def related_ids(article: Article, now, *, limit: int) -> list[int]:
 def links(ids: list) -> dict[int, Article]:
     """``ArticleQuerySet.links``, by id."""
     return {linked.pk: linked for linked in LINKS.run(ids=ids)}
+
+
+def list_page(now, *, bottom: int, top: int, language_only: bool, ids_only: bool = False, **filters) -> list:
+    """A page of a list (``filtered``) as its cards show it, or its articles' ids: newest first."""
+    filters = {name: value for name, value in filters.items() if value is not None}
+    found = LIST_PAGE.run(shape=(language_only, bottom, top, ids_only), now=now, **filters)
+    if not ids_only:
+        attach_tags(found)
+    return found
+
+
+def listing(ids: list) -> list[Article]:
+    """The articles ``ids`` as list cards show them (in no particular order)."""
+    found = LISTING.run(ids=ids)
+    attach_tags(found)
+    return found
+
+
+def latest_per_category(now, per_category: int):
+    """``ArticleQuerySet.latest_per_category`` of the articles published at ``now`` in the page's language."""
+    categories = NEWEST_PER_CATEGORY.run(shape=per_category, now=now)
+    wanted = [pk for category in categories for pk in newest_ids(category, per_category)]
+    return sections_of(categories, per_category, listing(wanted))
+
+
+def results(ids: list) -> list[Article]:
+    """The articles ``ids`` with everything a search result shows (their bodies too), in no particular order."""
+    found = RESULTS.run(ids=ids)
+    attach_tags(found)
+    return found
 
 
 __all__ = ["RELATED_CANDIDATES", "links", "published_article", "related_ids"]

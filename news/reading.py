@@ -104,13 +104,15 @@ def count_by_language(articles, language: str, *, show_all: bool, cache_key: str
     With ``cache_key`` (naming the list: its filters, not its page), the counts are
     kept for the current content version (``portal.query_cache``): the count reads
     every matching article, so a list's later requests skip it until content
-    changes or a scheduled article comes out.
+    changes or a scheduled article comes out. ``articles`` may be a function that
+    builds the queryset, called only when the counts are not kept.
     """
+    build = articles if callable(articles) else lambda: articles
     if cache_key:
         key = f"language-counts:{language}:{cache_key}"
-        counts = query_cache.remember(key, lambda: _language_counts(articles, language))
+        counts = query_cache.remember(key, lambda: _language_counts(build(), language))
     else:
-        counts = _language_counts(articles, language)
+        counts = _language_counts(build(), language)
     in_language, others, written_in = counts
     return LanguageChoice(language, in_language, others, show_all, written_in)
 
@@ -147,11 +149,14 @@ class ListPaginator(Paginator):
     ``first_page_by_ids`` (search, whose order sorts every match: better ids than whole
     rows). ``load`` reads the page's articles by their ids (by default the list's own
     query narrowed to them). The list may also be the ids themselves, in order.
+    ``rows(bottom, top, ids_only)``, when given, reads a page's rows (or their ids)
+    instead of slicing the list.
     """
 
-    def __init__(self, *args, load=None, first_page_by_ids: bool = False, **kwargs):
+    def __init__(self, *args, load=None, rows=None, first_page_by_ids: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.load = load or (lambda ids: self.object_list.filter(pk__in=ids))
+        self.rows = rows
         self.first_page_by_ids = first_page_by_ids
 
     def page(self, number):
@@ -161,10 +166,13 @@ class ListPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         if bottom == 0 and not self.first_page_by_ids:
-            return self._get_page(self.object_list[bottom:top], number, self)
-        ids = self.object_list[bottom:top]
-        if not isinstance(ids, list):
-            ids = ids.plain_ids()
+            rows = self.rows(bottom, top, False) if self.rows else self.object_list[bottom:top]
+            return self._get_page(rows, number, self)
+        if self.rows:
+            ids = self.rows(bottom, top, True)
+        else:
+            ids = self.object_list[bottom:top]
+            ids = ids if isinstance(ids, list) else ids.plain_ids()
         found = {article.pk: article for article in self.load(ids)}
         # An article unpublished between the two queries is left out, not shown.
         return self._get_page([found[pk] for pk in ids if pk in found], number, self)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from news import archive, markdown, public_queries, reading, search
+from news.content import period
 from news.forms import SearchFilterForm
 from news.models import Article, ArticleSlugRedirect, Category
 from tags.models import Tag, TagRedirect
@@ -36,12 +37,7 @@ class HomeView(ArticleVisibilityMixin, TemplateView):
     template_name = "news/home.html"
 
     def get_context_data(self, **kwargs):
-        sections = (
-            self.get_queryset()
-            .in_language(translation.get_language())
-            .for_listing()
-            .latest_per_category(HOME_ARTICLES_PER_CATEGORY, Category.objects.all())
-        )
+        sections = public_queries.latest_per_category(timezone.now(), HOME_ARTICLES_PER_CATEGORY)
         latest = max((a for articles in sections.values() for a in articles), key=lambda a: a.publish_at, default=None)
         return super().get_context_data(sections=sections, latest=latest, **kwargs)
 
@@ -85,14 +81,22 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
             filters["year"] = int(year)
         return filters
 
+    def filter_values(self) -> dict:
+        """The filters as values: the ids of the category and tag, the bounds of the period."""
+        start, end = self.period() or (None, None)
+        category, tag = self.filters["category"], self.filters["tag"]
+        return {
+            "category_id": category.pk if category else None,
+            "tag_id": tag.pk if tag else None,
+            "start": start,
+            "end": end,
+        }
+
+    def period(self):
+        return period(self.filters["year"]) if self.filters["year"] else None
+
     def filter_articles(self, articles):
-        if self.filters["category"]:
-            articles = articles.in_category(self.filters["category"])
-        if self.filters["tag"]:
-            articles = articles.tagged(self.filters["tag"])
-        if self.filters["year"]:
-            articles = articles.in_year(self.filters["year"])
-        return articles
+        return public_queries.filtered(articles, **self.filter_values())
 
     def list_key(self) -> str:
         """The list's filters as a cache key (a model by its primary key): what its counts depend on."""
@@ -100,22 +104,30 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
         return "&".join(f"{name}={value}" for name, value in parts) or "all"
 
     def get_queryset(self):
+        self.now = timezone.now()
         self.filters = self.get_filters()
-        articles = self.filter_articles(super().get_queryset())
-        language = translation.get_language()
-        show_all = reading.wants_all_languages(self.request.GET)
+        self.show_all = reading.wants_all_languages(self.request.GET)
         self.language_choice = reading.count_by_language(
-            articles, language, show_all=show_all, cache_key=self.list_key()
+            lambda: self.filter_articles(Article.objects.published(self.now)),
+            translation.get_language(),
+            show_all=self.show_all,
+            cache_key=self.list_key(),
         )
-        if not show_all:
-            articles = articles.in_language(language)
-        return articles.for_listing()
+        # The page's rows come from the prepared queries (``get_paginator``): no queryset to build here.
+        return []
 
     def get_paginator(self, *args, **kwargs):
         # A deep page's articles by their ids alone (the ids' query applied the filters): with the
         # filters too, SQLite walked the publication index from the newest article to find them.
+        # Both through prepared queries (the same queryset, compiled once per shape).
+        values = {"language_only": not self.show_all, **self.filter_values()}
         paginator = super().get_paginator(
-            *args, load=lambda ids: Article.objects.filter(pk__in=ids).for_listing(), **kwargs
+            *args,
+            rows=lambda bottom, top, ids_only: public_queries.list_page(
+                self.now, bottom=bottom, top=top, ids_only=ids_only, **values
+            ),
+            load=public_queries.listing,
+            **kwargs,
         )
         # Already counted with the articles in other languages: no second count.
         paginator.count = self.language_choice.shown
@@ -143,18 +155,17 @@ class ArticleDetailView(ArticleVisibilityMixin, DetailView):
         return super().get_queryset().select_related("category").for_reading().with_tags().with_neighbour_ids()
 
     def get_object(self, queryset=None):
-        self.now = timezone.now()
         user = self.request.user
         if queryset is not None or (user.is_authenticated and user.is_staff):
             return super().get_object(queryset)
         # What visitors open, through the prepared queries (the same rules, compiled once).
         article = public_queries.published_article(self.kwargs["slug"], self.now)
         if article is None:
-            name = Article._meta.verbose_name
-            raise Http404(_("No %(verbose_name)s found matching the query") % {"verbose_name": name})
+            raise Http404(_("There is no such article."))
         return article
 
     def get(self, request, *args, **kwargs):
+        self.now = timezone.now()
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -212,7 +223,7 @@ class SearchView(ArticleVisibilityMixin, ListView):
     def get_paginator(self, *args, **kwargs):
         paginator = reading.ListPaginator(
             *args,
-            load=lambda ids: Article.objects.filter(pk__in=ids).select_related("category").for_reading().with_tags(),
+            load=public_queries.results,
             first_page_by_ids=True,
             **kwargs,
         )
@@ -262,8 +273,8 @@ class MonthArchiveView(ArticleListView):
         filters.update(year=year, month=month)
         return filters
 
-    def filter_articles(self, articles):
-        return super().filter_articles(articles).in_month(self.filters["year"], self.filters["month"])
+    def period(self):
+        return period(self.filters["year"], self.filters["month"])
 
     def get_context_data(self, **kwargs):
         month_start = datetime.date(self.filters["year"], self.filters["month"], 1)

@@ -9,6 +9,11 @@ request's values in the sentinels' places. The rows are loaded as the ORM
 loads them (converters, ``select_related``, annotations), so the queryset
 stays the one definition of what is asked.
 
+A build function that takes ``shape`` is given the ``shape`` each run names (any
+hashable: a page's bounds, which filters apply): one compiled query per shape,
+and a run may leave out the values its shape does not use. Shapes are kept up
+to ``MAX_SHAPES`` per query, then forgotten all at once.
+
 Kinds of values: ``"datetime"`` (aware, compared with a ``DateTimeField``),
 ``"int"``, ``"str"``, and ``"ids"``: a sequence of integers, one compiled query
 per length; an empty one means no rows.
@@ -19,7 +24,7 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -32,6 +37,7 @@ from django.utils import translation
 from modeltranslation.manager import FallbackFlatValuesListIterable, FallbackValuesListIterable
 
 KINDS = ("datetime", "int", "str", "ids")
+MAX_SHAPES = 512
 _SENTINEL_BASE = -(10**12)
 
 
@@ -57,15 +63,19 @@ class Prepared:
         self.build, self.kinds, self.using = build, kinds, using
         self._compiled: dict[tuple, _Compiled] = {}
 
-    def run(self, **values) -> list:
-        if set(values) != set(self.kinds):
+    def run(self, shape=None, **values) -> list:
+        given = set(values)
+        if not (given <= set(self.kinds) if shape is not None else given == set(self.kinds)):
             raise TypeError(f"{self.build.__qualname__} takes {sorted(self.kinds)}, given {sorted(values)}")
         values = {name: _distinct(value) if self.kinds[name] == "ids" else value for name, value in values.items()}
         if any(self.kinds[name] == "ids" and not value for name, value in values.items()):
             return []
-        lengths = tuple(len(values[name]) for name, kind in self.kinds.items() if kind == "ids")
-        key = (translation.get_language(), lengths)
-        compiled = self._compiled.get(key) or self._compile(key, lengths)
+        names = tuple(name for name in self.kinds if name in values)
+        lengths = tuple(len(values[name]) for name in names if self.kinds[name] == "ids")
+        key = (translation.get_language(), names, lengths, shape)
+        compiled = self._compiled.get(key) or self._compile(key, names, lengths, shape)
+        if compiled.sql is None:
+            return []
         connection = connections[self.using]
         params = list(compiled.params)
         for name, index, positions in compiled.slots:
@@ -79,25 +89,31 @@ class Prepared:
             rows = cursor.fetchall()
         return compiled.load(compiled.compiler, rows)
 
-    def queryset(self, **values) -> QuerySet:
+    def queryset(self, shape=None, **values) -> QuerySet:
         """The queryset itself, built with these values (what ``run`` must agree with)."""
-        return self.build(**values)
+        return self.build(**values) if shape is None else self.build(shape=shape, **values)
 
-    def _compile(self, key: tuple, lengths: tuple) -> _Compiled:
+    def _compile(self, key: tuple, names: tuple, lengths: tuple, shape) -> _Compiled:
         sentinels, counter, lengths_left = {}, itertools.count(1), iter(lengths)
-        for name, kind in self.kinds.items():
+        for name in names:
+            kind = self.kinds[name]
             if kind == "ids":
                 sentinels[name] = [_SENTINEL_BASE - next(counter) for _ in range(next(lengths_left))]
             else:
                 sentinels[name] = _sentinel(kind, name, next(counter))
-        queryset = self.build(**sentinels)
+        queryset = self.queryset(shape, **sentinels)
         if queryset.db != self.using:
             raise ImproperlyConfigured(f"{self.build.__qualname__} reads {queryset.db}, prepared for {self.using}")
         compiler = queryset.query.get_compiler(using=self.using)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # this shape selects nothing whatever the values (an empty slice)
+            self._compiled[key] = _Compiled(None, (), (), compiler, None)
+            return self._compiled[key]
         ops = connections[self.using].ops
         slots = []
-        for name, kind in self.kinds.items():
+        for name in names:
+            kind = self.kinds[name]
             for index, sentinel in _indexed(sentinels[name], kind):
                 wanted = ops.adapt_datetimefield_value(sentinel) if kind == "datetime" else sentinel
                 positions = tuple(i for i, got in enumerate(params) if type(got) is type(wanted) and got == wanted)
@@ -107,6 +123,8 @@ class Prepared:
                     )
                 slots.append((name, index, positions))
         compiled = _Compiled(sql, tuple(params), tuple(slots), compiler, _loader(queryset, compiler))
+        if len(self._compiled) >= MAX_SHAPES:
+            self._compiled.clear()
         self._compiled[key] = compiled
         return compiled
 
@@ -133,9 +151,10 @@ def _loader(queryset: QuerySet, compiler) -> Callable:
     if iterable is ModelIterable:
         return _instances
     aliases = [column[2] for column in compiler.select]
-    if queryset._fields is not None and set(queryset._fields) <= set(aliases):
-        # The columns come in the compiler's order, which need not be the order asked.
-        positions = [aliases.index(name) for name in queryset._fields]
+    # modeltranslation keeps the fields asked apart, and selects them in another order.
+    asked = getattr(queryset, "original_fields", None) or queryset._fields
+    if asked is not None and set(asked) <= set(aliases):
+        positions = [aliases.index(name) for name in asked]
         if issubclass(iterable, (FlatValuesListIterable, FallbackFlatValuesListIterable)):
             return lambda compiler, rows: [row[positions[0]] for row in _tuples(compiler, rows)]
         if issubclass(iterable, (ValuesListIterable, FallbackValuesListIterable)):

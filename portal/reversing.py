@@ -43,3 +43,15 @@ def reverse_slug(viewname: str, kwarg: str, value: str) -> str:
         if template is not None:
             return template[0] + value + template[1]
     return reverse(viewname, kwargs={kwarg: value})
+
+
+def slug_reverser(viewname: str, kwarg: str):
+    """``reverse_slug`` for one view, its template looked up once: for a page that writes many such links."""
+    template = _template(viewname, kwarg)
+
+    def address(value: str) -> str:
+        if template is not None and isinstance(value, str) and _PLAIN(value):
+            return template[0] + value + template[1]
+        return reverse(viewname, kwargs={kwarg: value})
+
+    return address

@@ -61,7 +61,11 @@ class Tag(TagBase, TranslatedName):
 
     @property
     def display_name(self) -> str:
-        return first_filled(self, "label") or self.name
+        return self.display_name_in(None)
+
+    def display_name_in(self, language: str | None) -> str:
+        """The label in ``language`` (the active one if None), else in any language, else the name."""
+        return first_filled(self, "label", prefer=language) or self.name
 
     def slugify(self, tag, i=None):
         base = readable_slug(tag, max_length=90) or hashed_slug("tag", tag)

@@ -6,8 +6,8 @@ register = template.Library()
 
 
 @register.simple_tag
-def article_card(article, heading_level: int = 2, eager: bool = False):
-    return cards.card(article, heading_level=heading_level, eager=eager)
+def article_cards(articles, heading_level: int = 2, eager_first: bool = False):
+    return cards.cards(articles, heading_level=heading_level, eager_first=eager_first)
 
 
 @register.simple_tag

@@ -8,11 +8,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from news import public_queries
+from news import content, public_queries
 from news.article_queries import TAGS_OF
-from news.models import Article
+from news.models import Article, Category
 from news.tests import factories
+from portal import prepared
 from portal.prepared import Prepared
+from tags.models import Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +125,74 @@ def test_wrong_values_and_kinds_are_refused():
         query.run(name="x")
     with pytest.raises(ImproperlyConfigured, match="instances or values_list"):
         Prepared(lambda slug: Article.objects.filter(slug=slug).values("pk"), slug="str").run(slug="x")
+
+
+def test_list_pages_match_their_querysets_for_every_filter(site):
+    now = timezone.now()
+    kernel = Tag.objects.get(name="kernel")
+    blog = Category.objects.get(slug="blog")
+    year = site["old"].publish_at.astimezone(content.site_zone()).year
+    start, end = content.period(year)
+    cases = [{}, {"category_id": blog.pk}, {"tag_id": kernel.pk}, {"start": start, "end": end}]
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            for filters in cases:
+                for language_only in (True, False):
+                    expected = public_queries.filtered(Article.objects.published(now), **filters)
+                    if language_only:
+                        expected = expected.in_language(language)
+                    for bottom, top in ((0, 2), (1, 3), (0, 0)):
+                        rows = public_queries.list_page(
+                            now, bottom=bottom, top=top, language_only=language_only, **filters
+                        )
+                        ids = public_queries.list_page(
+                            now, bottom=bottom, top=top, language_only=language_only, ids_only=True, **filters
+                        )
+                        wanted = list(expected.for_listing()[bottom:top])
+                        assert loaded(rows) == loaded(wanted), (language, filters, language_only, bottom, top)
+                        assert ids == [article.pk for article in wanted]
+                        assert [list(a.tags.all()) for a in rows] == [list(a.tags.all()) for a in wanted]
+
+
+def test_a_shape_may_leave_values_out_and_shapes_are_bounded(site, monkeypatch):
+    def build(shape, slug=None):
+        articles = Article.objects.all()
+        return (articles.filter(slug=slug) if slug is not None else articles).values_list("pk", flat=True)[:shape]
+
+    query = Prepared(build, slug="str")
+    assert query.run(shape=1, slug=site["old"].slug) == [site["old"].pk]
+    assert len(query.run(shape=3)) == 3
+    assert query.run(shape=0) == []  # an empty slice: nothing to ask
+    with pytest.raises(TypeError):
+        query.run(slug="x")  # without a shape, every value is needed
+    monkeypatch.setattr(prepared, "MAX_SHAPES", 3)
+    assert len(query._compiled) == 3
+    query.run(shape=2)
+    assert len(query._compiled) == 1
+
+
+def test_home_sections_match_their_queryset(site):
+    now = timezone.now()
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            got = public_queries.latest_per_category(now, 2)
+            expected = (
+                Article.objects.published(now)
+                .in_language(language)
+                .for_listing()
+                .latest_per_category(2, Category.objects.all())
+            )
+            assert [(category.pk, loaded(articles)) for category, articles in got.items()] == [
+                (category.pk, loaded(articles)) for category, articles in expected.items()
+            ]
+            assert got, language
+
+
+def test_search_results_match_their_queryset(site):
+    ids = [site["new"].pk, site["old"].pk]
+    expected = Article.objects.filter(pk__in=ids).select_related("category").for_reading().with_tags()
+    found = public_queries.results(ids)
+    assert sorted(loaded(found), key=lambda row: row["id"]) == sorted(loaded(expected), key=lambda row: row["id"])
+    assert {article.pk: [tag.name for tag in article.tags.all()] for article in found} == {
+        article.pk: [tag.name for tag in article.tags.all()] for article in expected
+    }
