@@ -53,7 +53,8 @@ def tag_list(tags, *, lang: str = "", links: Links | None = None) -> SafeString:
     links = links or Links()
     items = "".join(links.tag_item(tag) for tag in tags)
     lang_attribute = f' lang="{escape(lang)}"' if lang else ""
-    return mark_safe(f'<ul class="tags" aria-label="{gettext("Tags")}"{lang_attribute}>{items}</ul>')  # escaped above
+    label = escape(gettext("Tags"))  # (gettext outside f-strings, where makemessages finds it)
+    return mark_safe(f'<ul class="tags" aria-label="{label}"{lang_attribute}>{items}</ul>')  # escaped above
 
 
 def fallback_badge(language: str) -> str:
@@ -105,3 +106,50 @@ def card(article, *, heading_level: int = 2, eager: bool = False, links: Links |
         parts.append(f'<p class="summary"{fallback_lang}>{summary}</p>')
     parts.append(f"\n    {tag_list(prefetched_tags(article), links=links)}\n  </div>\n</article>\n")
     return mark_safe("".join(parts))  # every value above is escaped
+
+
+def related_list(articles, *, links: Links | None = None) -> SafeString:
+    """The related articles' section of an article page, or "" without any."""
+    if not articles:
+        return mark_safe("")
+    links = links or Links()
+    items = []
+    for other in articles:
+        text = other.display
+        lang = f' lang="{escape(lang_attr(text.language))}"' if text.is_fallback else ""
+        iso, day = local_dates(other.publish_at)
+        items.append(
+            f'<li>\n      <a href="{escape(links.article_url(other.slug))}"{lang}>{escape(text.title)}</a>\n'
+            f'      <span class="meta"><time datetime="{iso}">{day}</time> · '
+            f"{escape(other.category.display_name_in(links.language))}</span>\n    </li>"
+        )
+    heading = escape(gettext("Related articles"))
+    return mark_safe(  # every value above is escaped
+        '<section class="related" aria-labelledby="related-title">\n'
+        f'  <h2 id="related-title">{heading}</h2>\n'
+        f'  <ul class="related-list">\n    {"".join(items)}\n  </ul>\n</section>\n'
+    )
+
+
+def neighbour_links(previous, following, *, links: Links | None = None) -> SafeString:
+    """The links to the previous and next articles of an article page."""
+    links = links or Links()
+    parts = []
+    for article, css, label in (
+        (previous, "prev", gettext("Previous article")),
+        (following, "next", gettext("Next article")),
+    ):
+        if article is None:
+            parts.append("")
+            continue
+        text = article.display
+        lang = f' lang="{escape(lang_attr(text.language))}"' if text.is_fallback else ""
+        url = escape(links.article_url(article.slug))
+        parts.append(
+            f'<a class="{css}" rel="{css}" href="{url}"><span>{escape(label)}</span> '
+            f"<strong{lang}>{escape(text.title)}</strong></a>"
+        )
+    label = escape(gettext("More articles"))
+    return mark_safe(  # every value above is escaped
+        f'<nav class="prev-next" aria-label="{label}">\n  {parts[0]}\n  {parts[1]}\n</nav>'
+    )

@@ -13,3 +13,13 @@ def article_cards(articles, heading_level: int = 2, eager_first: bool = False):
 @register.simple_tag
 def tag_list(tags, lang: str = ""):
     return cards.tag_list(tags, lang=lang)
+
+
+@register.simple_tag
+def related_list(articles):
+    return cards.related_list(articles)
+
+
+@register.simple_tag
+def neighbour_links(previous, following):
+    return cards.neighbour_links(previous, following)

@@ -4,6 +4,7 @@ from django.core.signals import setting_changed
 from django.urls import NoReverseMatch, get_resolver, get_script_prefix, get_urlconf, reverse, translate_url
 from django.utils import translation
 
+from news import page_markup
 from translations import languages
 
 register = template.Library()
@@ -35,12 +36,12 @@ def switch_url(path: str, language: str) -> str:
     return f"/{languages.url_prefix(language)}/"
 
 
-@register.inclusion_tag("includes/language_switch.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def language_switch(context):
     request = context["request"]
     current = translation.get_language()
-    return {
-        "languages": [
+    return page_markup.language_switch(
+        [
             {
                 "code": code,
                 "name": translation.get_language_info(code)["name_local"],
@@ -50,7 +51,7 @@ def language_switch(context):
             }
             for code, _name in settings.LANGUAGES
         ]
-    }
+    )
 
 
 @register.filter

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import formats, translation
 from django.utils.translation import gettext
 
-from news import archive
+from news import archive, page_markup
 from news.models import Article
 from news.templatetags.seo import json_ld
 from translations import languages
@@ -72,23 +72,23 @@ def breadcrumb_data(request, crumbs: list[dict]) -> dict:
     }
 
 
-@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def breadcrumbs(context):
     crumbs = trail(context)
     structured = json_ld(breadcrumb_data(context["request"], crumbs)) if crumbs else ""
-    return {"crumbs": crumbs, "structured": structured}
+    return page_markup.breadcrumbs(crumbs, structured)
 
 
-@register.inclusion_tag("includes/share.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def share_links(context, text):
     """Copy the link, or share it on Weibo or X: plain links, no third-party script."""
     url = context["request"].build_absolute_uri(context["request"].path)
     title = text.title
-    return {
-        "url": url,
-        "weibo": "https://service.weibo.com/share/share.php?" + urlencode({"url": url, "title": title}),
-        "x": "https://x.com/intent/post?" + urlencode({"url": url, "text": title}),
-    }
+    return page_markup.share_links(
+        url,
+        weibo="https://service.weibo.com/share/share.php?" + urlencode({"url": url, "title": title}),
+        x="https://x.com/intent/post?" + urlencode({"url": url, "text": title}),
+    )
 
 
 @register.inclusion_tag("includes/suggestions.html")

@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
-from news import images
+from news import images, page_markup
 from news.markdown_html import markup_text
 from news.templatetags.news import local_path, switch_url
 from translations import languages
@@ -70,8 +70,13 @@ def _website_data(request):
     }
 
 
-@register.inclusion_tag("includes/seo_head.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def seo_head(context):
+    """The head's metadata for this page (``page_markup.seo_head``)."""
+    return page_markup.seo_head(seo_data(context))
+
+
+def seo_data(context) -> dict:
     """Canonical and alternate links, description, Open Graph, Twitter card and JSON-LD."""
     request = context["request"]
     current = translation.get_language()
