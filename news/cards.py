@@ -7,6 +7,7 @@ string translated as the templates did.
 """
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -33,13 +34,23 @@ def prefetched_tags(article) -> list:
 
 
 class Links:
-    """What every card of one list writes the same way: the language, the addresses' templates."""
+    """What every card of one list writes the same way: the language, the addresses' templates (each looked up
+    once, when first needed)."""
 
     def __init__(self):
         self.language = get_language()
-        self.tag_url = slug_reverser("news:tag", "tag")
-        self.category_url = slug_reverser("news:category", "category")
-        self.article_url = slug_reverser("news:detail", "slug")
+
+    @cached_property
+    def tag_url(self):
+        return slug_reverser("news:tag", "tag")
+
+    @cached_property
+    def category_url(self):
+        return slug_reverser("news:category", "category")
+
+    @cached_property
+    def article_url(self):
+        return slug_reverser("news:detail", "slug")
 
     def tag_item(self, tag) -> str:
         name = tag.display_name_in(self.language)

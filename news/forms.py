@@ -6,7 +6,8 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from news.models import Article, Category
+from news import public_queries
+from news.models import Article
 from portal import query_cache
 
 
@@ -41,7 +42,7 @@ class SearchFilterForm(forms.Form):
 
     def __init__(self, data, *, articles=None):
         super().__init__(data)
-        self.categories = {category.slug: category for category in Category.objects.all()}
+        self.categories = {category.slug: category for category in public_queries.categories()}
         if articles is None:
             # Every published article is read to list its years: kept per content version.
             years = query_cache.remember("published-years", lambda: _years(Article.objects.published()))

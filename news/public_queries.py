@@ -10,6 +10,7 @@ from django.utils import translation
 from news.article_queries import RELATED_CANDIDATES, attach_tags, newest_ids, rank_related, sections_of
 from news.models import Article, Category
 from portal.prepared import Prepared
+from tags.models import Tag
 
 
 def _article(now, slug):
@@ -66,6 +67,8 @@ LIST_PAGE = Prepared(_list_page, now="datetime", category_id="int", tag_id="int"
 LISTING = Prepared(_listing, ids="ids")
 NEWEST_PER_CATEGORY = Prepared(_newest_per_category, now="datetime")
 RESULTS = Prepared(_results, ids="ids")
+CATEGORIES = Prepared(lambda: Category.objects.all())
+TAG = Prepared(lambda slug: Tag.objects.filter(slug=slug), slug="str")
 
 
 def published_article(slug: str, now) -> Article | None:
@@ -116,6 +119,20 @@ def results(ids: list) -> list[Article]:
     found = RESULTS.run(ids=ids)
     attach_tags(found)
     return found
+
+
+def categories() -> list[Category]:
+    """Every category, in their order (the lists' and search's filters)."""
+    return CATEGORIES.run()
+
+
+def category(slug: str) -> Category | None:
+    return next((found for found in categories() if found.slug == slug), None)
+
+
+def tag(slug: str) -> Tag | None:
+    found = TAG.run(slug=slug)
+    return found[0] if found else None
 
 
 __all__ = ["RELATED_CANDIDATES", "links", "published_article", "related_ids"]

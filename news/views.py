@@ -1,7 +1,6 @@
 import datetime
 
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
@@ -9,8 +8,8 @@ from django.views.generic import DetailView, ListView, TemplateView
 from news import archive, markdown, public_queries, reading, search
 from news.content import period
 from news.forms import SearchFilterForm
-from news.models import Article, ArticleSlugRedirect, Category
-from tags.models import Tag, TagRedirect
+from news.models import Article, ArticleSlugRedirect
+from tags.models import TagRedirect
 
 HOME_ARTICLES_PER_CATEGORY = 4
 
@@ -72,9 +71,13 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
         year = params.get("year") or ""
         filters = {"category": None, "tag": None, "year": None}
         if category_slug:
-            filters["category"] = get_object_or_404(Category, slug=category_slug)
+            filters["category"] = public_queries.category(category_slug)
+            if filters["category"] is None:
+                raise Http404(_("There is no such category."))
         if tag_slug:
-            filters["tag"] = get_object_or_404(Tag, slug=tag_slug)
+            filters["tag"] = public_queries.tag(tag_slug)
+            if filters["tag"] is None:
+                raise Http404(_("There is no such tag."))
         if year:
             if not (year.isdigit() and 1900 <= int(year) <= 2999):
                 raise Http404(_("“%(year)s” is not a year.") % {"year": year})
@@ -136,14 +139,15 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(
+        context = super().get_context_data(
             filters=self.filters,
-            categories=Category.objects.all(),
             query_without_page=query.urlencode(),
             language_choice=self.language_choice,
             language_toggle=reading.toggled_query(self.request.GET, show_all=not self.language_choice.show_all),
             **kwargs,
         )
+        context["categories"] = public_queries.categories()  # once the page is known to exist
+        return context
 
 
 class ArticleDetailView(ArticleVisibilityMixin, DetailView):

@@ -196,3 +196,12 @@ def test_search_results_match_their_queryset(site):
     assert {article.pk: [tag.name for tag in article.tags.all()] for article in found} == {
         article.pk: [tag.name for tag in article.tags.all()] for article in expected
     }
+
+
+def test_categories_and_tags_by_slug_match_their_querysets(site):
+    assert loaded(public_queries.categories()) == loaded(Category.objects.all())
+    assert public_queries.category("blog") == Category.objects.get(slug="blog")
+    assert public_queries.category("no-such-category") is None
+    kernel = Tag.objects.get(name="kernel")
+    assert loaded([public_queries.tag(kernel.slug)]) == loaded([kernel])
+    assert public_queries.tag("no-such-tag") is None
