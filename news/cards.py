@@ -8,7 +8,7 @@ string translated as the templates did.
 
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
@@ -164,3 +164,27 @@ def neighbour_links(previous, following, *, links: Links | None = None) -> SafeS
     return mark_safe(  # every value above is escaped
         f'<nav class="prev-next" aria-label="{label}">\n  {parts[0]}\n  {parts[1]}\n</nav>'
     )
+
+
+def search_results(results: list[dict]) -> SafeString:
+    """The items of a search page's result list (``SearchView``'s ``results``)."""
+    links = Links()
+    items = []
+    for result in results:
+        article, text = result["article"], result["text"]
+        lang = f' lang="{escape(lang_attr(text.language))}"' if text.is_fallback else ""
+        badge = f' <span class="badge">{fallback_badge(text.language)}</span>' if text.is_fallback else ""
+        snippet_lang = result["snippet_language"]
+        snippet_attribute = f' lang="{escape(lang_attr(snippet_lang))}"' if snippet_lang != links.language else ""
+        iso, day = local_dates(article.publish_at)
+        category = escape(article.category.display_name_in(links.language))
+        items.append(
+            '<li class="search-result">\n'
+            f'    <h2 class="result-title"><a href="{escape(links.article_url(article.slug))}"{lang}>'
+            f"{conditional_escape(result['title'])}</a></h2>\n"
+            f'    <p class="meta"><span class="category-label">{category}</span> '
+            f'<time datetime="{iso}">{day}</time>{badge}</p>\n'
+            f'    <p class="snippet"{snippet_attribute}>{conditional_escape(result["snippet"])}</p>\n'
+            f"    {tag_list(prefetched_tags(article), links=links)}\n  </li>"
+        )
+    return mark_safe("".join(items))  # every value above is escaped

@@ -1,4 +1,4 @@
-"""The small parts every page's head and header repeat, written in Python.
+"""The small parts pages repeat (head, breadcrumbs, share links, language switch, pagination), written in Python.
 
 As included templates, the head's metadata, the breadcrumbs, the share links
 and the language switch cost an article page about 0.6 ms of a 3.4 ms render
@@ -10,7 +10,7 @@ escaped as ``{{ value }}`` escapes it, every string translated as
 
 from django.utils.html import conditional_escape as e
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 
 def seo_head(data: dict) -> SafeString:
@@ -100,4 +100,55 @@ def language_switch(entries: list[dict]) -> SafeString:
     label = e(gettext("Language"))
     return mark_safe(
         f'<nav class="language-switch" aria-label="{label}">\n  <ul>\n  {"".join(items)}\n  </ul>\n</nav>\n'
+    )
+
+
+def page_numbers(page) -> list[int]:
+    """The page numbers a pagination bar may show (first two, last two, the current one and two each side).
+
+    A bounded list, so that a list of a thousand pages is not walked page by page.
+    """
+    last, current = page.paginator.num_pages, page.number
+    wanted = {1, 2, last - 1, last, *range(current - 2, current + 3)}
+    return sorted(number for number in wanted if 1 <= number <= last)
+
+
+def pagination(page, query_without_page: str, params) -> SafeString:
+    """The bar of a list's pages (first two, last two, the current one and two each side) and "Go to page"."""
+    paginator = page.paginator
+    last, current = paginator.num_pages, page.number
+    if last <= 1:
+        return mark_safe("\n")
+
+    def url(number):
+        return e(f"?{query_without_page}&page={number}" if query_without_page else f"?page={number}")
+
+    items = []
+    if page.has_previous():
+        previous = e(pgettext("page", "Previous"))
+        items.append(f'<li><a href="{url(page.previous_page_number())}" rel="prev">{previous}</a></li>')
+    for number in page_numbers(page):
+        if number == current:
+            items.append(f'<li><span aria-current="page">{number}</span></li>')
+        elif number in (1, last) or current - 3 < number < current + 3:
+            items.append(f'<li><a href="{url(number)}">{number}</a></li>')
+        elif number in (2, last - 1):
+            items.append('<li><span class="ellipsis">…</span></li>')
+    if page.has_next():
+        following = e(pgettext("page", "Next"))
+        items.append(f'<li><a href="{url(page.next_page_number())}" rel="next">{following}</a></li>')
+    kept = "".join(
+        f'<input type="hidden" name="{e(key)}" value="{e(value)}">'
+        for key, values in params.lists()
+        if key != "page"
+        for value in values
+    )
+    pages_label, go_to, go = e(gettext("Pages")), e(gettext("Go to page")), e(gettext("Go"))
+    return mark_safe(  # every value above is escaped
+        f'\n<nav class="pagination" aria-label="{pages_label}">\n  <ul>\n    '
+        + "\n    ".join(items)
+        + '\n  </ul>\n  <form class="page-jump" method="get">\n    '
+        f'{kept}\n    <label for="page-jump">{go_to}</label>\n'
+        f'    <input id="page-jump" type="number" name="page" min="1" max="{last}" value="{current}">\n'
+        f'    <button type="submit">{go}</button>\n  </form>\n</nav>\n'
     )

@@ -23,3 +23,8 @@ def related_list(articles):
 @register.simple_tag
 def neighbour_links(previous, following):
     return cards.neighbour_links(previous, following)
+
+
+@register.simple_tag
+def search_results(results):
+    return cards.search_results(results)

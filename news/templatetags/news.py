@@ -64,22 +64,13 @@ def language_name(language_code: str) -> str:
     return str(dict(settings.LANGUAGES).get(language_code, language_code))
 
 
-@register.filter
-def page_numbers(page_obj) -> list[int]:
-    """The page numbers a pagination bar may show (first two, last two, the current one and two each side).
-
-    A bounded list, so that a list of a thousand pages is not walked page by page.
-    """
-    last, current = page_obj.paginator.num_pages, page_obj.number
-    wanted = {1, 2, last - 1, last, *range(current - 2, current + 3)}
-    return sorted(number for number in wanted if 1 <= number <= last)
-
-
 @register.simple_tag(takes_context=True)
-def page_url(context, number):
-    """The list URL for another page, keeping the filters."""
-    query = context.get("query_without_page", "")
-    return f"?{query}&page={number}" if query else f"?page={number}"
+def pagination(context):
+    """The pagination bar of a list or search page (``page_markup.pagination``)."""
+    page = context.get("page_obj")
+    if page is None:
+        return ""
+    return page_markup.pagination(page, context.get("query_without_page", ""), context["request"].GET)
 
 
 @register.simple_tag(takes_context=True)

@@ -110,7 +110,7 @@ def test_the_pagination_bar_walks_only_the_pages_it_shows():
     """The numbers the bar prints (or replaces by an ellipsis) are those it used to find among every page."""
     from django.core.paginator import Paginator
 
-    from news.templatetags.news import page_numbers
+    from news.page_markup import page_numbers
 
     for count in range(1, 31):
         paginator = Paginator(range(count), 1)
