@@ -6,6 +6,8 @@ These functions write the same markup directly: every value escaped, every
 string translated as the templates did.
 """
 
+import unicodedata
+
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import conditional_escape, escape
@@ -25,6 +27,13 @@ def local_dates(moment) -> tuple[str, str]:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return moment.isoformat(), f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+
+
+def shortened(text: str, length: int) -> str:
+    """``Truncator(text).chars(length)``, without its work for a text already short and normalized."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
 
 
 def prefetched_tags(article) -> list:
@@ -113,7 +122,7 @@ def card(article, *, heading_level: int = 2, eager: bool = False, links: Links |
         )
     parts.append("\n    ")
     if summary := text.summary:
-        summary = escape(Truncator(summary).chars(SUMMARY_CHARACTERS))
+        summary = escape(shortened(summary, SUMMARY_CHARACTERS))
         parts.append(f'<p class="summary"{fallback_lang}>{summary}</p>')
     parts.append(f"\n    {tag_list(prefetched_tags(article), links=links)}\n  </div>\n</article>\n")
     return mark_safe("".join(parts))  # every value above is escaped

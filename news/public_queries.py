@@ -44,15 +44,15 @@ def _list_page(now, shape, **filters):
         articles = articles.in_language(translation.get_language())
     if ids_only:
         return articles[bottom:top].values_list("pk", flat=True)
-    return articles.for_listing(tags=False)[bottom:top]
+    return articles.for_listing(tags=False).select_related(None)[bottom:top]
 
 
 def _listing(ids):
-    return Article.objects.filter(pk__in=ids).for_listing(tags=False)
+    return Article.objects.filter(pk__in=ids).for_listing(tags=False).select_related(None)
 
 
 def _results(ids):
-    return Article.objects.filter(pk__in=ids).select_related("category").for_reading()
+    return Article.objects.filter(pk__in=ids).for_reading()
 
 
 def _newest_per_category(now, shape):
@@ -91,34 +91,40 @@ def links(ids: list) -> dict[int, Article]:
     return {linked.pk: linked for linked in LINKS.run(ids=ids)}
 
 
-def list_page(now, *, bottom: int, top: int, language_only: bool, ids_only: bool = False, **filters) -> list:
+def with_categories_and_tags(articles: list[Article], categories) -> list[Article]:
+    """``articles`` with their tags, and each with its category from ``categories`` (the page's own list of
+    them, loaded anyway): not one category per row, as a join would make."""
+    by_id = {category.pk: category for category in categories}
+    field = Article._meta.get_field("category")
+    for article in articles:
+        if article.category_id in by_id:  # else asked when shown (a category made since the page's list)
+            field.set_cached_value(article, by_id[article.category_id])
+    attach_tags(articles)
+    return articles
+
+
+def list_page(now, *, bottom: int, top: int, language_only: bool, categories, ids_only: bool = False, **filters):
     """A page of a list (``filtered``) as its cards show it, or its articles' ids: newest first."""
     filters = {name: value for name, value in filters.items() if value is not None}
     found = LIST_PAGE.run(shape=(language_only, bottom, top, ids_only), now=now, **filters)
-    if not ids_only:
-        attach_tags(found)
-    return found
+    return found if ids_only else with_categories_and_tags(found, categories)
 
 
-def listing(ids: list) -> list[Article]:
+def listing(ids: list, categories) -> list[Article]:
     """The articles ``ids`` as list cards show them (in no particular order)."""
-    found = LISTING.run(ids=ids)
-    attach_tags(found)
-    return found
+    return with_categories_and_tags(LISTING.run(ids=ids), categories)
 
 
 def latest_per_category(now, per_category: int):
     """``ArticleQuerySet.latest_per_category`` of the articles published at ``now`` in the page's language."""
     categories = NEWEST_PER_CATEGORY.run(shape=per_category, now=now)
     wanted = [pk for category in categories for pk in newest_ids(category, per_category)]
-    return sections_of(categories, per_category, listing(wanted))
+    return sections_of(categories, per_category, listing(wanted, categories))
 
 
-def results(ids: list) -> list[Article]:
+def results(ids: list, categories) -> list[Article]:
     """The articles ``ids`` with everything a search result shows (their bodies too), in no particular order."""
-    found = RESULTS.run(ids=ids)
-    attach_tags(found)
-    return found
+    return with_categories_and_tags(RESULTS.run(ids=ids), categories)
 
 
 def categories() -> list[Category]:

@@ -2,6 +2,7 @@ import datetime
 
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -127,9 +128,9 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
         paginator = super().get_paginator(
             *args,
             rows=lambda bottom, top, ids_only: public_queries.list_page(
-                self.now, bottom=bottom, top=top, ids_only=ids_only, **values
+                self.now, bottom=bottom, top=top, ids_only=ids_only, categories=self.categories, **values
             ),
-            load=public_queries.listing,
+            load=lambda ids: public_queries.listing(ids, self.categories),
             **kwargs,
         )
         # Already counted with the articles in other languages: no second count.
@@ -146,8 +147,13 @@ class ArticleListView(ArticleVisibilityMixin, ListView):
             language_toggle=reading.toggled_query(self.request.GET, show_all=not self.language_choice.show_all),
             **kwargs,
         )
-        context["categories"] = public_queries.categories()  # once the page is known to exist
+        context["categories"] = self.categories
         return context
+
+    @cached_property
+    def categories(self):
+        """Every category: the page's filter bar, and its cards' categories (once the page is known to exist)."""
+        return public_queries.categories()
 
 
 class ArticleDetailView(ArticleVisibilityMixin, DetailView):
@@ -227,7 +233,7 @@ class SearchView(ArticleVisibilityMixin, ListView):
     def get_paginator(self, *args, **kwargs):
         paginator = reading.ListPaginator(
             *args,
-            load=public_queries.results,
+            load=lambda ids: public_queries.results(ids, self.filter_form.categories.values()),
             first_page_by_ids=True,
             **kwargs,
         )
