@@ -3,7 +3,9 @@
 Each language has its own tree (home → news index → articles), the pages of one
 article linked across languages by their ``translation_key``. Categories are
 translatable snippets; tags are taggit tags through a ``ParentalKey``, as in
-Wagtail's tagging guide. Lists select their categories and prefetch their tags.
+Wagtail's tagging guide. Lists select their categories, prefetch their tags and
+leave the bodies out (``defer``, as Wagtail's ``defer_streamfields`` does for
+stream bodies): sorting 2,000 rows with their bodies made list page 50 twice as slow.
 """
 
 from django.core.paginator import Paginator
@@ -49,7 +51,13 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = NewsPage.objects.live().descendant_of(self).select_related("category").prefetch_related("tags")
+        articles = (
+            NewsPage.objects.live()
+            .descendant_of(self)
+            .defer("body")
+            .select_related("category")
+            .prefetch_related("tags")
+        )
         context["news_index"] = NewsIndexPage.objects.live().child_of(self).first()
         context["sections"] = [
             (category, articles.filter(category=category).order_by("-date")[:HOME_ARTICLES_PER_CATEGORY])
@@ -67,7 +75,9 @@ class NewsIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        articles = NewsPage.objects.live().child_of(self).select_related("category").prefetch_related("tags")
+        articles = (
+            NewsPage.objects.live().child_of(self).defer("body").select_related("category").prefetch_related("tags")
+        )
         if tag := request.GET.get("tag"):
             articles = articles.filter(tags__slug=tag)
         if category := request.GET.get("category"):
@@ -100,7 +110,7 @@ class NewsPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        siblings = NewsPage.objects.live().sibling_of(self, inclusive=False)
+        siblings = NewsPage.objects.live().sibling_of(self, inclusive=False).defer("body")
         context["previous_article"] = siblings.filter(date__lt=self.date).order_by("-date").first()
         context["next_article"] = siblings.filter(date__gt=self.date).order_by("date").first()
         context["related_articles"] = (
