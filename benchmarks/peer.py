@@ -9,10 +9,12 @@ virtualenv of its own (var/bench-wagtail/, kept while the pins stay the same);
 the site of wagtail_site/ copied to a temporary folder, its migrations made and
 applied; the articles of the portal's ``generate_news --seed 1`` loaded into it,
 each in both languages (where the portal's article has one language, the other's
-text is made by the same generator). Each site is then served in turn by gunicorn
-with 2 sync workers, DEBUG off, on SQLite, the portal with its page cache off, and
-every page is checked (200, gzip, a real body) and measured with wrk as pages.py
-does. ``--check`` builds both with 50 articles and only checks the pages.
+text is made by the same generator). Both are served by gunicorn with 2 sync
+workers, DEBUG off, on SQLite, the portal with its page cache off, never both at
+once; every page is checked (200, gzip, a whole page), then measured with wrk as
+pages.py does, on one site and right after on the other, so that other work on
+the machine weighs on both alike. ``--check`` builds both with 50 articles and
+only checks the pages.
 ``--output FILE`` puts the table in FILE as its "## Against a peer" section,
 replacing the one there or appended.
 """
@@ -223,17 +225,27 @@ def check(base: str, paths: dict[str, str], titles: dict[str, str]) -> dict[str,
     return sizes
 
 
-def serve_and_measure(serving, paths: dict[str, str], titles: dict[str, str], seconds: float | None) -> dict:
-    with serving as (base, process):
-        result = {"sizes": check(base, paths, titles)}
-        if seconds:
-            result["rows"] = {name: pages.wrk(base + path, seconds) for name, path in paths.items()}
-            result["rss"] = pages.worker_rss_mb(process)
-    return result
+def measure(serve: dict, paths: dict[str, dict[str, str]], titles: dict[str, str], seconds: int | None) -> dict:
+    """Each site's pages checked; then, unless ``seconds`` is None, each page measured on one site and at once on
+    the other (each served alone), so that other work on the machine weighs on both alike."""
+    sides = {}
+    for side, serving in serve.items():
+        print(f"{side}: checking {', '.join(paths[side])}…", flush=True)
+        with serving() as (base, _process):
+            sides[side] = {"sizes": check(base, paths[side], titles), "rows": {}, "rss": 0.0}
+    for name in paths["portal"] if seconds else []:
+        print(f"measuring {name}…", flush=True)
+        for side, serving in serve.items():
+            with serving() as (base, process):
+                url = base + paths[side][name]
+                pages.fetch(url)  # templates compiled
+                sides[side]["rows"][name] = pages.wrk(url, seconds)
+                sides[side]["rss"] = max(sides[side]["rss"], pages.worker_rss_mb(process))
+    return sides
 
 
 def run(*, articles: int = 2_000, seconds: float = 5, check_only: bool = False) -> dict:
-    """Build both sites, check their pages and, unless ``check_only``, measure them one after the other."""
+    """Build both sites, check their pages and, unless ``check_only``, measure them."""
     seconds, timings = max(1, round(seconds)), {}  # wrk takes whole seconds
     with ExitStack() as stack:
         temp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="peer-bench-")))
@@ -250,32 +262,28 @@ def run(*, articles: int = 2_000, seconds: float = 5, check_only: bool = False) 
         wagtail_env = build_wagtail(temp, python, exported)
         timings["Wagtail site"] = time.perf_counter() - started
         titles = article_titles(exported, paths)
-        peer_paths = wagtail_paths(paths)
+        paths = {"Wagtail": wagtail_paths(paths), "portal": paths}
         queries = {
-            "Wagtail": json.loads(run_python(python, QUERIES, wagtail_env, json.dumps(peer_paths))),
-            "portal": pages.queries(portal_env, paths),
+            "Wagtail": json.loads(run_python(python, QUERIES, wagtail_env, json.dumps(paths["Wagtail"]))),
+            "portal": pages.queries(portal_env, paths["portal"]),
         }
-        served = {
-            "Wagtail": pages.gunicorn(
-                "wagtail_site.wsgi", wagtail_env, python=str(python), chdir=Path(wagtail_env["PYTHONPATH"])
-            ),
-            "portal": pages.gunicorn("portal.wsgi", portal_env),
+        project = Path(wagtail_env["PYTHONPATH"])
+        serve = {
+            "Wagtail": lambda: pages.gunicorn("wagtail_site.wsgi", wagtail_env, python=str(python), chdir=project),
+            "portal": lambda: pages.gunicorn("portal.wsgi", portal_env),
         }
-        sides = {}
-        for side, serving in served.items():
-            print(f"{side}: {'checking' if check_only else 'measuring'} {', '.join(paths)}…", flush=True)
-            sides[side] = serve_and_measure(
-                serving, peer_paths if side == "Wagtail" else paths, titles, None if check_only else seconds
-            )
+        machine = pages.machine()
+        sides = measure(serve, paths, titles, None if check_only else seconds)
     return {
         "articles": articles,
         "wagtail_articles": count,
         "seconds": seconds,
-        "paths": {"Wagtail": peer_paths, "portal": paths},
+        "paths": paths,
         "queries": queries,
         "sides": sides,
         "timings": timings,
-        "machine": pages.machine(),
+        "machine": machine,
+        "load_end": os.getloadavg()[0],
     }
 
 
@@ -326,10 +334,12 @@ def section(result: dict) -> str:
         "Written by `make bench-peer` (`benchmarks/peer.py`).",
         "",
         f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram']} RAM; Python {machine['python']}; "
-        f"{machine['date']}, load average {machine['load']} at the end",
-        f"- Both on SQLite, served one after the other by {requirement('gunicorn').replace('==', ' ')} with "
-        f"{pages.WORKERS} sync workers, DEBUG off; wrk with 2 threads and {pages.CONNECTIONS} connections for "
-        f"{seconds:g} s per page on the loopback interface, asking for gzip",
+        f"{machine['date']}; load average at the start {machine['load']}, at the end {result['load_end']:.1f} "
+        "(other work on the machine makes every figure lower)",
+        "- Both on SQLite, each page measured on one site then at once on the other, each served alone by "
+        f"{requirement('gunicorn').replace('==', ' ')} with {pages.WORKERS} sync workers, DEBUG off; wrk with 2 "
+        f"threads and {pages.CONNECTIONS} connections for {seconds:g} s per page on the loopback interface, "
+        "asking for gzip",
         f"- Portal: `generate_news --count {result['articles']} --seed 1` (one article in ten in Chinese only, one "
         "in twenty in English only), page cache off (`PAGE_CACHE=0`)",
         f"- Wagtail {WAGTAIL} on {requirement('Django').replace('==', ' ')} (`benchmarks/wagtail_site/`): the same "
