@@ -12,7 +12,7 @@ MAKEMESSAGES_OPTIONS := --no-location --no-obsolete --ignore=.venv --ignore=node
 	--ignore=staticfiles --ignore=var --ignore=media -v0
 
 # backup / restore: the development database and media; in production run `manage.py backup` itself.
-.PHONY: backup restore run serve setup test lint check-migrations test-sqlite test-postgres test-third-language test-browser browser-deps messages compilemessages bench bench-cold import-corpus clean
+.PHONY: backup restore run serve setup test lint check-migrations test-sqlite test-postgres test-third-language test-browser browser-deps messages compilemessages bench bench-cold bench-peer import-corpus clean
 
 $(VENV)/.requirements: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -98,6 +98,13 @@ bench: $(VENV)/.requirements compilemessages
 	@command -v wrk >/dev/null || { echo "Installing wrk with apt"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
 	$(PY) benchmarks/bench.py $(if $(QUICK),--quick)
+
+# The portal against a Wagtail 8 site of the same 2,000 generated articles per language, side by side (Wagtail
+# installed in var/bench-wagtail/): prints the table and puts it in BENCHMARKS.md as its "Against a peer" section.
+bench-peer: $(VENV)/.requirements compilemessages
+	@command -v wrk >/dev/null || { echo "Installing wrk with apt"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; }
+	$(PY) benchmarks/peer.py --output BENCHMARKS.md
 
 # Uncached pages at 2,000 and 20,000 articles, in-process with the test client: does a page's cost grow with the archive.
 bench-cold: $(VENV)/.requirements compilemessages

@@ -1,9 +1,10 @@
 """Everything ``make bench`` measures, written to BENCHMARKS.md.
 
-    python benchmarks/bench.py [--quick] [--seconds 5] [--output BENCHMARKS.md]
+    python benchmarks/bench.py [--quick] [--no-peer] [--seconds 5] [--output BENCHMARKS.md]
 
 ``--quick`` (``make bench QUICK=1``) is a smoke run: a small site on SQLite,
 short runs, a short soak, a small import. The load and soak run is soak.py. See pages.py for what is measured and how.
+Last comes the comparison with a Wagtail site (peer.py), unless ``--quick`` or ``--no-peer``.
 """
 
 import argparse
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pages  # noqa: E402
+import peer  # noqa: E402
 import run as import_bench  # noqa: E402
 import soak  # noqa: E402
 
@@ -31,6 +33,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="a fast smoke run")
     parser.add_argument("--seconds", type=float, default=None, help="wrk duration per page")
     parser.add_argument("--output", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--no-peer", action="store_true", help="skip the comparison with Wagtail (peer.py)")
     args = parser.parse_args()
     seconds = args.seconds or (2 if args.quick else 5)
     sizes = [300] if args.quick else [2_000, 20_000]
@@ -83,6 +86,10 @@ def main():
     imported = import_bench.measure(import_files)
     machine["load_end"] = f"{os.getloadavg()[0]:.1f}"
     report = render(machine, sites, generation, extra, imported, seconds=seconds, quick=args.quick)
+    if not (args.quick or args.no_peer):
+        args.output.write_text(report)
+        print("against a peer (Wagtail)…", flush=True)
+        report += "\n" + peer.report_section(seconds=seconds)
     args.output.write_text(report)
     print(f"Wrote {args.output}")
 

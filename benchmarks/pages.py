@@ -131,11 +131,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict):
+def gunicorn(app: str, env: dict, *, python: str = sys.executable, chdir: Path = ROOT):
+    """``app`` served on a free port; ``python`` and ``chdir`` serve another project (peer.py)."""
     port = free_port()
     process = subprocess.Popen(
         [
-            sys.executable,
+            python,
             "-m",
             "gunicorn",
             app,
@@ -146,12 +147,12 @@ def gunicorn(app: str, env: dict):
             "--log-level",
             "warning",
             "--chdir",
-            str(ROOT),
+            str(chdir),
             "--timeout",
             "300",
         ],
         env=env,
-        cwd=ROOT,
+        cwd=chdir,
     )
     base = f"http://127.0.0.1:{port}"
     try:
