@@ -294,8 +294,11 @@ def ceilings(env: dict, *, seconds: float, page: str) -> dict:
     with gunicorn("benchmarks.trivial_wsgi:application", env) as (base, _process):
         trivial = wrk(base + "/", seconds)
     with gunicorn("portal.wsgi", {**env, "PAGE_CACHE": "1"}) as (base, _process):
-        fetch(base + page)
-        body, headers = fetch(base + page)
+        # Each worker has its own local-memory cache: ask until one answers from it.
+        for _ in range(20):
+            body, headers = fetch(base + page)
+            if headers.get("X-Page-Cache") == "hit":
+                break
     if headers.get("X-Page-Cache") != "hit":
         raise SystemExit(f"{page} was not answered from the cache: {headers.get('X-Page-Cache')}")
     stored = Path(env["VAR_DIR"]) / "trivial-page.json"
