@@ -278,6 +278,7 @@ def measure_site(env: dict, paths: dict[str, str], *, seconds: float, modes: dic
             for name, path in paths.items():
                 for _ in range(2 if extra.get("PAGE_CACHE") == "1" else 1):
                     fetch(base + path)  # templates compiled, the page stored when caching
+                wrk(base + path, 1)  # both workers warmed: their first requests fill the process's caches
                 rows[name] = wrk(base + path, seconds)
                 if extra.get("PAGE_CACHE") == "1":
                     rows[name]["state"] = fetch(base + path)[1].get("X-Page-Cache", "?")

@@ -238,7 +238,8 @@ def measure(serve: dict, paths: dict[str, dict[str, str]], titles: dict[str, str
         for side, serving in serve.items():
             with serving() as (base, process):
                 url = base + paths[side][name]
-                pages.fetch(url)  # templates compiled
+                pages.fetch(url)
+                pages.wrk(url, 1)  # both workers warmed (templates compiled, caches of the process filled)
                 sides[side]["rows"][name] = pages.wrk(url, seconds)
                 sides[side]["rss"] = max(sides[side]["rss"], pages.worker_rss_mb(process))
     return sides
