@@ -1,9 +1,11 @@
 """Cold pages (page cache off) at 2,000 and 20,000 articles, measured in-process with Django's test client.
 
-    python benchmarks/cold_pages.py [--sizes 2000 20000] [--db sqlite postgresql] [--repeat 15] [--keep DIR]
+    python benchmarks/cold_pages.py [--sizes 2000 20000] [--db sqlite postgresql] [--repeat 15] [--rounds 3]
+                                    [--keep DIR]
 
-For each database and size: a fresh database (``generate_news --seed 1``),
-then for each page the median milliseconds of ``--repeat`` uncached requests
+For each database and size: a fresh database (``generate_news --seed 1``);
+then, the sizes measured in turn for ``--rounds`` rounds, for each page the
+middle round's median milliseconds of ``--repeat`` uncached requests
 (DEBUG off, ``PAGE_CACHE=0``), the number of SQL queries and the slowest
 query. Prints a Markdown table per database with the 20k/2k cost ratio.
 ``--keep DIR`` keeps the SQLite files (and reuses them on the next run).
@@ -86,6 +88,13 @@ def measure(env: dict, repeat: int) -> dict:
     return json.loads(pages._python(MEASURE, env, json.dumps(paths), str(repeat)))
 
 
+def middle_round(rounds: list[dict]) -> dict:
+    """Per page, the round whose median is the middle one of the rounds."""
+    return {
+        page: sorted((found[page] for found in rounds), key=lambda r: r["ms"])[len(rounds) // 2] for page in rounds[0]
+    }
+
+
 def table(kind: str, sizes: list[int], results: dict[int, dict]) -> str:
     small, large = sizes[0], sizes[-1]
     head = ["page"]
@@ -108,6 +117,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 20000])
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"], choices=["sqlite", "postgresql"])
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=3, help="measure the sizes in turn this many times")
     parser.add_argument("--keep", type=Path, help="keep (and reuse) the SQLite sites in this folder")
     args = parser.parse_args()
     info = pages.machine()
@@ -118,11 +128,19 @@ def main() -> None:
             continue
         results = {}
         with tempfile.TemporaryDirectory() as temp:
-            for size in args.sizes:
-                env, context = build(kind, size, Path(temp), args.keep)
-                try:
-                    results[size] = measure(env, args.repeat)
-                finally:
+            built = {}
+            try:
+                for size in args.sizes:
+                    built[size] = build(kind, size, Path(temp), args.keep)
+                # The sizes measured in turn, several rounds: work elsewhere on a shared machine, which
+                # comes and goes, then weighs on every size alike; each page's figure is its middle round.
+                rounds = {size: [] for size in args.sizes}
+                for _ in range(args.rounds):
+                    for size in args.sizes:
+                        rounds[size].append(measure(built[size][0], args.repeat))
+                results = {size: middle_round(rounds[size]) for size in args.sizes}
+            finally:
+                for _env, context in built.values():
                     if context is not None:
                         context.__exit__(None, None, None)
         print()
