@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from news import public_queries
+from news.content import period
 from news.models import Article
 from portal import query_cache
 
@@ -58,15 +59,23 @@ class SearchFilterForm(forms.Form):
 
     def filter(self, articles):
         """``articles`` narrowed by every filter that was given and valid."""
+        values = self.filter_values()
+        language = values.pop("language")
+        articles = public_queries.filtered(articles, **values)
+        return articles.in_language(language) if language else articles
+
+    def filter_values(self) -> dict:
+        """Every filter that was given and valid, as values: a category's id, a year's bounds, a language."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        if data.get("category"):
-            articles = articles.in_category(self.categories[data["category"]])
-        if data.get("language"):
-            articles = articles.in_language(data["language"])
-        if data.get("year"):
-            articles = articles.in_year(data["year"])
-        return articles
+        category = self.categories[data["category"]] if data.get("category") else None
+        start, end = period(data["year"]) if data.get("year") else (None, None)
+        return {
+            "category_id": category.pk if category else None,
+            "start": start,
+            "end": end,
+            "language": data.get("language") or None,
+        }
 
     @property
     def active(self) -> bool:

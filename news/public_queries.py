@@ -7,6 +7,7 @@ queryset returns.
 
 from django.utils import translation
 
+from news import search
 from news.article_queries import RELATED_CANDIDATES, attach_tags, newest_ids, rank_related, sections_of
 from news.models import Article, Category
 from portal.prepared import Prepared
@@ -55,6 +56,15 @@ def _results(ids):
     return Article.objects.filter(pk__in=ids).for_reading()
 
 
+def _search_candidates(now, shape, category_id=None, start=None, end=None, tsquery=None, **needles):
+    language, limit = shape
+    articles = filtered(Article.objects.published(now), category_id=category_id, start=start, end=end)
+    if language:
+        articles = articles.in_language(language)
+    found = search.matching(articles, tsquery=tsquery, **needles).order_by("-publish_at", "-id")
+    return found[:limit].values_list("pk", "rank")
+
+
 def _newest_per_category(now, shape):
     articles = Article.objects.published(now).in_language(translation.get_language())
     return articles.newest_per_category(shape, Category.objects.all())
@@ -69,6 +79,15 @@ NEWEST_PER_CATEGORY = Prepared(_newest_per_category, now="datetime")
 RESULTS = Prepared(_results, ids="ids")
 CATEGORIES = Prepared(lambda: Category.objects.all())
 TAG = Prepared(lambda slug: Tag.objects.filter(slug=slug), slug="str")
+SEARCH_CANDIDATES = Prepared(
+    _search_candidates,
+    now="datetime",
+    category_id="int",
+    start="datetime",
+    end="datetime",
+    tsquery="str",
+    **{f"needle_{index}": "contains" for index in range(search.MAX_TERMS)},
+)
 
 
 def published_article(slug: str, now) -> Article | None:
@@ -125,6 +144,17 @@ def latest_per_category(now, per_category: int):
 def results(ids: list, categories) -> list[Article]:
     """The articles ``ids`` with everything a search result shows (their bodies too), in no particular order."""
     return with_categories_and_tags(RESULTS.run(ids=ids), categories)
+
+
+def search_candidates(now, query, *, language: str | None = None, **filters) -> list[int]:
+    """``search.candidates`` among the articles published at ``now``, narrowed by a search page's filters
+    (``filtered``, and a language whose own text they must have)."""
+    if not query.ok:
+        return []
+    filters = {name: value for name, value in filters.items() if value is not None}
+    shape = (language, search.MAX_CANDIDATES)
+    rows = SEARCH_CANDIDATES.run(shape=shape, now=now, **filters, **search.matching_values(query))
+    return [pk for pk, _rank in sorted(rows, key=lambda row: -row[1])]
 
 
 def categories() -> list[Category]:

@@ -258,8 +258,7 @@ def _tsquery(query: Query) -> str:
     return " & ".join(parts)
 
 
-def _postgres_search(articles, query: Query):
-    tsquery = _tsquery(query)
+def _postgres_search(articles, tsquery: str):
     vector = f'"{SearchDocument._meta.db_table}"."vector"'
     matches = RawSQL(f"{vector} @@ to_tsquery(%s::regconfig, %s)", [PG_CONFIG, tsquery], output_field=BooleanField())
     rank = RawSQL(f"ts_rank({vector}, to_tsquery(%s::regconfig, %s))", [PG_CONFIG, tsquery], FloatField())
@@ -285,12 +284,11 @@ def _needle(term: str) -> str:
     return shared if len(shared) >= min(3, len(term)) else term
 
 
-def _substring_search(articles, query: Query):
+def _substring_search(articles, needles: list[str]):
     weights = {"title": 4, "summary": 2, "body": 1}
     condition = Q()
     rank = Value(0)
-    for term in query.terms:
-        needle = _needle(term)
+    for needle in needles:
         hit = Q()
         for field in weights:
             hit |= Q(**{f"search_document__{field}__contains": needle})
@@ -339,9 +337,21 @@ def ranked(pks: list[int], query: Query):
 
 
 def _matching(articles, query: Query):
+    return matching(articles, **matching_values(query))
+
+
+def matching_values(query: Query) -> dict[str, str]:
+    """What ``matching`` asks for ``query`` on this database: a tsquery, or one needle per term."""
     if connection.vendor == "postgresql":
-        return _postgres_search(articles, query)
-    return _substring_search(articles, query)
+        return {"tsquery": _tsquery(query)}
+    return {f"needle_{index}": _needle(term) for index, term in enumerate(query.terms)}
+
+
+def matching(articles, *, tsquery: str | None = None, **needles: str):
+    """``articles`` that match (``matching_values``), each with its ``rank``."""
+    if tsquery is not None:
+        return _postgres_search(articles, tsquery)
+    return _substring_search(articles, [needles[f"needle_{index}"] for index in range(len(needles))])
 
 
 # Showing results -----------------------------------------------------------

@@ -15,8 +15,9 @@ and a run may leave out the values its shape does not use. Shapes are kept up
 to ``MAX_SHAPES`` per query, then forgotten all at once.
 
 Kinds of values: ``"datetime"`` (aware, compared with a ``DateTimeField``),
-``"int"``, ``"str"``, and ``"ids"``: a sequence of integers, one compiled query
-per length; an empty one means no rows.
+``"int"``, ``"str"``, ``"contains"`` (a string looked for by a ``__contains``
+lookup: the ORM turns it into a ``LIKE`` pattern), and ``"ids"``: a sequence of
+integers, one compiled query per length; an empty one means no rows.
 """
 
 import datetime
@@ -36,7 +37,7 @@ from django.db.models.query import (
 from django.utils import translation
 from modeltranslation.manager import FallbackFlatValuesListIterable, FallbackValuesListIterable
 
-KINDS = ("datetime", "int", "str", "ids")
+KINDS = ("datetime", "int", "str", "contains", "ids")
 MAX_SHAPES = 512
 _SENTINEL_BASE = -(10**12)
 
@@ -79,9 +80,7 @@ class Prepared:
         connection = connections[self.using]
         params = list(compiled.params)
         for name, index, positions in compiled.slots:
-            value = values[name] if index is None else values[name][index]
-            if self.kinds[name] == "datetime":
-                value = connection.ops.adapt_datetimefield_value(value)
+            value = _adapted(connection, self.kinds[name], values[name] if index is None else values[name][index])
             for position in positions:
                 params[position] = value
         with connection.cursor() as cursor:
@@ -110,12 +109,11 @@ class Prepared:
         except EmptyResultSet:  # this shape selects nothing whatever the values (an empty slice)
             self._compiled[key] = _Compiled(None, (), (), compiler, None)
             return self._compiled[key]
-        ops = connections[self.using].ops
         slots = []
         for name in names:
             kind = self.kinds[name]
             for index, sentinel in _indexed(sentinels[name], kind):
-                wanted = ops.adapt_datetimefield_value(sentinel) if kind == "datetime" else sentinel
+                wanted = _adapted(connections[self.using], kind, sentinel)
                 positions = tuple(i for i, got in enumerate(params) if type(got) is type(wanted) and got == wanted)
                 if not positions:
                     raise ImproperlyConfigured(
@@ -127,6 +125,15 @@ class Prepared:
             self._compiled.clear()
         self._compiled[key] = compiled
         return compiled
+
+
+def _adapted(connection, kind: str, value):
+    """``value`` as the ORM passes it to the database for a value of this kind."""
+    if kind == "datetime":
+        return connection.ops.adapt_datetimefield_value(value)
+    if kind == "contains":
+        return f"%{connection.ops.prep_for_like_query(value)}%"
+    return value
 
 
 def _distinct(ids) -> list:

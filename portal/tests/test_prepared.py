@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from news import content, public_queries
+from news import content, public_queries, search
 from news.article_queries import TAGS_OF
 from news.models import Article, Category
 from news.tests import factories
@@ -213,3 +213,19 @@ def test_categories_and_tags_by_slug_match_their_querysets(site):
     kernel = Tag.objects.get(name="kernel")
     assert loaded([public_queries.tag(kernel.slug)]) == loaded([kernel])
     assert public_queries.tag("no-such-tag") is None
+
+
+@pytest.mark.parametrize("text", ["内核", "kernel", "Old one", "内核 cloud", "文章", "nothing-like-this"])
+def test_search_candidates_match_the_search_queryset(site, text):
+    now = timezone.now()
+    query = search.parse(text)
+    blog = Category.objects.get(slug="blog")
+    start, end = content.period(site["old"].publish_at.astimezone(content.site_zone()).year)
+    cases = [{}, {"category_id": blog.pk}, {"start": start, "end": end}, {"language": "en"}, {"language": "zh-hans"}]
+    for filters in cases:
+        articles = public_queries.filtered(
+            Article.objects.published(now), **{k: v for k, v in filters.items() if k != "language"}
+        )
+        if filters.get("language"):
+            articles = articles.in_language(filters["language"])
+        assert public_queries.search_candidates(now, query, **filters) == search.candidates(articles, query)
