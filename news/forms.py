@@ -57,13 +57,6 @@ class SearchFilterForm(forms.Form):
         ]
         self.fields["year"].choices = [("", _("Any year"))] + [(str(year), str(year)) for year in years]
 
-    def filter(self, articles):
-        """``articles`` narrowed by every filter that was given and valid."""
-        values = self.filter_values()
-        language = values.pop("language")
-        articles = public_queries.filtered(articles, **values)
-        return articles.in_language(language) if language else articles
-
     def filter_values(self) -> dict:
         """Every filter that was given and valid, as values: a category's id, a year's bounds, a language."""
         self.is_valid()

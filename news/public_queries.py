@@ -8,7 +8,7 @@ queryset returns.
 from django.utils import translation
 
 from news import search
-from news.article_queries import RELATED_CANDIDATES, attach_tags, newest_ids, rank_related, sections_of
+from news.article_queries import attach_tags, newest_ids, rank_related, sections_of
 from news.models import Article, Category
 from portal.prepared import Prepared
 from tags.models import Tag
@@ -169,6 +169,3 @@ def category(slug: str) -> Category | None:
 def tag(slug: str) -> Tag | None:
     found = TAG.run(slug=slug)
     return found[0] if found else None
-
-
-__all__ = ["RELATED_CANDIDATES", "links", "published_article", "related_ids"]
