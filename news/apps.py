@@ -13,7 +13,9 @@ class NewsConfig(AppConfig):
         from news.defaults import after_migrate
 
         post_migrate.connect(after_migrate, sender=self, dispatch_uid="news-defaults")
-        from news import caching, images, saving, search
+        from news import caching, images, saving, search, search_index
+
+        post_migrate.connect(search_index.after_migrate, sender=self, dispatch_uid="news-search-index")
 
         # What follows an article's save, in this order, from its one save path (news.saving):
         # the banner's renditions, then the search document; translations adds its records.

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from django.db import connections, transaction
 
-from news import bulk, search, search_vectors
+from news import bulk, search, search_index, search_vectors
 from news.models import Article, SearchDocument, TaggedArticle
 from tags.models import Tag
 from translations import languages
@@ -161,15 +161,22 @@ def analyse(count: int, *, from_count: int) -> None:
 
 @contextmanager
 def search_index_rebuilt(count: int, *, from_count: int):
-    """On PostgreSQL, the search vectors' GIN index dropped during a write larger than the table, made again after.
+    """The search index built at the end of a write larger than the table, rather than row by row.
+
+    On SQLite the full-text index takes the new documents at the end (``search_index.indexed_at_end``);
+    on PostgreSQL the search vectors' GIN index is dropped, and made again after.
 
     Building a GIN index once over all rows is many times faster than adding thousands
     of rows to it one by one. Inside the generator's transaction: nobody sees the table
     without it.
     """
     connection = transaction.get_connection()
-    if connection.vendor != "postgresql" or count < max(SearchDocument.objects.count(), from_count):
+    if count < max(SearchDocument.objects.count(), from_count):
         yield
+        return
+    if connection.vendor != "postgresql":
+        with search_index.indexed_at_end(connection):
+            yield
         return
     with connection.cursor() as cursor:
         table = SearchDocument._meta.db_table

@@ -56,12 +56,12 @@ def _results(ids):
     return Article.objects.filter(pk__in=ids).for_reading()
 
 
-def _search_candidates(now, shape, category_id=None, start=None, end=None, tsquery=None, **needles):
+def _search_candidates(now, shape, category_id=None, start=None, end=None, tsquery=None, match=None, **needles):
     language, limit = shape
     articles = filtered(Article.objects.published(now), category_id=category_id, start=start, end=end)
     if language:
         articles = articles.in_language(language)
-    found = search.matching(articles, tsquery=tsquery, **needles).order_by("-publish_at", "-id")
+    found = search.matching(articles, tsquery=tsquery, match=match, **needles).order_by("-publish_at", "-id")
     return found[:limit].values_list("pk", "rank")
 
 
@@ -86,7 +86,8 @@ SEARCH_CANDIDATES = Prepared(
     start="datetime",
     end="datetime",
     tsquery="str",
-    **{f"needle_{index}": "contains" for index in range(search.MAX_TERMS)},
+    match="str",
+    **{f"{kind}_{index}": "contains" for kind in ("needle", "loose") for index in range(search.MAX_TERMS)},
 )
 
 

@@ -13,10 +13,12 @@ without scanning the table; on SQLite the same terms are matched as
 substrings and ranked by where they occur.
 """
 
+import functools
 import html
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -31,7 +33,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from news import reading
+from news import reading, search_index
 from news.cjk import CJK_CLASS, is_cjk
 from news.models import Article, SearchDocument, TaggedArticle
 from tags.models import Tag
@@ -284,24 +286,51 @@ def _needle(term: str) -> str:
     return shared if len(shared) >= min(3, len(term)) else term
 
 
-def _substring_search(articles, needles: list[str]):
-    weights = {"title": 4, "summary": 2, "body": 1}
+_WEIGHTS = {"title": 4, "summary": 2, "body": 1}
+
+
+def _sqlite_search(articles, match: str | None, needles: dict[int, str], loose: dict[int, str]):
+    """``articles`` matching on SQLite, each with its rank: for every term, the weight of the first field
+    that holds it (title 4, summary 2, body 1), summed.
+
+    ``match`` (an FTS5 query of every term it can express) is answered by the full-text index
+    (``news.search_index``); ``needles`` are those terms as substrings, to find which field holds them.
+    A term the index cannot find, a single Chinese character (the index holds pairs), is a ``loose``
+    needle, matched as a substring of the documents.
+    """
     condition = Q()
     rank = Value(0)
-    for needle in needles:
-        hit = Q()
-        for field in weights:
-            hit |= Q(**{f"search_document__{field}__contains": needle})
-        condition &= hit
-        rank = rank + Case(
-            *[
-                When(Q(**{f"search_document__{field}__contains": needle}), then=Value(w))
-                for field, w in weights.items()
-            ],
-            default=Value(0),
-            output_field=IntegerField(),
+    for index in sorted({*needles, *loose}):
+        needle = needles.get(index, loose.get(index))
+        whens = [
+            When(Q(**{f"search_document__{field}__contains": needle}), then=Value(w)) for field, w in _WEIGHTS.items()
+        ]
+        if index in needles:
+            # The index found the term in one of the three fields: not the title or summary means the body,
+            # which is then not read at all.
+            whens, default = whens[:2], Value(_WEIGHTS["body"])
+        else:
+            hit = Q()
+            for field in _WEIGHTS:
+                hit |= Q(**{f"search_document__{field}__contains": needle})
+            condition &= hit
+            default = Value(0)
+        rank = rank + Case(*whens, default=default, output_field=IntegerField())
+    if match is not None:
+        # "+" keeps SQLite walking the publication index newest first, asking the index's matches (read
+        # once) of each article, and stopping at the limit: driven from the matches instead, a common word
+        # would read and sort every matching article.
+        condition &= Q(
+            RawSQL(
+                f'+"{Article._meta.db_table}"."id" IN (SELECT rowid FROM {search_index.TABLE} '
+                f"WHERE {search_index.TABLE} MATCH %s)",
+                [match],
+                output_field=BooleanField(),
+            )
         )
-    return articles.filter(condition).annotate(rank=rank)
+    # Joins the document table (title is never NULL) for the ranks, without offering its primary key as
+    # an access path.
+    return articles.filter(search_document__title__isnull=False).filter(condition).annotate(rank=rank)
 
 
 def search(articles, query: Query):
@@ -340,32 +369,55 @@ def _matching(articles, query: Query):
     return matching(articles, **matching_values(query))
 
 
+def _indexed(term: str) -> bool:
+    """Whether SQLite's full-text index can find ``term``: all but a lone Chinese character."""
+    return not (len(term) == 1 and is_cjk(term))
+
+
 def matching_values(query: Query) -> dict[str, str]:
-    """What ``matching`` asks for ``query`` on this database: a tsquery, or one needle per term."""
+    """What ``matching`` asks for ``query`` on this database.
+
+    On PostgreSQL, a tsquery. On SQLite, an FTS5 ``match`` of the terms the full-text index can find (each
+    a quoted phrase: its words or character pairs, in order), and one needle per term: ``needle_N`` for
+    those, ``loose_N`` for the others.
+    """
     if connection.vendor == "postgresql":
         return {"tsquery": _tsquery(query)}
-    return {f"needle_{index}": _needle(term) for index, term in enumerate(query.terms)}
+    values = {}
+    phrases = [f'"{document_text(term)}"' for term in query.terms if _indexed(term)]
+    if phrases:
+        values["match"] = " ".join(phrases)
+    for index, term in enumerate(query.terms):
+        values[f"{'needle' if _indexed(term) else 'loose'}_{index}"] = _needle(term)
+    return values
 
 
-def matching(articles, *, tsquery: str | None = None, **needles: str):
+def matching(articles, *, tsquery: str | None = None, match: str | None = None, **needles: str):
     """``articles`` that match (``matching_values``), each with its ``rank``."""
     if tsquery is not None:
         return _postgres_search(articles, tsquery)
-    return _substring_search(articles, [needles[f"needle_{index}"] for index in range(len(needles))])
+    by_kind = {"needle": {}, "loose": {}}
+    for name, needle in needles.items():
+        kind, _sep, index = name.partition("_")
+        by_kind[kind][int(index)] = needle
+    return _sqlite_search(articles, match, by_kind["needle"], by_kind["loose"])
 
 
 # Showing results -----------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)
 def _pattern(query: Query) -> re.Pattern | None:
     alternatives = []
     for term in sorted(query.terms, key=len, reverse=True):
         if any(is_cjk(ch) for ch in term):
             alternatives.append(re.escape(term))
         else:
-            # A word's stem and whatever follows it: "installs" marks "installation".
-            stem = term if len(term) <= 4 else term[: max(4, len(term) - 3)]
-            alternatives.append(rf"(?<![^\W_]){re.escape(stem)}[^\W_]*")
+            # A word's stem and whatever follows it: "installs" marks "installation". The stem comes first
+            # and the check that no letter precedes it after, so that the regex engine looks for the stem's
+            # letters instead of testing that check at every position (four times faster).
+            stem = re.escape(term if len(term) <= 4 else term[: max(4, len(term) - 3)])
+            alternatives.append(rf"{stem}(?<![^\W_]{stem})[^\W_]*")
     return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 
 
@@ -387,31 +439,64 @@ def snippet(text: str, query: Query, *, length: int = SNIPPET_LENGTH) -> str:
     text = " ".join(text.split())
     pattern = _pattern(query)
     match = pattern.search(text) if pattern else None
-    start = 0 if match is None else max(0, match.start() - length // 3)
+    return _cut(text, _start(match, length), query, length)
+
+
+def _start(match: re.Match | None, length: int) -> int:
+    return 0 if match is None else max(0, match.start() - length // 3)
+
+
+def _cut(text: str, start: int, query: Query, length: int) -> str:
     piece = text[start : start + length]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + length < len(text) else ""
     return mark_safe(f"{prefix}{highlight(piece, query)}{suffix}")
 
 
-def _snippet_source(text) -> str:
-    """A text's summary and body as plain text, one block apart from the next (a heading never runs on)."""
-    blocks = [" ".join(text.summary.split())] if text.summary.strip() else []
-    return reading.BLOCK_SEPARATOR.join([*blocks, *reading.text_blocks(text.body_html)])
+def _source_blocks(text) -> Iterator[str]:
+    """A text's summary and body as plain text, block by block (a heading never runs on)."""
+    if text.summary.strip():
+        yield " ".join(text.summary.split())
+    yield from reading.iter_text_blocks(text.body_html)
+
+
+def _read_until_match(blocks: Iterator[str], pattern: re.Pattern | None, length: int) -> tuple[str, re.Match | None]:
+    """The blocks joined, up to where a snippet around the first match ends (all of them without a match),
+    and that match.
+
+    Blocks are joined by a separator no term matches, so a match found in the text read so far is the
+    first of the whole text, and what is not read yet would not change the snippet, only whether it
+    ends with "…", which text beyond its end decides.
+    """
+    text, match = "", None
+    for block in blocks:
+        read = len(text)
+        text = f"{text}{reading.BLOCK_SEPARATOR}{block}" if text else block
+        if match is None and pattern is not None:
+            match = pattern.search(text, read)
+        if match is not None and len(text) > _start(match, length) + length:
+            break
+    return text, match
 
 
 def best_snippet(article: Article, query: Query, language: str) -> tuple[str, str]:
     """A snippet from the text the query matched: the visitor's language first, else another.
 
-    Returns the highlighted snippet and the language its text is written in.
+    Returns the highlighted snippet and the language its text is written in. Each text is read as far
+    as its snippet needs: a match near the start leaves the rest of a long body unconverted.
     """
     shown = article.translation(language)
     texts = [shown] + [article.translation(code) for code in languages.codes() if code != shown.language]
     pattern = _pattern(query)
+    shown_text = None
     for text in texts:
         if not text.title:
             continue
-        plain = _snippet_source(text)
-        if pattern and pattern.search(plain):
-            return snippet(plain, query), text.language
-    return snippet(_snippet_source(shown), query), shown.language
+        plain, match = _read_until_match(_source_blocks(text), pattern, SNIPPET_LENGTH)
+        if match is not None:
+            return _cut(plain, _start(match, SNIPPET_LENGTH), query, SNIPPET_LENGTH), text.language
+        if text is shown:
+            shown_text = plain
+    if shown_text is None:  # not read above (no title of its own): its first match, if any, as ``snippet`` finds it
+        return snippet(reading.BLOCK_SEPARATOR.join(_source_blocks(shown)), query), shown.language
+    return _cut(shown_text, 0, query, SNIPPET_LENGTH), shown.language

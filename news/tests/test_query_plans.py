@@ -167,6 +167,10 @@ def test_search_candidates_stop_at_the_cap(site):
     assert f"LIMIT {search.MAX_CANDIDATES}" in sql
     if connection.vendor == "sqlite":
         assert "article_listing_idx" in plan and not _sorts_everything(plan), f"{sql}\n{plan}"
+        # The full-text index finds the word; the documents' bodies are not read (only titles and
+        # summaries, for the ranks).
+        assert "VIRTUAL TABLE" in plan and "news_searchindex" in sql, f"{sql}\n{plan}"
+        assert '"news_searchdocument"."body"' not in sql, sql
 
 
 @pytest.mark.django_db

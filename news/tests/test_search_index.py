@@ -1,0 +1,125 @@
+"""SQLite's full-text index (news.search_index): always the documents' terms, whatever wrote them."""
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.db.models.signals import post_migrate
+
+from news import search, search_index
+from news.models import Article, SearchDocument
+from news.tests import factories
+from tags.models import Tag
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's index; PostgreSQL has its GIN index"),
+]
+
+
+def found(query: str) -> list[str]:
+    return sorted(article.slug for article in search.search(Article.objects.published(), search.parse(query)))
+
+
+def triggers() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [search_index.DOCUMENTS]
+        )
+        return {name for (name,) in cursor.fetchall()}
+
+
+def test_the_index_follows_saves_tags_and_deletions():
+    kernel = factories.article(en="Kernel notes", body_en="Scheduler work.", tags=("riscv",))
+    other = factories.article(en="Community meeting", body_en="Minutes.")
+    search_index.check()
+    assert found("scheduler") == [kernel.slug]
+    kernel.body_en = "Memory work."
+    kernel.render()
+    kernel.save()
+    search_index.check()
+    assert found("scheduler") == [] and found("memory") == [kernel.slug]
+    tag = Tag.objects.get(name="riscv")
+    tag.label_en = "Open hardware"
+    tag.save()
+    search_index.check()
+    assert found("hardware") == [kernel.slug]
+    tag.delete()
+    search_index.check()
+    assert found("hardware") == []
+    kernel.delete()
+    search_index.check()
+    assert found("memory") == [] and found("minutes") == [other.slug]
+    SearchDocument.objects.all().delete()  # as a flush deletes every row
+    search_index.check()
+    assert found("minutes") == []
+
+
+def test_check_notices_an_index_that_differs_from_the_documents():
+    factories.article(en="Kernel notes")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER {search_index.TABLE}_update")
+    SearchDocument.objects.update(title="something else")
+    with pytest.raises(DatabaseError):
+        search_index.check()
+
+
+def test_a_missing_index_is_made_and_filled_after_migrate():
+    article = factories.article(en="Kernel notes")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {search_index.TABLE}")
+        for name in triggers():
+            cursor.execute(f"DROP TRIGGER {name}")
+    news = apps.get_app_config("news")
+    post_migrate.send(sender=news, app_config=news, using="default", verbosity=0, interactive=False, plan=[])
+    assert search_index.install() is False  # there already, nothing to do
+    assert triggers() == {f"{search_index.TABLE}_{event}" for event in ("insert", "update", "delete")}
+    search_index.check()
+    assert found("kernel") == [article.slug]
+
+
+def test_rebuild_command_mends_the_index():
+    article = factories.article(en="Kernel notes")
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {search_index.TABLE}({search_index.TABLE}) VALUES ('delete-all')")
+    assert found("kernel") == []
+    call_command("rebuild_search_index", verbosity=0)
+    search_index.check()
+    assert found("kernel") == [article.slug]
+
+
+def test_documents_written_in_bulk_are_indexed_at_the_end():
+    template = factories.article(en="Template")
+    search_index.check()
+    with search_index.indexed_at_end():
+        created = Article.objects.bulk_create(
+            Article(
+                slug=f"bulk-{n}",
+                title_en=f"Bulk {n}",
+                category=template.category,
+                publish_at=template.publish_at,
+                status=Article.Status.PUBLISHED,
+            )
+            for n in range(3)
+        )
+        SearchDocument.objects.bulk_create(
+            SearchDocument(article=article, title=f"bulk {n}", body="scheduler") for n, article in enumerate(created)
+        )
+        assert found("scheduler") == []  # not yet
+    search_index.check()
+    assert f"{search_index.TABLE}_insert" in triggers()
+    assert found("scheduler") == sorted(article.slug for article in created)
+
+
+def test_a_word_is_matched_whole_and_by_its_stem():
+    article = factories.article(en="Kernel notes", body_en="Installing the toolchain.")
+    assert found("kernels") == [article.slug]
+    assert found("installed") == [article.slug]
+    assert found("kern") == []  # as PostgreSQL: a word's beginning is not a word
+
+
+def test_lone_chinese_characters_are_found_inside_pairs():
+    wanted = factories.article(zh="内核心得", body_zh="笔记。")
+    factories.article(zh="内核", body_zh="笔记。")
+    assert found("核 心") == [wanted.slug]
+    assert found("心 笔记") == [wanted.slug]
