@@ -151,6 +151,10 @@ class ArticleQuerySet(PublishableQuerySet):
         """Everything a reader sees, without the Markdown sources (half of a bilingual row)."""
         return self.defer("body", *languages.fields("body"))
 
+    def for_results(self):
+        """What a search result shows: a link, with the summaries and bodies its snippet is cut from."""
+        return self.only(*self.LINK_FIELDS, "status", *languages.fields("summary"), *languages.fields("body_html"))
+
     def for_links(self):
         """What a link to an article shows (title in each language, date): previous/next, related."""
         return self.only(*self.LINK_FIELDS)

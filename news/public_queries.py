@@ -53,7 +53,7 @@ def _listing(ids):
 
 
 def _results(ids):
-    return Article.objects.filter(pk__in=ids).for_reading()
+    return Article.objects.filter(pk__in=ids).for_results()
 
 
 def _search_candidates(now, shape, category_id=None, start=None, end=None, tsquery=None, match=None, **needles):
