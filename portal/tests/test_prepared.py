@@ -198,7 +198,7 @@ def test_home_sections_match_their_queryset(site):
 
 def test_search_results_match_their_queryset(site):
     ids = [site["new"].pk, site["old"].pk]
-    expected = Article.objects.filter(pk__in=ids).select_related("category").for_reading().with_tags()
+    expected = Article.objects.filter(pk__in=ids).select_related("category").for_results().with_tags()
     found = public_queries.results(ids, public_queries.categories())
     assert sorted(loaded(found), key=lambda row: row["id"]) == sorted(loaded(expected), key=lambda row: row["id"])
     assert {article.pk: [tag.name for tag in article.tags.all()] for article in found} == {
