@@ -7,7 +7,7 @@ queryset returns.
 
 from django.utils import translation
 
-from news import search
+from news import search, search_index
 from news.article_queries import attach_tags, newest_ids, rank_related, sections_of
 from news.models import Article, Category
 from portal.prepared import Prepared
@@ -58,10 +58,13 @@ def _results(ids):
 
 def _search_candidates(now, shape, category_id=None, start=None, end=None, tsquery=None, match=None, **needles):
     language, limit = shape
-    articles = filtered(Article.objects.published(now), category_id=category_id, start=start, end=end)
+    if match is None:
+        articles = filtered(Article.objects.published(now), category_id=category_id, start=start, end=end)
+    else:  # SQLite's full-text index finds the articles (search._through_index)
+        articles = Article.objects.published_checked(now, start=start, end=end, category_id=category_id)
     if language:
         articles = articles.in_language(language)
-    found = search.matching(articles, tsquery=tsquery, match=match, **needles).order_by("-publish_at", "-id")
+    found = search.matching(articles, tsquery=tsquery, match=match, **needles)  # newest first
     return found[:limit].values_list("pk", "rank")
 
 
@@ -87,6 +90,8 @@ SEARCH_CANDIDATES = Prepared(
     end="datetime",
     tsquery="str",
     match="str",
+    index_since="int",
+    index_until="int",
     **{f"{kind}_{index}": "contains" for kind in ("needle", "loose") for index in range(search.MAX_TERMS)},
 )
 
@@ -154,7 +159,12 @@ def search_candidates(now, query, *, language: str | None = None, **filters) -> 
         return []
     filters = {name: value for name, value in filters.items() if value is not None}
     shape = (language, search.MAX_CANDIDATES)
-    rows = SEARCH_CANDIDATES.run(shape=shape, now=now, **filters, **search.matching_values(query))
+    values = search.matching_values(query)
+    if "match" in values:  # where SQLite's full-text index walks from and to
+        values["index_until"] = search_index.key_bound(min(now, filters.get("end") or now))
+        if "start" in filters:
+            values["index_since"] = search_index.key_floor(filters["start"])
+    rows = SEARCH_CANDIDATES.run(shape=shape, now=now, **filters, **values)
     return [pk for pk, _rank in sorted(rows, key=lambda row: -row[1])]
 
 

@@ -289,7 +289,7 @@ def _needle(term: str) -> str:
 _WEIGHTS = {"title": 4, "summary": 2, "body": 1}
 
 
-def _sqlite_search(articles, match: str | None, needles: dict[int, str], loose: dict[int, str]):
+def _sqlite_search(articles, match: str | None, needles: dict[int, str], loose: dict[int, str], since=None, until=None):
     """``articles`` matching on SQLite, each with its rank: for every term, the weight of the first field
     that holds it (title 4, summary 2, body 1), summed.
 
@@ -316,21 +316,46 @@ def _sqlite_search(articles, match: str | None, needles: dict[int, str], loose: 
             condition &= hit
             default = Value(0)
         rank = rank + Case(*whens, default=default, output_field=IntegerField())
-    if match is not None:
-        # "+" keeps SQLite walking the publication index newest first, asking the index's matches (read
-        # once) of each article, and stopping at the limit: driven from the matches instead, a common word
-        # would read and sort every matching article.
-        condition &= Q(
-            RawSQL(
-                f'+"{Article._meta.db_table}"."id" IN (SELECT rowid FROM {search_index.TABLE} '
-                f"WHERE {search_index.TABLE} MATCH %s)",
-                [match],
-                output_field=BooleanField(),
-            )
-        )
     # Joins the document table (title is never NULL) for the ranks, without offering its primary key as
     # an access path.
-    return articles.filter(search_document__title__isnull=False).filter(condition).annotate(rank=rank)
+    found = articles.filter(search_document__title__isnull=False).filter(condition).annotate(rank=rank)
+    if match is None:
+        return found.order_by("-publish_at", "-id")
+    return _through_index(found, match, since, until)
+
+
+def _through_index(articles, match: str, since: int | None = None, until: int | None = None):
+    """``articles`` that the full-text index finds for ``match``, newest first, in the index's own order.
+
+    The index keys its rows by publication second then id (``search_index.key_sql``), so SQLite reads the
+    matches newest first from the index (from ``until`` down to ``since``, keys, when given), finds each
+    article by that second in the publication index, and stops at the query's limit: the same work for
+    a common word at any size of the archive, and for a rare word no more than its matches. For that
+    walk, ``articles`` should not bound the publication time by the index (``search_index.published``):
+    SQLite uses one upper bound of a column for an index, and would walk from "now" for every match.
+    """
+    table, article = search_index.TABLE, f'"{Article._meta.db_table}"'
+    second = search_index.key_second_sql(f"{table}.rowid")
+    where, params = [f"{table} MATCH %s"], [match]
+    if since is not None:
+        where.append(f"{table}.rowid >= %s")
+        params.append(since)
+    if until is not None:
+        where.append(f"{table}.rowid <= %s")
+        params.append(until)
+    return articles.extra(
+        tables=[table],
+        where=[
+            *where,
+            # "+": the article is found by its publication second in the publication index (which holds
+            # everything the filters read), not by its id in the table, whose rows hold the bodies.
+            f"+{article}.id = ({table}.rowid & {search_index.ID_MASK})",
+            f"{article}.publish_at >= datetime({second}, 'unixepoch')",
+            f"{article}.publish_at < datetime({second} + 1, 'unixepoch')",
+        ],
+        params=params,
+        order_by=[f"-{table}.rowid"],
+    )
 
 
 def search(articles, query: Query):
@@ -352,7 +377,7 @@ def candidates(articles, query: Query) -> list[int]:
     """
     if not query.ok:
         return []
-    found = _matching(articles, query).order_by("-publish_at", "-id")[:MAX_CANDIDATES]
+    found = _matching(articles, query)[:MAX_CANDIDATES]
     return [pk for pk, _rank in sorted(found.plain_rows("pk", "rank"), key=lambda row: -row[1])]
 
 
@@ -392,15 +417,24 @@ def matching_values(query: Query) -> dict[str, str]:
     return values
 
 
-def matching(articles, *, tsquery: str | None = None, match: str | None = None, **needles: str):
-    """``articles`` that match (``matching_values``), each with its ``rank``."""
+def matching(
+    articles,
+    *,
+    tsquery: str | None = None,
+    match: str | None = None,
+    index_since: int | None = None,
+    index_until: int | None = None,
+    **needles: str,
+):
+    """``articles`` that match (``matching_values``), each with its ``rank``, newest first (on SQLite, to the
+    second: articles published in the same second come by id)."""
     if tsquery is not None:
-        return _postgres_search(articles, tsquery)
+        return _postgres_search(articles, tsquery).order_by("-publish_at", "-id")
     by_kind = {"needle": {}, "loose": {}}
     for name, needle in needles.items():
         kind, _sep, index = name.partition("_")
         by_kind[kind][int(index)] = needle
-    return _sqlite_search(articles, match, by_kind["needle"], by_kind["loose"])
+    return _sqlite_search(articles, match, by_kind["needle"], by_kind["loose"], index_since, index_until)
 
 
 # Showing results -----------------------------------------------------------

@@ -28,32 +28,97 @@ PostgreSQL has its own index (a ``tsvector`` column with a GIN index) and
 none of this.
 """
 
+import math
 from contextlib import contextmanager
 
 from django.db import connection as default_connection
 
 TABLE = "news_searchindex"
 DOCUMENTS = "news_searchdocument"
+ARTICLES = "news_article"
+SOURCE = "news_searchindex_source"  # the documents with their keys, as the index reads them
 TOKENIZER = "porter unicode61 remove_diacritics 0"
 _COLUMNS = ("title", "summary", "body")
+ID_BITS = 24
+ID_MASK = (1 << ID_BITS) - 1
 
 
-def _values(row: str) -> str:
-    return ", ".join([f"{row}.article_id", *(f"{row}.{column}" for column in _COLUMNS)])
+def key_sql(article: str) -> str:
+    """The SQL of an article's key in the index: its publication second, then its id (below 2**24)."""
+    return f"(CAST(strftime('%s', {article}.publish_at) AS INTEGER) * {1 << ID_BITS} + {article}.id)"
+
+
+def key_second_sql(key: str) -> str:
+    """The publication second (Unix time) held in a key, as SQL."""
+    return f"(({key} - ({key} & {ID_MASK})) / {1 << ID_BITS})"
+
+
+def key_bound(moment) -> int:
+    """The highest key of an article published at ``moment`` or before (an aware datetime)."""
+    return (math.floor(moment.timestamp()) << ID_BITS) | ID_MASK
+
+
+def key_floor(moment) -> int:
+    """The lowest key of an article published at ``moment`` or after."""
+    return math.floor(moment.timestamp()) << ID_BITS
 
 
 _COLUMN_LIST = ", ".join(["rowid", *_COLUMNS])
-_INSERT = f"INSERT INTO {TABLE}({_COLUMN_LIST}) VALUES ({_values('new')});"
-_DELETE = f"INSERT INTO {TABLE}({TABLE}, {_COLUMN_LIST}) VALUES ('delete', {_values('old')});"
 
-TABLE_SQL = (
-    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(_COLUMNS)}, content='{DOCUMENTS}', "
-    f"content_rowid='article_id', tokenize='{TOKENIZER}')"
+
+def _add(key: str, text: str, condition: str) -> str:
+    """Index the document ``text`` (a row alias: new, old, d) under ``key``, joined as ``condition`` says."""
+    return f"INSERT INTO {TABLE}({_COLUMN_LIST}) SELECT {key}, {_texts(text)} {condition};"
+
+
+def _remove(key: str, text: str, condition: str) -> str:
+    return f"INSERT INTO {TABLE}({TABLE}, {_COLUMN_LIST}) SELECT 'delete', {key}, {_texts(text)} {condition};"
+
+
+def _texts(row: str) -> str:
+    return ", ".join(f"{row}.{column}" for column in _COLUMNS)
+
+
+_OF_ARTICLE = "FROM {articles} a WHERE a.id = {row}.article_id"
+_OF_DOCUMENT = "FROM {documents} d WHERE d.article_id = {row}.id"
+
+
+def _of_article(row: str) -> str:
+    return _OF_ARTICLE.format(articles=ARTICLES, row=row)
+
+
+def _of_document(row: str) -> str:
+    return _OF_DOCUMENT.format(documents=DOCUMENTS, row=row)
+
+
+SOURCE_SQL = (
+    f"CREATE VIEW {SOURCE} AS SELECT {key_sql('a')} AS key, {_texts('d')} "
+    f"FROM {DOCUMENTS} d JOIN {ARTICLES} a ON a.id = d.article_id"
 )
+TABLE_SQL = (
+    f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(_COLUMNS)}, content='{SOURCE}', "
+    f"content_rowid='key', tokenize='{TOKENIZER}')"
+)
+# Each document is indexed under its article's key; an article whose publication time changes is
+# indexed again under its new key. Whichever of an article and its document is deleted first takes the
+# index's row with it (Django deletes the document first; a flush may not).
 TRIGGERS_SQL = {
-    f"{TABLE}_insert": f"AFTER INSERT ON {DOCUMENTS} BEGIN {_INSERT} END",
-    f"{TABLE}_delete": f"AFTER DELETE ON {DOCUMENTS} BEGIN {_DELETE} END",
-    f"{TABLE}_update": f"AFTER UPDATE ON {DOCUMENTS} BEGIN {_DELETE} {_INSERT} END",
+    f"{TABLE}_insert": (
+        f"AFTER INSERT ON {DOCUMENTS} BEGIN "
+        f"SELECT RAISE(ABORT, 'the search index holds articles whose id is below {1 << ID_BITS}') "
+        f"WHERE new.article_id > {ID_MASK}; "
+        f"{_add(key_sql('a'), 'new', _of_article('new'))} END"
+    ),
+    f"{TABLE}_delete": f"AFTER DELETE ON {DOCUMENTS} BEGIN {_remove(key_sql('a'), 'old', _of_article('old'))} END",
+    f"{TABLE}_update": (
+        f"AFTER UPDATE ON {DOCUMENTS} BEGIN {_remove(key_sql('a'), 'old', _of_article('old'))} "
+        f"{_add(key_sql('a'), 'new', _of_article('new'))} END"
+    ),
+    f"{TABLE}_moved": (
+        f"AFTER UPDATE OF publish_at ON {ARTICLES} WHEN old.publish_at IS NOT new.publish_at BEGIN "
+        f"{_remove(key_sql('old'), 'd', _of_document('old'))} {_add(key_sql('new'), 'd', _of_document('new'))} END"
+    ),
+    f"{TABLE}_gone": f"BEFORE DELETE ON {ARTICLES} BEGIN {_remove(key_sql('old'), 'd', _of_document('old'))} END",
 }
 
 
@@ -74,6 +139,8 @@ def install(connection=default_connection) -> bool:
             return False
         created = TABLE not in tables
         if created:
+            cursor.execute(f"DROP VIEW IF EXISTS {SOURCE}")
+            cursor.execute(SOURCE_SQL)
             cursor.execute(TABLE_SQL)
         for name, body in TRIGGERS_SQL.items():
             cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
@@ -135,7 +202,8 @@ def indexed_at_end(connection=default_connection):
     yield
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE}({_COLUMN_LIST}) SELECT {_values(DOCUMENTS)} FROM {DOCUMENTS} WHERE article_id > %s",
+            f"INSERT INTO {TABLE}({_COLUMN_LIST}) SELECT {key_sql('a').replace('%', '%%')}, {_texts('d')} "
+            f"FROM {DOCUMENTS} d JOIN {ARTICLES} a ON a.id = d.article_id WHERE d.article_id > %s",
             [last],
         )
         cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS_SQL[name]}")

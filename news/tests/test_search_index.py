@@ -3,7 +3,7 @@
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_migrate
 
 from news import search, search_index
@@ -123,3 +123,47 @@ def test_lone_chinese_characters_are_found_inside_pairs():
     factories.article(zh="内核", body_zh="笔记。")
     assert found("核 心") == [wanted.slug]
     assert found("心 笔记") == [wanted.slug]
+
+
+def test_an_article_moved_in_time_is_found_from_its_new_time():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from news import public_queries
+
+    article = factories.article(en="Kernel notes")
+    now = timezone.now()
+    query = search.parse("kernel")
+    assert public_queries.search_candidates(now, query) == [article.pk]
+    Article.objects.filter(pk=article.pk).update(publish_at=now + timedelta(hours=1))  # SQL only: the trigger
+    search_index.check()
+    assert public_queries.search_candidates(now, query) == []
+    assert public_queries.search_candidates(now + timedelta(hours=2), query) == [article.pk]
+    year_ago = now - timedelta(days=365)
+    Article.objects.filter(pk=article.pk).update(publish_at=year_ago)
+    search_index.check()
+    assert public_queries.search_candidates(now, query) == [article.pk]
+    start, end = year_ago - timedelta(days=1), year_ago + timedelta(days=1)
+    assert public_queries.search_candidates(now, query, start=start, end=end) == [article.pk]
+    assert public_queries.search_candidates(now, query, start=end, end=now) == []
+
+
+def test_an_article_deleted_before_its_document_takes_its_row_along():
+    gone = factories.article(en="Kernel notes")
+    kept = factories.article(en="Kernel news")
+    with transaction.atomic(), connection.cursor() as cursor:  # the order a flush may take: the article first
+        cursor.execute("DELETE FROM news_article WHERE id = %s", [gone.pk])
+        search_index.check()
+        cursor.execute("DELETE FROM news_searchdocument WHERE article_id = %s", [gone.pk])
+        search_index.check()
+        assert found("kernel") == [kept.slug]
+        transaction.set_rollback(True)  # the rows that still name the article go back with it
+
+
+def test_articles_published_in_the_same_second_are_all_found():
+    first = factories.article(en="Kernel one")
+    second = factories.article(en="Kernel two")
+    Article.objects.filter(pk__in=[first.pk, second.pk]).update(publish_at=first.publish_at)
+    search_index.check()
+    assert found("kernel") == sorted([first.slug, second.slug])
