@@ -1,9 +1,11 @@
 """Forms visitors fill in: the search filters."""
 
+from html import escape
+
 from django import forms
 from django.conf import settings
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from news import public_queries
@@ -17,21 +19,28 @@ def _years(articles) -> list[int]:
 
 
 class QuickSelect(forms.Select):
-    """A ``<select>`` written in Python: through the form templates, one template per option,
-    the search page's three filters cost it a millisecond."""
+    """A ``<select>`` written in Python from its choices: through the form templates, one template per
+    option, the search page's three filters cost it a millisecond, and through the widget's context a
+    third of one. Options without groups, one value selected (the first that matches), as ``Select``."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        options = format_html_join(
-            "\n  ",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], " selected" if option["selected"] else "", option["label"])
-                for _group, choices, _index in widget["optgroups"]
-                for option in choices
-            ),
-        )
-        return format_html('<select name="{}"{}>\n  {}\n</select>', widget["name"], flatatt(widget["attrs"]), options)
+        wanted = set(self.format_value(value))
+        options, chosen = [], False
+        for option_value, label in self.choices:
+            option_value = "" if option_value is None else str(option_value)
+            selected = not chosen and option_value in wanted
+            chosen = chosen or selected
+            options.append(
+                f'<option value="{escape(option_value)}"{" selected" if selected else ""}>{_text(label)}</option>'
+            )
+        attributes = flatatt(self.build_attrs(self.attrs, attrs))
+        items = "\n  ".join(options)
+        return mark_safe(f'<select name="{escape(name)}"{attributes}>\n  {items}\n</select>')  # escaped above
+
+
+def _text(label) -> str:
+    """A label as ``conditional_escape`` writes it (without its lazy-string wrapper, which costs most here)."""
+    return label if isinstance(label, SafeData) else escape(str(label))
 
 
 class SearchFilterForm(forms.Form):
