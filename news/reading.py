@@ -57,11 +57,19 @@ def text_blocks(body_html: str) -> list[str]:
 
 
 def iter_text_blocks(body_html: str) -> Iterator[str]:
-    """``text_blocks``, each made when asked for: a reader that stops early converts no more."""
-    marked = _BLOCK_END.sub("\x00", _CELL_END.sub(" ", body_html or ""))
-    for part in marked.split("\x00"):
-        if block := " ".join(markup_text(part).split()):
+    """``text_blocks``, each made when asked for: a reader that stops early reads no further."""
+    body_html = body_html or ""
+    start = 0
+    for end in _BLOCK_END.finditer(body_html):
+        if block := _block_text(body_html[start : end.start()]):
             yield block
+        start = end.end()
+    if block := _block_text(body_html[start:]):
+        yield block
+
+
+def _block_text(part: str) -> str:
+    return " ".join(markup_text(_CELL_END.sub(" ", part)).split())
 
 
 def block_text(*fragments: str) -> str:

@@ -99,3 +99,12 @@ def test_highlighted_words_start_where_no_letter_precedes_them(text, terms):
             alternatives.append(rf"(?<![^\W_]){stem}[^\W_]*")
     expected = re.compile("|".join(alternatives), re.IGNORECASE)
     assert [m.span() for m in search._pattern(query).finditer(text)] == [m.span() for m in expected.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=fragments)
+def test_blocks_read_one_by_one_are_the_blocks_of_the_whole_body(body):
+    # The blocks as cut from the whole body at once: table cells joined, then split at each block's end.
+    marked = reading._BLOCK_END.sub("\x00", reading._CELL_END.sub(" ", body))
+    whole = [" ".join(reading.markup_text(part).split()) for part in marked.split("\x00")]
+    assert list(reading.iter_text_blocks(body)) == [block for block in whole if block]
