@@ -22,6 +22,7 @@ integers, one compiled query per length; an empty one means no rows.
 
 import datetime
 import itertools
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -163,9 +164,13 @@ def _loader(queryset: QuerySet, compiler) -> Callable:
     if asked is not None and set(asked) <= set(aliases):
         positions = [aliases.index(name) for name in asked]
         if issubclass(iterable, (FlatValuesListIterable, FallbackFlatValuesListIterable)):
-            return lambda compiler, rows: [row[positions[0]] for row in _tuples(compiler, rows)]
+            pick = operator.itemgetter(positions[0])
+            return lambda compiler, rows: list(map(pick, _tuples(compiler, rows)))
         if issubclass(iterable, (ValuesListIterable, FallbackValuesListIterable)):
-            return lambda compiler, rows: [tuple(row[i] for i in positions) for row in _tuples(compiler, rows)]
+            if positions == list(range(len(aliases))):
+                return _tuples
+            pick = operator.itemgetter(*positions) if len(positions) > 1 else lambda row: (row[positions[0]],)
+            return lambda compiler, rows: list(map(pick, _tuples(compiler, rows)))
     raise ImproperlyConfigured(f"Prepared queries return instances or values_list rows, not {iterable.__name__}")
 
 
