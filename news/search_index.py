@@ -5,17 +5,25 @@ every document for a rare word, and for a common one the bodies of the
 newest few hundred, which was most of a search page's time. The index
 answers from its own lists of terms instead.
 
-The index (``news_searchindex``) is an FTS5 table whose content is
-``news_searchdocument`` itself (an external-content table: nothing is stored
-twice); its row id is the article's id. Triggers on the documents' table
-keep it current on every insert, update and delete, however the document was
-written (a save, a bulk write, a flush). It is created, with its triggers,
-after every ``migrate`` when missing (and after a test database is built
-without migrations), and filled from the documents then; ``rebuild()`` fills
-it again from scratch (``manage.py rebuild_search_index``), ``check()``
-compares it with the documents. Should the two ever differ (rows written
-while the triggers were missing), the triggers' delete of a row the index
-lacks fails with "database disk image is malformed": the command mends it.
+The index (``news_searchindex``) is an external-content FTS5 table: it stores
+only its lists of terms, and reads the documents' text, when it needs it, from
+a view of the documents (``news_searchindex_source``). Its rows are keyed by
+their article's publication second and id (``key_sql``), so SQLite reads a
+word's matches newest first and a search stops at its limit (``news.search``).
+
+Triggers keep it current on every insert, update and delete of a document,
+however it was written (a save, a bulk write, a flush), when an article's
+publication time changes (the row moves to its new key), and when an article
+is deleted before its document. The index, its view and its triggers are
+created after every ``migrate`` when missing (and after a test database is
+built without migrations) and the index filled from the documents then;
+before migrations run, the triggers and the view are dropped (``uninstall``),
+since SQLite checks them when Django renames the copy of a table it alters,
+and the index is filled again after. ``rebuild()`` fills it again from
+scratch (``manage.py rebuild_search_index``), ``check()`` compares it with
+the documents. Should the two ever differ, the triggers' delete of a row the
+index lacks fails with "database disk image is malformed": the command mends
+it.
 
 Terms are the documents' own: the documents hold Chinese character pairs and
 case-folded words separated by spaces, which the ``unicode61`` tokenizer
@@ -127,26 +135,41 @@ def available(connection=default_connection) -> bool:
 
 
 def install(connection=default_connection) -> bool:
-    """Create the index and its triggers where missing; a new index is filled from the documents.
+    """Create the index, its view of the documents and its triggers where missing; an index made here, or
+    whose view was missing (dropped for migrations, ``uninstall``), is filled from the documents.
 
     Returns whether the index was created. Does nothing on other databases.
     """
     if not available(connection):
         return False
     with connection.cursor() as cursor:
-        tables = set(connection.introspection.table_names(cursor))
-        if DOCUMENTS not in tables:  # migrating to a state before the documents existed
+        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        names = {name for (name,) in cursor.fetchall()}
+        if DOCUMENTS not in names or ARTICLES not in names:  # migrating to a state before them
             return False
-        created = TABLE not in tables
-        if created:
-            cursor.execute(f"DROP VIEW IF EXISTS {SOURCE}")
+        table_missing, view_missing = TABLE not in names, SOURCE not in names
+        if view_missing:
             cursor.execute(SOURCE_SQL)
+        if table_missing:
             cursor.execute(TABLE_SQL)
         for name, body in TRIGGERS_SQL.items():
             cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
-        if created:
+        if table_missing or view_missing:
             cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
-    return created
+    return table_missing
+
+
+def uninstall(connection=default_connection) -> None:
+    """Drop the triggers and the view (the index itself stays, to be filled again by ``install``).
+
+    Before migrations: SQLite checks every view and trigger when Django renames the copy of a table it
+    alters to the table's name, and ours name the tables being copied.
+    """
+    if available(connection):
+        with connection.cursor() as cursor:
+            for name in TRIGGERS_SQL:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP VIEW IF EXISTS {SOURCE}")
 
 
 def rebuild(connection=default_connection) -> None:
@@ -207,6 +230,13 @@ def indexed_at_end(connection=default_connection):
             [last],
         )
         cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS_SQL[name]}")
+
+
+def before_migrate(sender, using="default", plan=None, **kwargs) -> None:
+    from django.db import connections
+
+    if plan:  # migrations to apply (or unapply)
+        uninstall(connections[using])
 
 
 def after_migrate(sender, using="default", **kwargs) -> None:

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 from news import search, search_index
 from news.models import Article, SearchDocument
@@ -167,3 +167,33 @@ def test_articles_published_in_the_same_second_are_all_found():
     Article.objects.filter(pk__in=[first.pk, second.pk]).update(publish_at=first.publish_at)
     search_index.check()
     assert found("kernel") == sorted([first.slug, second.slug])
+
+
+def _altered(model, name: str, field) -> None:
+    """Alter a column as a migration would (SQLite copies the table and renames the copy)."""
+    field.set_attributes_from_name(name)
+    field.model = model
+    with connection.schema_editor() as editor:
+        editor.alter_field(model, model._meta.get_field(name), field, strict=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrations_may_alter_the_tables_the_index_reads():
+    """SQLite checks every view and trigger when Django renames an altered table's copy: without them
+    dropped first, altering the articles' table failed ("error in view …: no such table")."""
+    from django.db import models
+
+    article = factories.article(en="Kernel notes")
+    news = apps.get_app_config("news")
+    signal = {"sender": news, "app_config": news, "using": "default", "verbosity": 0, "interactive": False}
+    pre_migrate.send(plan=[("a migration", False)], **signal)
+    _altered(Article, "author", models.CharField(max_length=400, blank=True))
+    _altered(SearchDocument, "body", models.TextField(blank=True, null=True))
+    post_migrate.send(plan=[("a migration", False)], **signal)
+    search_index.check()
+    assert found("kernel") == [article.slug]
+    pre_migrate.send(plan=[("a migration", True)], **signal)  # as they were
+    _altered(Article, "author", Article._meta.get_field("author").clone())
+    _altered(SearchDocument, "body", SearchDocument._meta.get_field("body").clone())
+    post_migrate.send(plan=[("a migration", True)], **signal)
+    search_index.check()
