@@ -60,7 +60,7 @@ def _search_candidates(now, shape, category_id=None, start=None, end=None, tsque
     language, limit = shape
     if match is None:
         articles = filtered(Article.objects.published(now), category_id=category_id, start=start, end=end)
-    else:  # SQLite's full-text index finds the articles (search._through_index)
+    else:  # SQLite's full-text index finds the articles (search_queries.through_index)
         articles = Article.objects.published_checked(now, start=start, end=end, category_id=category_id)
     if language:
         articles = articles.in_language(language)

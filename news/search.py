@@ -1,16 +1,12 @@
 """Full-text search over published articles, in Chinese and English.
 
-Chinese has no spaces between words, so text is indexed as overlapping
-character pairs (``开源社区`` → ``开源 源社 社区``) and a query is cut the same
-way: a query of two or more Chinese characters finds the articles that
-contain them. Latin words are case-folded.
+Chinese has no spaces between words, so text is indexed as overlapping character pairs
+(``开源社区`` → ``开源 源社 社区``) and a query is cut the same way: a query of two or more
+Chinese characters finds the articles that contain them. Latin words are case-folded.
 
 Each article's text in both languages is kept in a ``SearchDocument``, cut
-into those terms, whenever the article or its tags change. On PostgreSQL the
-document also has a weighted ``tsvector`` column (title A, summary and tags
-B, body C) with a GIN index, which gives English stemming and ranking
-without scanning the table; on SQLite the same terms are matched as
-substrings and ranked by where they occur.
+into those terms, whenever the article or its tags change; the queries on it
+(PostgreSQL's GIN index, SQLite's full-text index) are in ``search_queries``.
 """
 
 import functools
@@ -25,15 +21,14 @@ from itertools import islice
 
 import snowballstemmer
 from django.db import connection
-from django.db.models import BooleanField, Case, F, FloatField, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from news import reading, search_index
+from news import reading, search_queries
 from news.cjk import CJK_CLASS, is_cjk
 from news.models import Article, SearchDocument, TaggedArticle
 from tags.models import Tag
@@ -45,7 +40,6 @@ MAX_TERMS = 10
 # How many of the newest matches a search ranks (news.search.search).
 MAX_CANDIDATES = 200
 SNIPPET_LENGTH = 180
-PG_CONFIG = "english"
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -260,14 +254,6 @@ def _tsquery(query: Query) -> str:
     return " & ".join(parts)
 
 
-def _postgres_search(articles, tsquery: str):
-    vector = f'"{SearchDocument._meta.db_table}"."vector"'
-    matches = RawSQL(f"{vector} @@ to_tsquery(%s::regconfig, %s)", [PG_CONFIG, tsquery], output_field=BooleanField())
-    rank = RawSQL(f"ts_rank({vector}, to_tsquery(%s::regconfig, %s))", [PG_CONFIG, tsquery], FloatField())
-    # Joins the document table (title is never NULL) without offering its primary key as an access path.
-    return articles.filter(search_document__title__isnull=False).filter(matches).annotate(rank=rank)
-
-
 _english = snowballstemmer.stemmer("english")
 
 
@@ -284,78 +270,6 @@ def _needle(term: str) -> str:
     # A stem may end in letters the word has not ("community" → "communiti"): keep what they share.
     shared = term[: next((i for i, (a, b) in enumerate(zip(term, stem, strict=False)) if a != b), len(stem))]
     return shared if len(shared) >= min(3, len(term)) else term
-
-
-_WEIGHTS = {"title": 4, "summary": 2, "body": 1}
-
-
-def _sqlite_search(articles, match: str | None, needles: dict[int, str], loose: dict[int, str], since=None, until=None):
-    """``articles`` matching on SQLite, each with its rank: for every term, the weight of the first field
-    that holds it (title 4, summary 2, body 1), summed.
-
-    ``match`` (an FTS5 query of every term it can express) is answered by the full-text index
-    (``news.search_index``); ``needles`` are those terms as substrings, to find which field holds them.
-    A term the index cannot find, a single Chinese character (the index holds pairs), is a ``loose``
-    needle, matched as a substring of the documents.
-    """
-    condition = Q()
-    rank = Value(0)
-    for index in sorted({*needles, *loose}):
-        needle = needles.get(index, loose.get(index))
-        whens = [
-            When(Q(**{f"search_document__{field}__contains": needle}), then=Value(w)) for field, w in _WEIGHTS.items()
-        ]
-        if index in needles:
-            # The index found the term in one of the three fields: not the title or summary means the body,
-            # which is then not read at all.
-            whens, default = whens[:2], Value(_WEIGHTS["body"])
-        else:
-            hit = Q()
-            for field in _WEIGHTS:
-                hit |= Q(**{f"search_document__{field}__contains": needle})
-            condition &= hit
-            default = Value(0)
-        rank = rank + Case(*whens, default=default, output_field=IntegerField())
-    # Joins the document table (title is never NULL) for the ranks, without offering its primary key as
-    # an access path.
-    found = articles.filter(search_document__title__isnull=False).filter(condition).annotate(rank=rank)
-    if match is None:
-        return found.order_by("-publish_at", "-id")
-    return _through_index(found, match, since, until)
-
-
-def _through_index(articles, match: str, since: int | None = None, until: int | None = None):
-    """``articles`` that the full-text index finds for ``match``, newest first, in the index's own order.
-
-    The index keys its rows by publication second then id (``search_index.key_sql``), so SQLite reads the
-    matches newest first from the index (from ``until`` down to ``since``, keys, when given), finds each
-    article by that second in the publication index, and stops at the query's limit: the same work for
-    a common word at any size of the archive, and for a rare word no more than its matches. For that
-    walk, ``articles`` should not bound the publication time by the index (``search_index.published``):
-    SQLite uses one upper bound of a column for an index, and would walk from "now" for every match.
-    """
-    table, article = search_index.TABLE, f'"{Article._meta.db_table}"'
-    second = search_index.key_second_sql(f"{table}.rowid")
-    where, params = [f"{table} MATCH %s"], [match]
-    if since is not None:
-        where.append(f"{table}.rowid >= %s")
-        params.append(since)
-    if until is not None:
-        where.append(f"{table}.rowid <= %s")
-        params.append(until)
-    return articles.extra(
-        tables=[table],
-        where=[
-            *where,
-            # "+": the article is found by its publication second in the publication index (which holds
-            # everything the filters read), not by its id in the table, whose rows hold the bodies.
-            f"+{article}.id = ({table}.rowid & {search_index.ID_MASK})",
-            f"{article}.publish_at >= datetime({second}, 'unixepoch')",
-            f"{article}.publish_at < datetime({second} + 1, 'unixepoch')",
-        ],
-        params=params,
-        order_by=[f"-{table}.rowid"],
-    )
 
 
 def search(articles, query: Query):
@@ -429,12 +343,12 @@ def matching(
     """``articles`` that match (``matching_values``), each with its ``rank``, newest first (on SQLite, to the
     second: articles published in the same second come by id)."""
     if tsquery is not None:
-        return _postgres_search(articles, tsquery).order_by("-publish_at", "-id")
+        return search_queries.postgres_search(articles, tsquery).order_by("-publish_at", "-id")
     by_kind = {"needle": {}, "loose": {}}
     for name, needle in needles.items():
         kind, _sep, index = name.partition("_")
         by_kind[kind][int(index)] = needle
-    return _sqlite_search(articles, match, by_kind["needle"], by_kind["loose"], index_since, index_until)
+    return search_queries.sqlite_search(articles, match, by_kind["needle"], by_kind["loose"], index_since, index_until)
 
 
 # Showing results -----------------------------------------------------------

@@ -1,0 +1,90 @@
+"""The SQL a search asks (``news.search.matching``): PostgreSQL's ``tsvector`` with its GIN index, or
+SQLite's full-text index (``news.search_index``) with ranks from the documents' titles and summaries."""
+
+from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, Value, When
+from django.db.models.expressions import RawSQL
+
+from news import search_index
+from news.models import Article, SearchDocument
+
+PG_CONFIG = "english"
+
+
+def postgres_search(articles, tsquery: str):
+    vector = f'"{SearchDocument._meta.db_table}"."vector"'
+    matches = RawSQL(f"{vector} @@ to_tsquery(%s::regconfig, %s)", [PG_CONFIG, tsquery], output_field=BooleanField())
+    rank = RawSQL(f"ts_rank({vector}, to_tsquery(%s::regconfig, %s))", [PG_CONFIG, tsquery], FloatField())
+    # Joins the document table (title is never NULL) without offering its primary key as an access path.
+    return articles.filter(search_document__title__isnull=False).filter(matches).annotate(rank=rank)
+
+
+_WEIGHTS = {"title": 4, "summary": 2, "body": 1}
+
+
+def sqlite_search(articles, match: str | None, needles: dict[int, str], loose: dict[int, str], since=None, until=None):
+    """``articles`` matching on SQLite, each with its rank: for every term, the weight of the first field
+    that holds it (title 4, summary 2, body 1), summed.
+
+    ``match`` (an FTS5 query of every term it can express) is answered by the full-text index
+    (``news.search_index``); ``needles`` are those terms as substrings, to find which field holds them.
+    A term the index cannot find, a single Chinese character (the index holds pairs), is a ``loose``
+    needle, matched as a substring of the documents.
+    """
+    condition = Q()
+    rank = Value(0)
+    for index in sorted({*needles, *loose}):
+        needle = needles.get(index, loose.get(index))
+        whens = [
+            When(Q(**{f"search_document__{field}__contains": needle}), then=Value(w)) for field, w in _WEIGHTS.items()
+        ]
+        if index in needles:
+            # The index found the term in one of the three fields: not the title or summary means the body,
+            # which is then not read at all.
+            whens, default = whens[:2], Value(_WEIGHTS["body"])
+        else:
+            hit = Q()
+            for field in _WEIGHTS:
+                hit |= Q(**{f"search_document__{field}__contains": needle})
+            condition &= hit
+            default = Value(0)
+        rank = rank + Case(*whens, default=default, output_field=IntegerField())
+    # Joins the document table (title is never NULL) for the ranks, without offering its primary key as
+    # an access path.
+    found = articles.filter(search_document__title__isnull=False).filter(condition).annotate(rank=rank)
+    if match is None:
+        return found.order_by("-publish_at", "-id")
+    return through_index(found, match, since, until)
+
+
+def through_index(articles, match: str, since: int | None = None, until: int | None = None):
+    """``articles`` that the full-text index finds for ``match``, newest first, in the index's own order.
+
+    The index keys its rows by publication second then id (``search_index.key_sql``), so SQLite reads the
+    matches newest first from the index (from ``until`` down to ``since``, keys, when given), finds each
+    article by that second in the publication index, and stops at the query's limit: the same work for
+    a common word at any size of the archive, and for a rare word no more than its matches. For that
+    walk, ``articles`` should not bound the publication time by the index (``search_index.published``):
+    SQLite uses one upper bound of a column for an index, and would walk from "now" for every match.
+    """
+    table, article = search_index.TABLE, f'"{Article._meta.db_table}"'
+    second = search_index.key_second_sql(f"{table}.rowid")
+    where, params = [f"{table} MATCH %s"], [match]
+    if since is not None:
+        where.append(f"{table}.rowid >= %s")
+        params.append(since)
+    if until is not None:
+        where.append(f"{table}.rowid <= %s")
+        params.append(until)
+    return articles.extra(
+        tables=[table],
+        where=[
+            *where,
+            # "+": the article is found by its publication second in the publication index (which holds
+            # everything the filters read), not by its id in the table, whose rows hold the bodies.
+            f"+{article}.id = ({table}.rowid & {search_index.ID_MASK})",
+            f"{article}.publish_at >= datetime({second}, 'unixepoch')",
+            f"{article}.publish_at < datetime({second} + 1, 'unixepoch')",
+        ],
+        params=params,
+        order_by=[f"-{table}.rowid"],
+    )
