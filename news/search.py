@@ -281,9 +281,9 @@ def candidates(articles, query: Query) -> list[int]:
     """The primary keys of the newest ``MAX_CANDIDATES`` of ``articles`` that match ``query``, best first
     (one query).
 
-    The matches are walked newest first through the publication index and the
-    walk stops at ``MAX_CANDIDATES`` (on PostgreSQL a rare word is found through
-    the GIN index instead). A query matching more articles than that (a very
+    The matches are read newest first (SQLite's full-text index, or on PostgreSQL
+    the publication index, or the GIN index for a rare word) and the reading
+    stops at ``MAX_CANDIDATES``. A query matching more articles than that (a very
     common word) ranks only its newest matches, so its cost does not grow with
     the archive; older matches are reached with a narrower query or the filters.
     The same query computes each match's rank; they are ordered by it here, equal

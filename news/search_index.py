@@ -19,7 +19,7 @@ created after every ``migrate`` when missing (and after a test database is
 built without migrations) and the index filled from the documents then;
 before migrations run, the triggers and the view are dropped (``uninstall``),
 since SQLite checks them when Django renames the copy of a table it alters,
-and the index is filled again after. ``rebuild()`` fills it again from
+and the index is filled again after. ``rebuilt_at_end()`` fills it again from
 scratch (``manage.py rebuild_search_index``), ``check()`` compares it with
 the documents. Should the two ever differ, the triggers' delete of a row the
 index lacks fails with "database disk image is malformed": the command mends
@@ -170,12 +170,6 @@ def uninstall(connection=default_connection) -> None:
             for name in TRIGGERS_SQL:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(f"DROP VIEW IF EXISTS {SOURCE}")
-
-
-def rebuild(connection=default_connection) -> None:
-    """Fill the index again from every document."""
-    with rebuilt_at_end(connection):
-        pass
 
 
 @contextmanager
