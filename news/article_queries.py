@@ -148,12 +148,12 @@ class ArticleQuerySet(PublishableQuerySet):
         )
 
     def for_reading(self):
-        """Everything a reader sees, without the Markdown sources (half of a bilingual row)."""
-        return self.defer("body", *languages.fields("body"))
+        """Everything a reader sees, without the Markdown sources (half of a bilingual row) or the plain texts."""
+        return self.defer("body", *languages.fields("body"), "body_text", *languages.fields("body_text"))
 
     def for_results(self):
-        """What a search result shows: a link, with the summaries and bodies its snippet is cut from."""
-        return self.only(*self.LINK_FIELDS, "status", *languages.fields("summary"), *languages.fields("body_html"))
+        """What a search result shows: a link, with the summaries and plain texts its snippet is cut from."""
+        return self.only(*self.LINK_FIELDS, "status", *languages.fields("summary"), *languages.fields("body_text"))
 
     def for_links(self):
         """What a link to an article shows (title in each language, date): previous/next, related."""

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from news import defaults, search
+from news.content import fill_body_texts
 from news.models import Article
 
 FORMAT = 1
@@ -169,6 +170,7 @@ def restore_backup(path: Path, *, force: bool = False) -> RestoreReport:
             # The backup has its own groups and categories: the ones every migrate starts with make way.
             defaults.remove_starting_data()
             call_command("loaddata", str(dump), verbosity=0)
+            fill_body_texts(Article)  # derived from the bodies, like the search documents: made again
             search.rebuild()
         media_files = _restore_media(folder / MEDIA_FOLDER)
     return RestoreReport(objects=objects, media_files=media_files)

@@ -21,7 +21,7 @@ from django.db.models.query import ValuesListIterable
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from news import markdown
+from news import markdown, markdown_html
 from translations import languages
 
 
@@ -230,6 +230,10 @@ class Translation:
         return self._field("toc_html")
 
     @property
+    def body_text(self) -> str:
+        return self._field("body_text")
+
+    @property
     def banner_alt(self) -> str:
         return self._field("banner_alt") or self.title
 
@@ -244,13 +248,17 @@ class TranslatedContent(models.Model):
     Subclasses register ``TEXT_FIELDS`` (and their own) in their app's translation.py.
     """
 
-    TEXT_FIELDS = ("title", "summary", "body", "body_html", "toc_html")
+    # What ``render`` makes of a body: its HTML, its table of contents, and its plain text by blocks (what
+    # search snippets are cut from, stored so that a results page converts no HTML).
+    RENDERED_FIELDS = ("body_html", "toc_html", "body_text")
+    TEXT_FIELDS = ("title", "summary", "body", *RENDERED_FIELDS)
 
     title = models.CharField(_("title"), max_length=300, blank=True)
     summary = models.TextField(_("summary"), blank=True)
     body = models.TextField(_("body (Markdown)"), blank=True)
     body_html = models.TextField(editable=False, blank=True)
     toc_html = models.TextField(editable=False, blank=True)
+    body_text = models.TextField(editable=False, blank=True)
     source_language = models.CharField(
         _("source language"), max_length=10, choices=languages.choices, default=languages.default_code
     )
@@ -332,3 +340,27 @@ class TranslatedContent(models.Model):
             )
             setattr(self, languages.field("body_html", code), rendered.html)
             setattr(self, languages.field("toc_html", code), rendered.toc_html)
+            setattr(self, languages.field("body_text", code), markdown_html.block_text(rendered.html))
+
+
+def fill_body_texts(model, *, batch_size: int = 500) -> int:
+    """Every row's ``body_text`` made again from its ``body_html``, in each language ``model`` has (also a
+    migration's model): after the field is added, and after a backup's rows are loaded. Returns the rows."""
+    # Each language's column (body_html_en → body_text_en); the untranslated one is never read.
+    pairs = [
+        (field.name, "body_text" + field.name.removeprefix("body_html"))
+        for field in model._meta.concrete_fields
+        if field.name.startswith("body_html_")
+    ]
+    rows = model._default_manager.only("pk", *(html for html, _text in pairs)).order_by("pk")
+    batch, count = [], 0
+    for row in rows.iterator(chunk_size=batch_size):
+        for html, text in pairs:
+            setattr(row, text, markdown_html.block_text(getattr(row, html) or ""))
+        batch.append(row)
+        if len(batch) == batch_size:
+            model._default_manager.bulk_update(batch, [text for _html, text in pairs])
+            count, batch = count + len(batch), []
+    if batch:
+        model._default_manager.bulk_update(batch, [text for _html, text in pairs])
+    return count + len(batch)

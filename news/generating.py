@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from news import generating_writes as writes
-from news import markdown, search
+from news import markdown, markdown_html, search
 from news.models import Article, Category
 from portal import cache as page_cache
 from tags.models import Tag
@@ -96,6 +96,7 @@ class Skeleton:
     markdown: str  # a format string: "{0}" … where the markers were
     html: str
     toc_html: str
+    text: str  # the plain text by blocks, as ``Article.render`` stores it
     terms: str  # search terms of the body without its markers' words
     markers: int
 
@@ -193,7 +194,17 @@ def _skeleton(text: str) -> Skeleton:
     html_parts = _MARKER.split(rendered.html)
     if html_parts[1::2] != [str(n) for n in range(markers)]:
         raise ValueError("a marker was lost or moved in rendering")
-    return Skeleton(_template(text), _template(rendered.html), rendered.toc_html, search.document_text(plain), markers)
+    blocks = markdown_html.block_text(rendered.html)
+    if _MARKER.findall(blocks) != html_parts[1::2]:
+        raise ValueError("a marker was lost or moved in the plain text")
+    return Skeleton(
+        _template(text),
+        _template(rendered.html),
+        rendered.toc_html,
+        _template(blocks),
+        search.document_text(plain),
+        markers,
+    )
 
 
 def _template(text: str) -> str:
@@ -212,14 +223,15 @@ def skeletons(seed: int, *, variants: int = 4) -> dict[str, list[Skeleton]]:
 _TERMS = {word: search.document_text(word) for word in ZH_WORDS + EN_WORDS}
 
 
-def _fill(skeleton: Skeleton, words: list[str]) -> tuple[str, str, list[str]]:
-    """The Markdown, HTML and search terms of a body: the skeleton with the article's words.
+def _fill(skeleton: Skeleton, words: list[str]) -> tuple[str, str, str, list[str]]:
+    """The Markdown, HTML, plain text and search terms of a body: the skeleton with the article's words.
 
     The terms come in pieces, the skeleton's then each word's, to be joined by spaces.
     """
     return (
         skeleton.markdown.format(*words),
         skeleton.html.format(*words),
+        skeleton.text.format(*words),
         [skeleton.terms, *map(_TERMS.__getitem__, words)],
     )
 
@@ -293,12 +305,12 @@ def _article(
     }
     terms = []
     for language in (ZH, EN):
-        values = dict.fromkeys(("title", "summary", "body", "body_html", "toc_html"), "")
+        values = dict.fromkeys(("title", "summary", "body", *Article.RENDERED_FIELDS), "")
         if language in written:
             skeleton = rng.choice(bodies[language])
             vocabulary = ZH_WORDS if language == ZH else EN_WORDS
             words = rng.choices(vocabulary, k=skeleton.markers)
-            values["body"], values["body_html"], body_terms = _fill(skeleton, words)
+            values["body"], values["body_html"], values["body_text"], body_terms = _fill(skeleton, words)
             values.update(title=_title(rng, language, n), summary=_summary(rng, language), toc_html=skeleton.toc_html)
             terms += body_terms
         fields.update({languages.field(name, language): value for name, value in values.items()})

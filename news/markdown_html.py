@@ -1,6 +1,7 @@
 """The rendered HTML's images and links: stored images resolved and sized, external links marked.
 
-Also the text comparisons the importer makes against rendered bodies.
+Also its plain text: the comparisons the importer makes against rendered bodies, and the text by blocks
+that search snippets are cut from.
 """
 
 import html
@@ -77,6 +78,22 @@ def first_paragraph_text(body_html: str) -> str:
 
 
 _FIRST_PARAGRAPH = re.compile(r"<p\b[^>]*>(.*?)</p>", re.S)
+
+# Where one block of text ends and the next begins: a heading must not run into its paragraph.
+_BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|pre|blockquote|tr|dt|dd|figcaption|div)\s*>|<br\s*/?>|<hr\s*/?>", re.I)
+_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
+BLOCK_SEPARATOR = " … "
+
+
+def text_blocks(body_html: str) -> list[str]:
+    """The plain text of each block (heading, paragraph, list item, table row, …) of a body."""
+    parts = _BLOCK_END.split(body_html or "")
+    return [block for part in parts if (block := " ".join(markup_text(_CELL_END.sub(" ", part)).split()))]
+
+
+def block_text(*fragments: str) -> str:
+    """Plain text of HTML fragments, with blocks kept apart by " … " (an article's stored ``body_text``)."""
+    return BLOCK_SEPARATOR.join(block for fragment in fragments for block in text_blocks(fragment))
 
 
 def display_size(

@@ -238,7 +238,7 @@ class Article(TranslatedContent, Publishable):
     def rerender(self) -> None:
         """Render again after images changed; touches only the stored HTML."""
         self.render()
-        fields = [languages.field(name, code) for name in ("body_html", "toc_html") for code in languages.codes()]
+        fields = [languages.field(name, code) for name in self.RENDERED_FIELDS for code in languages.codes()]
         Article.objects.filter(pk=self.pk).update(**{name: getattr(self, name) for name in fields})
 
 

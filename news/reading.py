@@ -1,8 +1,7 @@
-"""Reading aids: reading time, lists in the page's language, breadcrumbs, text split at block boundaries."""
+"""Reading aids: reading time, lists in the page's language and their pages."""
 
 import math
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,10 +23,6 @@ _CJK = re.compile(f"[{CJK_CLASS}]")
 # A Chinese (or Japanese) letter: in the CJK ranges, a word character, not a digit (so not its punctuation).
 _CJK_LETTER = re.compile(rf"(?=[{CJK_CLASS}])[^\W\d_]")
 _LATIN_WORD = re.compile(rf"[^\W_{CJK_CLASS}]+(?:['\u2019.-][^\W_{CJK_CLASS}]+)*")
-# Where one block of text ends and the next begins: a heading must not run into its paragraph.
-_BLOCK_END = re.compile(r"</(?:h[1-6]|p|li|pre|blockquote|tr|dt|dd|figcaption|div)\s*>|<br\s*/?>|<hr\s*/?>", re.I)
-_CELL_END = re.compile(r"</t[dh]\s*>", re.I)
-BLOCK_SEPARATOR = " … "
 
 
 # Reading time ----------------------------------------------------------------
@@ -46,35 +41,6 @@ def reading_minutes(body_html: str) -> int:
     if not cjk and not words:
         return 0
     return max(1, math.ceil(cjk / CJK_CHARS_PER_MINUTE + words / WORDS_PER_MINUTE))
-
-
-# Text by blocks ----------------------------------------------------------------
-
-
-def text_blocks(body_html: str) -> list[str]:
-    """The plain text of each block (heading, paragraph, list item, table row, …) of a body."""
-    return list(iter_text_blocks(body_html))
-
-
-def iter_text_blocks(body_html: str) -> Iterator[str]:
-    """``text_blocks``, each made when asked for: a reader that stops early reads no further."""
-    body_html = body_html or ""
-    start = 0
-    for end in _BLOCK_END.finditer(body_html):
-        if block := _block_text(body_html[start : end.start()]):
-            yield block
-        start = end.end()
-    if block := _block_text(body_html[start:]):
-        yield block
-
-
-def _block_text(part: str) -> str:
-    return " ".join(markup_text(_CELL_END.sub(" ", part)).split())
-
-
-def block_text(*fragments: str) -> str:
-    """Plain text of HTML fragments, with blocks kept apart by " … "."""
-    return BLOCK_SEPARATOR.join(block for fragment in fragments for block in text_blocks(fragment))
 
 
 # Lists in the page's language ----------------------------------------------------

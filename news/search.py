@@ -14,7 +14,6 @@ import html
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -28,7 +27,7 @@ from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from news import reading, search_queries
+from news import markdown_html, search_queries
 from news.cjk import CJK_CLASS, is_cjk
 from news.models import Article, SearchDocument, TaggedArticle
 from tags.models import Tag
@@ -401,50 +400,27 @@ def _cut(text: str, start: int, query: Query, length: int) -> str:
     return mark_safe(f"{prefix}{highlight(piece, query)}{suffix}")
 
 
-def _source_blocks(text) -> Iterator[str]:
+def _source_text(text) -> str:
     """A text's summary and body as plain text, block by block (a heading never runs on)."""
-    if text.summary.strip():
-        yield " ".join(text.summary.split())
-    yield from reading.iter_text_blocks(text.body_html)
-
-
-def _read_until_match(blocks: Iterator[str], pattern: re.Pattern | None, length: int) -> tuple[str, re.Match | None]:
-    """The blocks joined, up to where a snippet around the first match ends (all of them without a match),
-    and that match.
-
-    Blocks are joined by a separator no term matches, so a match found in the text read so far is the
-    first of the whole text, and what is not read yet would not change the snippet, only whether it
-    ends with "…", which text beyond its end decides.
-    """
-    text, match = "", None
-    for block in blocks:
-        read = len(text)
-        text = f"{text}{reading.BLOCK_SEPARATOR}{block}" if text else block
-        if match is None and pattern is not None:
-            match = pattern.search(text, read)
-        if match is not None and len(text) > _start(match, length) + length:
-            break
-    return text, match
+    summary, body = " ".join(text.summary.split()), text.body_text
+    return f"{summary}{markdown_html.BLOCK_SEPARATOR}{body}" if summary and body else summary or body
 
 
 def best_snippet(article: Article, query: Query, language: str) -> tuple[str, str]:
     """A snippet from the text the query matched: the visitor's language first, else another.
 
-    Returns the highlighted snippet and the language its text is written in. Each text is read as far
-    as its snippet needs: a match near the start leaves the rest of a long body unconverted.
+    Returns the highlighted snippet and the language its text is written in, cut from the plain
+    text each body is stored with (no HTML is converted here).
     """
     shown = article.translation(language)
     texts = [shown] + [article.translation(code) for code in languages.codes() if code != shown.language]
     pattern = _pattern(query)
-    shown_text = None
     for text in texts:
         if not text.title:
             continue
-        plain, match = _read_until_match(_source_blocks(text), pattern, SNIPPET_LENGTH)
+        plain = _source_text(text)
+        match = pattern.search(plain) if pattern else None
         if match is not None:
             return _cut(plain, _start(match, SNIPPET_LENGTH), query, SNIPPET_LENGTH), text.language
-        if text is shown:
-            shown_text = plain
-    if shown_text is None:  # not read above (no title of its own): its first match, if any, as ``snippet`` finds it
-        return snippet(reading.BLOCK_SEPARATOR.join(_source_blocks(shown)), query), shown.language
-    return _cut(shown_text, 0, query, SNIPPET_LENGTH), shown.language
+    # No match in a titled text: its start. (A shown text without a title of its own was not read above.)
+    return snippet(_source_text(shown), query), shown.language

@@ -32,7 +32,7 @@ def render_texts(texts: RenderTexts | None) -> dict[str, str] | None:
     article.render(images={})
     return {
         languages.field(name, code): getattr(article, languages.field(name, code))
-        for name in ("body_html", "toc_html")
+        for name in Article.RENDERED_FIELDS
         for code in languages.codes()
     }
 

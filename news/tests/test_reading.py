@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone, translation
 
-from news import reading, search
+from news import markdown_html, reading, search
 from news.models import Article
 from news.tests.factories import article, png_file
 from news.tests.pages import Page
@@ -80,13 +80,13 @@ def test_a_fallback_text_is_timed_in_its_own_language(client):
 
 def test_blocks_keep_a_heading_apart_from_its_paragraph():
     html = "<h2>Dubbo 2.6.8 移植指南</h2><p>先安装 <code>JDK</code>。</p><ul><li>一</li><li>二</li></ul>"
-    assert reading.text_blocks(html) == ["Dubbo 2.6.8 移植指南", "先安装 JDK。", "一", "二"]
-    assert reading.block_text(html) == "Dubbo 2.6.8 移植指南 … 先安装 JDK。 … 一 … 二"
+    assert markdown_html.text_blocks(html) == ["Dubbo 2.6.8 移植指南", "先安装 JDK。", "一", "二"]
+    assert markdown_html.block_text(html) == "Dubbo 2.6.8 移植指南 … 先安装 JDK。 … 一 … 二"
 
 
 def test_table_cells_of_a_row_stay_together():
     html = "<table><tr><th>Version</th><th>Kernel</th></tr><tr><td>24.03</td><td>6.6</td></tr></table>"
-    assert reading.text_blocks(html) == ["Version Kernel", "24.03 6.6"]
+    assert markdown_html.text_blocks(html) == ["Version Kernel", "24.03 6.6"]
 
 
 def test_search_snippets_do_not_run_a_heading_into_the_next_paragraph(client):

@@ -1,22 +1,25 @@
-"""Search snippets read each text only as far as they need: the same snippets as reading it all."""
+"""Search snippets are cut from the plain text stored with each body: the same snippets as converting
+the HTML when the page is made, which a results page no longer does."""
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from news import reading, search
+from news import markdown_html, search
 from news.models import Article
+from news.tests.factories import article
 from translations import languages
 
 
 def _whole_text(text) -> str:
     blocks = [" ".join(text.summary.split())] if text.summary.strip() else []
-    return reading.BLOCK_SEPARATOR.join([*blocks, *reading.text_blocks(text.body_html)])
+    return markdown_html.BLOCK_SEPARATOR.join([*blocks, *markdown_html.text_blocks(text.body_html)])
 
 
 def reference_snippet(article, query, language):
-    """The snippet as made from each text converted whole (how it was made before)."""
+    """The snippet as made from each text's HTML converted when asked for (how it was made before)."""
     shown = article.translation(language)
     texts = [shown] + [article.translation(code) for code in languages.codes() if code != shown.language]
     pattern = search._pattern(query)
@@ -52,6 +55,7 @@ def test_snippets_equal_those_made_from_the_whole_text(titles, summaries, bodies
                 languages.field("title", code): title,
                 languages.field("summary", code): summary,
                 languages.field("body_html", code): body,
+                languages.field("body_text", code): markdown_html.block_text(body),  # as ``render`` stores it
             }
         )
     article = Article(**fields)
@@ -59,23 +63,16 @@ def test_snippets_equal_those_made_from_the_whole_text(titles, summaries, bodies
     assert search.best_snippet(article, query, language) == reference_snippet(article, query, language)
 
 
-def test_a_match_near_the_start_leaves_the_rest_of_the_body_unread(monkeypatch):
-    code = languages.codes()[0]
-    body = "<p>kernel news</p>" + "<p>more text</p>" * 500
-    article = Article(
-        source_language=code,
-        **{
-            languages.field("title", code): "T",
-            languages.field("summary", code): "",
-            languages.field("body_html", code): body,
-        },
-    )
+@pytest.mark.django_db
+def test_a_results_page_converts_no_html(client, monkeypatch):
+    article(en="Kernel news", body_en="## Kernel\n\nThe **kernel** &amp; its drivers.\n\n" + "More text.\n\n" * 200)
     converted = []
-    original = reading.markup_text
-    monkeypatch.setattr(reading, "markup_text", lambda part: converted.append(part) or original(part))
-    snippet, _language = search.best_snippet(article, search.parse("kernel"), code)
-    assert "<mark>kernel</mark>" in snippet and snippet.endswith("…")
-    assert len(converted) < 30, len(converted)
+    original = markdown_html.markup_text
+    monkeypatch.setattr(markdown_html, "markup_text", lambda part: converted.append(part) or original(part))
+    response = client.get("/en/search/", {"q": "drivers"})
+    (result,) = response.context["results"]
+    assert "<mark>drivers</mark>" in result["snippet"] and "Kernel … The kernel &amp; its" in result["snippet"]
+    assert converted == []
 
 
 @settings(max_examples=300, deadline=None)
@@ -103,8 +100,8 @@ def test_highlighted_words_start_where_no_letter_precedes_them(text, terms):
 
 @settings(max_examples=300, deadline=None)
 @given(body=fragments)
-def test_blocks_read_one_by_one_are_the_blocks_of_the_whole_body(body):
+def test_blocks_are_those_of_the_whole_body_cut_at_once(body):
     # The blocks as cut from the whole body at once: table cells joined, then split at each block's end.
-    marked = reading._BLOCK_END.sub("\x00", reading._CELL_END.sub(" ", body))
-    whole = [" ".join(reading.markup_text(part).split()) for part in marked.split("\x00")]
-    assert list(reading.iter_text_blocks(body)) == [block for block in whole if block]
+    marked = markdown_html._BLOCK_END.sub("\x00", markdown_html._CELL_END.sub(" ", body))
+    whole = [" ".join(markdown_html.markup_text(part).split()) for part in marked.split("\x00")]
+    assert markdown_html.text_blocks(body) == [block for block in whole if block]
