@@ -56,8 +56,14 @@ def _results(ids):
     return Article.objects.filter(pk__in=ids).for_results()
 
 
-def _search_candidates(now, shape, category_id=None, start=None, end=None, tsquery=None, match=None, **needles):
+def _search_candidates(
+    now, shape, category_id=None, start=None, end=None, tsquery=None, match=None, index_before=None, **needles
+):
     language, limit = shape
+    if index_before is not None:  # no filters: SQLite's full-text index alone, which holds published articles
+        return search.matching_published(now, match=match, index_before=index_before, **needles)[:limit].values_list(
+            "pk", "rank"
+        )
     if match is None:
         articles = filtered(Article.objects.published(now), category_id=category_id, start=start, end=end)
     else:  # SQLite's full-text index finds the articles (search_queries.through_index)
@@ -92,6 +98,7 @@ SEARCH_CANDIDATES = Prepared(
     match="str",
     index_since="int",
     index_until="int",
+    index_before="int",
     **{f"{kind}_{index}": "contains" for kind in ("needle", "loose") for index in range(search.MAX_TERMS)},
 )
 
@@ -164,6 +171,8 @@ def search_candidates(now, query, *, language: str | None = None, **filters) -> 
         values["index_until"] = search_index.key_bound(min(now, filters.get("end") or now))
         if "start" in filters:
             values["index_since"] = search_index.key_floor(filters["start"])
+        if not filters and not language:  # up to where every article it holds is published by now
+            values["index_before"] = search_index.key_floor(now) - 1
     rows = SEARCH_CANDIDATES.run(shape=shape, now=now, **filters, **values)
     return [pk for pk, _rank in sorted(rows, key=lambda row: -row[1])]
 

@@ -343,11 +343,24 @@ def matching(
     second: articles published in the same second come by id)."""
     if tsquery is not None:
         return search_queries.postgres_search(articles, tsquery).order_by("-publish_at", "-id")
+    needle, loose = _needles(needles)
+    return search_queries.sqlite_search(articles, match, needle, loose, index_since, index_until)
+
+
+def matching_published(now, *, match: str, index_until: int, index_before: int, **needles: str):
+    """The search documents of the articles published at ``now`` that match on SQLite's full-text index
+    (``matching_values`` with a ``match``), each with its ``rank``, newest first: a search without filters,
+    answered without reading the articles (``search_queries.published_through_index``)."""
+    needle, loose = _needles(needles)
+    return search_queries.published_through_index(match, needle, loose, now, index_until, index_before)
+
+
+def _needles(values: dict[str, str]) -> tuple[dict[int, str], dict[int, str]]:
     by_kind = {"needle": {}, "loose": {}}
-    for name, needle in needles.items():
+    for name, needle in values.items():
         kind, _sep, index = name.partition("_")
         by_kind[kind][int(index)] = needle
-    return search_queries.sqlite_search(articles, match, by_kind["needle"], by_kind["loose"], index_since, index_until)
+    return by_kind["needle"], by_kind["loose"]
 
 
 # Showing results -----------------------------------------------------------

@@ -7,16 +7,20 @@ answers from its own lists of terms instead.
 
 The index (``news_searchindex``) is an external-content FTS5 table: it stores
 only its lists of terms, and reads the documents' text, when it needs it, from
-a view of the documents (``news_searchindex_source``). Its rows are keyed by
-their article's publication second and id (``key_sql``), so SQLite reads a
-word's matches newest first and a search stops at its limit (``news.search``).
+a view of the documents of published articles (``news_searchindex_source``).
+Its rows are keyed by their article's publication second and id (``key_sql``),
+so SQLite reads a word's matches newest first and a search stops at its limit
+(``news.search``); as it holds published articles only, a search without
+filters needs no article at all: "published by now" is a bound on its keys.
 
 Triggers keep it current on every insert, update and delete of a document,
 however it was written (a save, a bulk write, a flush), when an article's
-publication time changes (the row moves to its new key), and when an article
-is deleted before its document. The index, its view and its triggers are
-created after every ``migrate`` when missing (and after a test database is
-built without migrations) and the index filled from the documents then;
+publication time changes (the row moves to its new key) or its status (the
+row comes or goes), and when an article is deleted before its document. The
+index, its view and its triggers are created after every ``migrate`` when
+missing or written differently by an earlier version (and after a test
+database is built without migrations) and the index filled from the
+documents then;
 before migrations run, the triggers and the view are dropped (``uninstall``),
 since SQLite checks them when Django renames the copy of a table it alters,
 and the index is filled again after. ``rebuilt_at_end()`` fills it again from
@@ -41,6 +45,8 @@ from contextlib import contextmanager
 
 from django.db import connection as default_connection
 
+from news.content import Publishable
+
 TABLE = "news_searchindex"
 DOCUMENTS = "news_searchdocument"
 ARTICLES = "news_article"
@@ -49,6 +55,7 @@ TOKENIZER = "porter unicode61 remove_diacritics 0"
 _COLUMNS = ("title", "summary", "body")
 ID_BITS = 24
 ID_MASK = (1 << ID_BITS) - 1
+PUBLISHED = Publishable.Status.PUBLISHED.value  # the only articles the index holds
 
 
 def key_sql(article: str) -> str:
@@ -87,29 +94,28 @@ def _texts(row: str) -> str:
     return ", ".join(f"{row}.{column}" for column in _COLUMNS)
 
 
-_OF_ARTICLE = "FROM {articles} a WHERE a.id = {row}.article_id"
-_OF_DOCUMENT = "FROM {documents} d WHERE d.article_id = {row}.id"
-
-
 def _of_article(row: str) -> str:
-    return _OF_ARTICLE.format(articles=ARTICLES, row=row)
+    """The published article of the document ``row``."""
+    return f"FROM {ARTICLES} a WHERE a.id = {row}.article_id AND a.status = '{PUBLISHED}'"
 
 
 def _of_document(row: str) -> str:
-    return _OF_DOCUMENT.format(documents=DOCUMENTS, row=row)
+    """The document of the article ``row``, if that article is published."""
+    return f"FROM {DOCUMENTS} d WHERE d.article_id = {row}.id AND {row}.status = '{PUBLISHED}'"
 
 
 SOURCE_SQL = (
     f"CREATE VIEW {SOURCE} AS SELECT {key_sql('a')} AS key, {_texts('d')} "
-    f"FROM {DOCUMENTS} d JOIN {ARTICLES} a ON a.id = d.article_id"
+    f"FROM {DOCUMENTS} d JOIN {ARTICLES} a ON a.id = d.article_id WHERE a.status = '{PUBLISHED}'"
 )
 TABLE_SQL = (
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5({', '.join(_COLUMNS)}, content='{SOURCE}', "
     f"content_rowid='key', tokenize='{TOKENIZER}')"
 )
-# Each document is indexed under its article's key; an article whose publication time changes is
-# indexed again under its new key. Whichever of an article and its document is deleted first takes the
-# index's row with it (Django deletes the document first; a flush may not).
+# Each document of a published article is indexed under its article's key; an article whose publication
+# time changes is indexed again under its new key, one published or unpublished comes or goes. Whichever
+# of an article and its document is deleted first takes the index's row with it (Django deletes the
+# document first; a flush may not).
 TRIGGERS_SQL = {
     f"{TABLE}_insert": (
         f"AFTER INSERT ON {DOCUMENTS} BEGIN "
@@ -123,7 +129,8 @@ TRIGGERS_SQL = {
         f"{_add(key_sql('a'), 'new', _of_article('new'))} END"
     ),
     f"{TABLE}_moved": (
-        f"AFTER UPDATE OF publish_at ON {ARTICLES} WHEN old.publish_at IS NOT new.publish_at BEGIN "
+        f"AFTER UPDATE OF publish_at, status ON {ARTICLES} "
+        f"WHEN old.publish_at IS NOT new.publish_at OR old.status IS NOT new.status BEGIN "
         f"{_remove(key_sql('old'), 'd', _of_document('old'))} {_add(key_sql('new'), 'd', _of_document('new'))} END"
     ),
     f"{TABLE}_gone": f"BEFORE DELETE ON {ARTICLES} BEGIN {_remove(key_sql('old'), 'd', _of_document('old'))} END",
@@ -135,26 +142,30 @@ def available(connection=default_connection) -> bool:
 
 
 def install(connection=default_connection) -> bool:
-    """Create the index, its view of the documents and its triggers where missing; an index made here, or
-    whose view was missing (dropped for migrations, ``uninstall``), is filled from the documents.
+    """Create the index, its view of the documents and its triggers where missing or not written as here
+    (by an earlier version); an index made here, or whose view was made again (dropped for migrations,
+    ``uninstall``, or changed), is filled from the documents.
 
     Returns whether the index was created. Does nothing on other databases.
     """
     if not available(connection):
         return False
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
-        names = {name for (name,) in cursor.fetchall()}
-        if DOCUMENTS not in names or ARTICLES not in names:  # migrating to a state before them
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'view', 'trigger')")
+        written = dict(cursor.fetchall())
+        if DOCUMENTS not in written or ARTICLES not in written:  # migrating to a state before them
             return False
-        table_missing, view_missing = TABLE not in names, SOURCE not in names
-        if view_missing:
+        table_missing, view_made = TABLE not in written, written.get(SOURCE) != SOURCE_SQL
+        if view_made:
+            cursor.execute(f"DROP VIEW IF EXISTS {SOURCE}")
             cursor.execute(SOURCE_SQL)
         if table_missing:
             cursor.execute(TABLE_SQL)
         for name, body in TRIGGERS_SQL.items():
-            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
-        if table_missing or view_missing:
+            if written.get(name) != f"CREATE TRIGGER {name} {body}":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                cursor.execute(f"CREATE TRIGGER {name} {body}")
+        if table_missing or view_made:
             cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
     return table_missing
 
@@ -220,7 +231,8 @@ def indexed_at_end(connection=default_connection):
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {TABLE}({_COLUMN_LIST}) SELECT {key_sql('a').replace('%', '%%')}, {_texts('d')} "
-            f"FROM {DOCUMENTS} d JOIN {ARTICLES} a ON a.id = d.article_id WHERE d.article_id > %s",
+            f"FROM {DOCUMENTS} d JOIN {ARTICLES} a ON a.id = d.article_id "
+            f"WHERE d.article_id > %s AND a.status = '{PUBLISHED}'",
             [last],
         )
         cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS_SQL[name]}")

@@ -1,8 +1,9 @@
 """The SQL a search asks (``news.search.matching``): PostgreSQL's ``tsvector`` with its GIN index, or
 SQLite's full-text index (``news.search_index``) with ranks from the documents' titles and summaries."""
 
+from django.db import connection
 from django.db.models import BooleanField, Case, FloatField, IntegerField, Q, Value, When
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression, RawSQL
 
 from news import search_index
 from news.models import Article, SearchDocument
@@ -21,22 +22,14 @@ def postgres_search(articles, tsquery: str):
 _WEIGHTS = {"title": 4, "summary": 2, "body": 1}
 
 
-def sqlite_search(articles, match: str | None, needles: dict[int, str], loose: dict[int, str], since=None, until=None):
-    """``articles`` matching on SQLite, each with its rank: for every term, the weight of the first field
-    that holds it (title 4, summary 2, body 1), summed.
-
-    ``match`` (an FTS5 query of every term it can express) is answered by the full-text index
-    (``news.search_index``); ``needles`` are those terms as substrings, to find which field holds them.
-    A term the index cannot find, a single Chinese character (the index holds pairs), is a ``loose``
-    needle, matched as a substring of the documents.
-    """
+def _ranked(needles: dict[int, str], loose: dict[int, str], prefix: str) -> tuple[Q, Expression]:
+    """The condition the ``loose`` needles set, and the rank of every needle: for each, the weight of the
+    first field that holds it (title 4, summary 2, body 1), summed. ``prefix`` leads to the document."""
     condition = Q()
     rank = Value(0)
     for index in sorted({*needles, *loose}):
         needle = needles.get(index, loose.get(index))
-        whens = [
-            When(Q(**{f"search_document__{field}__contains": needle}), then=Value(w)) for field, w in _WEIGHTS.items()
-        ]
+        whens = [When(Q(**{f"{prefix}{field}__contains": needle}), then=Value(w)) for field, w in _WEIGHTS.items()]
         if index in needles:
             # The index found the term in one of the three fields: not the title or summary means the body,
             # which is then not read at all.
@@ -44,16 +37,58 @@ def sqlite_search(articles, match: str | None, needles: dict[int, str], loose: d
         else:
             hit = Q()
             for field in _WEIGHTS:
-                hit |= Q(**{f"search_document__{field}__contains": needle})
+                hit |= Q(**{f"{prefix}{field}__contains": needle})
             condition &= hit
             default = Value(0)
         rank = rank + Case(*whens, default=default, output_field=IntegerField())
+    return condition, rank
+
+
+def sqlite_search(articles, match: str | None, needles: dict[int, str], loose: dict[int, str], since=None, until=None):
+    """``articles`` matching on SQLite, each with its rank (``_ranked``).
+
+    ``match`` (an FTS5 query of every term it can express) is answered by the full-text index
+    (``news.search_index``); ``needles`` are those terms as substrings, to find which field holds them.
+    A term the index cannot find, a single Chinese character (the index holds pairs), is a ``loose``
+    needle, matched as a substring of the documents.
+    """
+    condition, rank = _ranked(needles, loose, "search_document__")
     # Joins the document table (title is never NULL) for the ranks, without offering its primary key as
     # an access path.
     found = articles.filter(search_document__title__isnull=False).filter(condition).annotate(rank=rank)
     if match is None:
         return found.order_by("-publish_at", "-id")
     return through_index(found, match, since, until)
+
+
+def published_through_index(match: str, needles: dict[int, str], loose: dict[int, str], now, until: int, before: int):
+    """The documents of the articles published at ``now`` that the full-text index finds for ``match``,
+    each with its rank (``_ranked``), newest first: from the index and the documents alone.
+
+    The index holds the documents of published articles only, keyed by publication time: every key up to
+    ``before`` (``key_floor(now) - 1``) is published by ``now``; those of ``now``'s own second, up to
+    ``until`` (``key_bound(now)``), have their article's time compared with ``now``. No other article
+    is read.
+    """
+    condition, rank = _ranked(needles, loose, "")
+    table, documents = search_index.TABLE, f'"{SearchDocument._meta.db_table}"'
+    article_id = f"({table}.rowid & {search_index.ID_MASK})"
+    this_second = f"SELECT 1 FROM {search_index.ARTICLES} a WHERE a.id = {article_id} AND a.publish_at <= %s"
+    return (
+        SearchDocument.objects.filter(condition)
+        .annotate(rank=rank)
+        .extra(
+            tables=[table],
+            where=[
+                f"{table} MATCH %s",
+                f"{table}.rowid <= %s",
+                f"({table}.rowid <= %s OR EXISTS ({this_second}))",
+                f"{documents}.article_id = {article_id}",
+            ],
+            params=[match, until, before, connection.ops.adapt_datetimefield_value(now)],
+            order_by=[f"-{table}.rowid"],
+        )
+    )
 
 
 def through_index(articles, match: str, since: int | None = None, until: int | None = None):

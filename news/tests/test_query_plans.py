@@ -158,18 +158,29 @@ def test_a_tag_page_walks_the_publication_index(site):
 
 
 @pytest.mark.django_db
-def test_search_candidates_stop_at_the_cap(site):
-    """Search: the candidates' query has a LIMIT and, on SQLite, walks the publication index in order."""
+@pytest.mark.parametrize("filtered", [False, True])
+def test_search_candidates_stop_at_the_cap(site, filtered):
+    """Search: the candidates' query has a LIMIT and, on SQLite, reads the full-text index in its order.
+
+    Without filters, the index (which holds published articles only) and the documents answer alone: an
+    article is read only inside the check of the current second's. With a filter, each match's article
+    is found in the publication index, which holds what the filters read.
+    """
     from news import search
 
-    (walk, *_ranked) = _plans_of(pages(site)["search"], "LIMIT")
+    path = pages(site)["search"] + ("&category=blog&language=en" if filtered else "")
+    (walk, *_ranked) = _plans_of(path, "LIMIT")
     sql, plan = walk
     assert f"LIMIT {search.MAX_CANDIDATES}" in sql
     if connection.vendor == "sqlite":
-        assert "article_listing_idx" in plan and not _sorts_everything(plan), f"{sql}\n{plan}"
-        # The full-text index finds the word; the documents' bodies are not read (only titles and
-        # summaries, for the ranks).
-        assert "VIRTUAL TABLE" in plan and "news_searchindex" in sql, f"{sql}\n{plan}"
+        assert "VIRTUAL TABLE" in plan and "news_searchindex" in sql and not _sorts_everything(plan), f"{sql}\n{plan}"
+        if filtered:
+            assert "article_listing_idx" in plan, f"{sql}\n{plan}"
+        else:
+            before_subquery, _sep, subquery = plan.partition("CORRELATED SCALAR SUBQUERY")
+            assert "news_article" not in sql.partition("EXISTS")[0] and " a " not in before_subquery, plan
+            assert "SEARCH a USING INTEGER PRIMARY KEY" in subquery, plan
+        # The documents' bodies are not read (only titles and summaries, for the ranks).
         assert '"news_searchdocument"."body"' not in sql, sql
 
 
