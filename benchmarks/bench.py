@@ -143,19 +143,27 @@ def render(machine, sites, generation, extra, imported, *, seconds, quick, parti
         lines += ["## Ceilings (SQLite site, same gunicorn)", ""]
         lines += ["| what | req/s | p50 ms | p99 ms |", "| --- | --- | --- | --- |"]
         for name, row in ceiling.items():
-            lines.append(f"| {name} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} |")
+            if name != "beside":
+                lines.append(f"| {name} | {row['rps']:.0f} | {row['p50']:.1f} | {row['p99']:.1f} |")
         cached = [result["pages"] for site in sites for mode, result in site["results"].items() if mode == "cached"]
         if cached:
             hits = [row["rps"] for rows in cached for row in rows.values()]
-            share = min(hits) / trivial
-            verdict = "met" if share >= HIT_SHARE_OF_TRIVIAL else "NOT met"
             lines += [
                 "",
-                f"Cache hits (local memory): {min(hits):.0f} to {max(hits):.0f} req/s, the slowest at {share:.0%} "
-                f"of the trivial app sending the article page's bytes "
-                f"(target at least {HIT_SHARE_OF_TRIVIAL:.0%}: {verdict}).",
-                "",
+                f"Cache hits (local memory), every page of the tables above: {min(hits):.0f} to {max(hits):.0f} "
+                f"req/s, {min(hits) / trivial:.0%} to {max(hits) / trivial:.0%} of the trivial app sending the "
+                "article page's bytes measured once (each figure at another moment).",
             ]
+        if "beside" in ceiling:
+            beside = ceiling["beside"]
+            share = beside["hit"] / beside["trivial"]
+            verdict = "met" if share >= HIT_SHARE_OF_TRIVIAL else "NOT met"
+            lines += [
+                f"The English article's hit and that trivial app measured in turns ({pages.ROUNDS} rounds, both "
+                f"served, medians): {beside['hit']:.0f} against {beside['trivial']:.0f} req/s, {share:.0%} "
+                f"(target at least {HIT_SHARE_OF_TRIVIAL:.0%}: {verdict}).",
+            ]
+        lines.append("")
     for key, label in (("weight", "English"), ("weight_zh", "Chinese")):
         if key in extra:
             weight = extra[key]

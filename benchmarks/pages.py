@@ -18,6 +18,7 @@ import platform
 import re
 import secrets
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -30,6 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 WORKERS = 2
 CONNECTIONS = 8
+# Two pages compared with each other are measured in turns, so many rounds, and their medians compared.
+ROUNDS = 3
 
 
 # The machine -----------------------------------------------------------------
@@ -306,9 +309,32 @@ def ceilings(env: dict, *, seconds: float, page: str) -> dict:
     stored.parent.mkdir(parents=True, exist_ok=True)
     kept = [[name, value] for name, value in headers.items() if name.lower() not in ("date", "server", "connection")]
     stored.write_text(json.dumps({"headers": kept, "body": body.hex()}))
-    with gunicorn("benchmarks.trivial_wsgi:application", {**env, "TRIVIAL_PAGE": str(stored)}) as (base, _process):
-        same_bytes = wrk(base + "/", seconds)
-    return {"static file": static, "trivial WSGI app": trivial, "trivial WSGI app, the article's bytes": same_bytes}
+    same = {**env, "TRIVIAL_PAGE": str(stored)}
+    with (
+        gunicorn("benchmarks.trivial_wsgi:application", same) as (trivial_base, _trivial),
+        gunicorn("portal.wsgi", {**env, "PAGE_CACHE": "1"}) as (portal_base, _portal),
+    ):
+        same_bytes = wrk(trivial_base + "/", seconds)
+        beside = hit_beside_trivial(portal_base + page, trivial_base + "/", seconds=seconds)
+    return {
+        "static file": static,
+        "trivial WSGI app": trivial,
+        "trivial WSGI app, the article's bytes": same_bytes,
+        "beside": beside,
+    }
+
+
+def hit_beside_trivial(hit: str, trivial: str, *, seconds: float, rounds: int = ROUNDS) -> dict[str, float]:
+    """A cache hit and the trivial app sending its bytes, measured in turns (``rounds`` rounds, both served):
+    the median rate of each, so that a change of the machine's speed between measurements weighs on both."""
+    for url in (hit, trivial):
+        fetch(url)
+        wrk(url, 1)  # both workers of each warmed (the hit in each worker's own cache)
+    rates = {"hit": [], "trivial": []}
+    for _round in range(rounds):
+        rates["hit"].append(wrk(hit, seconds)["rps"])
+        rates["trivial"].append(wrk(trivial, seconds)["rps"])
+    return {key: statistics.median(values) for key, values in rates.items()}
 
 
 def page_weight(env: dict, path: str) -> dict[str, int]:
