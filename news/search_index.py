@@ -166,8 +166,16 @@ def install(connection=default_connection) -> bool:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
                 cursor.execute(f"CREATE TRIGGER {name} {body}")
         if table_missing or view_made:
-            cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+            _fill(cursor)
     return table_missing
+
+
+def _fill(cursor) -> None:
+    """Fill the index anew from the documents, as FTS5's ``rebuild`` does but in the order of the keys: FTS5
+    writes the rows it is given to disk whenever a key is lower than the one before, and the documents'
+    own order (by article) made so many small pieces to merge that it took twice the time."""
+    cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
+    cursor.execute(f"INSERT INTO {TABLE}({_COLUMN_LIST}) SELECT key, {', '.join(_COLUMNS)} FROM {SOURCE} ORDER BY key")
 
 
 def uninstall(connection=default_connection) -> None:
@@ -199,7 +207,7 @@ def rebuilt_at_end(connection=default_connection):
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
     yield
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')")
+        _fill(cursor)
         for name, body in TRIGGERS_SQL.items():
             cursor.execute(f"CREATE TRIGGER {name} {body}")
 
@@ -232,7 +240,7 @@ def indexed_at_end(connection=default_connection):
         cursor.execute(
             f"INSERT INTO {TABLE}({_COLUMN_LIST}) SELECT {key_sql('a').replace('%', '%%')}, {_texts('d')} "
             f"FROM {DOCUMENTS} d JOIN {ARTICLES} a ON a.id = d.article_id "
-            f"WHERE d.article_id > %s AND a.status = '{PUBLISHED}'",
+            f"WHERE d.article_id > %s AND a.status = '{PUBLISHED}' ORDER BY 1",  # see _fill
             [last],
         )
         cursor.execute(f"CREATE TRIGGER {name} {TRIGGERS_SQL[name]}")
