@@ -5,7 +5,9 @@ from html import escape
 from django import forms
 from django.conf import settings
 from django.forms.utils import flatatt
-from django.utils.safestring import SafeData, mark_safe
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from news import public_queries
@@ -79,9 +81,11 @@ class SearchFilterForm(forms.Form):
     language = ChoiceField(label=_("Language"), required=False, widget=QuickSelect)
     year = TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None, widget=QuickSelect)
 
-    def __init__(self, data, *, articles=None):
+    def __init__(self, data, *, articles=None, categories=None):
         super().__init__(data)
-        self.categories = {category.slug: category for category in public_queries.categories()}
+        if categories is None:
+            categories = public_queries.categories()
+        self.categories = {category.slug: category for category in categories}
         if articles is None:
             # Every published article is read to list its years: kept per content version.
             years = query_cache.remember("published-years", lambda: _years(Article.objects.published()))
@@ -112,3 +116,38 @@ class SearchFilterForm(forms.Form):
     def active(self) -> bool:
         data = getattr(self, "cleaned_data", {})
         return any(data.get(name) for name in self.fields)
+
+
+class NoFilters:
+    """What a search page reads of its ``SearchFilterForm`` when none of the filters was given (most searches,
+    from the search box of every page): nothing to check, and the filter bar every such search shows."""
+
+    active = False
+
+    def __init__(self):
+        self.categories = {category.slug: category for category in public_queries.categories()}
+        self.errors = {}
+
+    def filter_values(self) -> dict:
+        return {"category_id": None, "start": None, "end": None, "language": None}
+
+
+FILTER_BAR = "news/search_filters.html"
+
+
+def search_filters(data) -> SearchFilterForm | NoFilters:
+    """The search page's filters for its query string ``data``."""
+    return SearchFilterForm(data) if any(name in data for name in SearchFilterForm.base_fields) else NoFilters()
+
+
+def filter_bar(filters: SearchFilterForm | NoFilters) -> SafeString:
+    """The filter bar's selects with their labels. Without filters, the bar is the same for every search in a
+    language until the content changes (it lists the years): it is made once per content version."""
+    if isinstance(filters, SearchFilterForm):
+        return render_to_string(FILTER_BAR, {"filter_form": filters})
+    return query_cache.remember(
+        f"search-filter-bar:{translation.get_language()}",
+        lambda: render_to_string(
+            FILTER_BAR, {"filter_form": SearchFilterForm({}, categories=filters.categories.values())}
+        ),
+    )

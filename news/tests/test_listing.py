@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse, set_script_prefix
-from django.utils import translation
+from django.utils import timezone, translation
 
 from news import search
 from news.models import Article, Category
@@ -164,3 +164,34 @@ def test_the_pages_follow_the_rank_then_the_date_as_the_ranked_query_does(client
     ranked = search.search(Article.objects.published(), search.parse("compiler"))
     assert shown == [article.slug for article in ranked]
     assert len(shown) == 14 and shown[0].startswith("compiler")
+
+
+def test_a_search_without_filters_shows_the_bar_the_form_makes_once_per_content_version(
+    client, settings, tmp_path, monkeypatch
+):
+    """Most searches give no filter: their filter bar is the same until the content changes (it lists the
+    years), made once per content version and language, and equal to what the form makes."""
+    from news import forms
+
+    settings.QUERY_CACHE = True
+    settings.PAGE_CACHE_VERSION_FILE = tmp_path / "version"
+    article(en="Kernel notes", days_ago=400)
+
+    def bar(html: str) -> str:
+        return re.search(r'<legend>[^<]*</legend>\s*(.*?)\s*<button type="submit" class="search-filter', html, re.S)[1]
+
+    built = []
+    original = forms.SearchFilterForm.__init__
+    monkeypatch.setattr(
+        forms.SearchFilterForm, "__init__", lambda self, *a, **k: built.append(1) or original(self, *a, **k)
+    )
+    for language in ("en", "zh"):
+        unfiltered = bar(client.get(f"/{language}/search/?q=kernel").content.decode())
+        assert bar(client.get(f"/{language}/search/?q=kernel").content.decode()) == unfiltered
+        assert bar(client.get(f"/{language}/search/?q=kernel&category=").content.decode()) == unfiltered
+    assert len(built) == 4  # the bar of each language once, and each search given a (blank) filter
+    this_year = str(timezone.localdate().year)
+    assert this_year not in re.findall(r'<option value="(\d{4})"', unfiltered)  # 400 days ago: another year
+    article(en="Kernel news", days_ago=0)  # a change, and a year the bar did not list
+    after = bar(client.get("/zh/search/?q=kernel").content.decode())
+    assert f'<option value="{this_year}">{this_year}</option>' in after and len(built) == 5
