@@ -42,11 +42,20 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pages
+from peer_report import (
+    AT_LEAST_THE_LIST,
+    PORTAL_ONLY,
+    ROUNDS,
+    WAGTAIL,
+    requirement,
+    section,
+    unavailable_section,
+    write_section,
+)
 
 ROOT = pages.ROOT
 SITE = Path(__file__).resolve().parent / "wagtail_site"
 VENV = ROOT / "var" / "bench-wagtail"
-WAGTAIL = "8.0.1"
 # Wagtail and what it installs, as resolved for it; Django and gunicorn are taken from requirements.txt.
 PINS = [
     f"wagtail=={WAGTAIL}",
@@ -58,18 +67,7 @@ PINS = [
     pydantic_core==2.50.5 requests==2.34.2 soupsieve==4.1.3 sqlparse==0.6.1 swapper==1.5.0 telepath==0.3.1
     typing-inspection==0.4.5 typing_extensions==4.16.0 urllib3==2.8.0 Willow==1.12.0""".split(),  # noqa: SIM905
 ]
-HEADING = "## Against a peer"
 CHECK_ARTICLES = 50
-# The target of each page: the portal's rate as a multiple of Wagtail's; home and search at least the portal's list
-# page 1, measured in the same run.
-ARTICLE_TIMES, LIST_TIMES = 3, 5
-# Pages the Wagtail site does not have (it is built without search): measured on the portal alone.
-PORTAL_ONLY = ("search zh", "search en")
-AT_LEAST_THE_LIST = ("home", *PORTAL_ONLY)
-ROUNDS = pages.ROUNDS
-TIMES = "\N{MULTIPLICATION SIGN}"
-NONE = "\N{EN DASH}"  # a figure the Wagtail site has not
-
 # Run with the portal's python and settings: the generated articles as JSON for the Wagtail site's loader.
 EXPORT = r"""
 import django, json, random, re, sys; django.setup()
@@ -119,14 +117,6 @@ print(json.dumps(counts))
 
 class Unavailable(Exception):
     """Wagtail could not be installed."""
-
-
-def requirement(name: str) -> str:
-    """The pinned ``name==version`` line of the portal's requirements.txt."""
-    for line in (ROOT / "requirements.txt").read_text().splitlines():
-        if line.split("==")[0].strip().lower() == name.lower():
-            return line.strip()
-    raise SystemExit(f"requirements.txt pins no {name}")
 
 
 def wagtail_python() -> Path:
@@ -343,98 +333,6 @@ def run_python(python: Path, script: str, env: dict, *args: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-# The report ------------------------------------------------------------------------
-
-
-def targets(result: dict) -> dict[str, tuple[str, bool]]:
-    """Per page, the target as words and whether the portal meets it."""
-    wagtail, portal = result["sides"]["Wagtail"]["rows"], result["sides"]["portal"]["rows"]
-    verdicts = {}
-    beside = result["sides"]["portal"].get("beside_list", {})
-    for name in portal:
-        if name in beside:  # measured in turns with the list
-            rates = beside[name]
-            verdicts[name] = (
-                f"≥ the list p1 in turns with it: {rates['page']:.0f} against {rates['list']:.0f} "
-                f"({rates['page'] / rates['list']:.2f})",
-                rates["page"] >= rates["list"],
-            )
-        elif name in AT_LEAST_THE_LIST:
-            verdicts[name] = (
-                f"≥ the portal's list p1 ({portal['list p1']['rps']:.0f})",
-                portal[name]["rps"] >= portal["list p1"]["rps"],
-            )
-        else:
-            times = ARTICLE_TIMES if name.startswith("article") else LIST_TIMES
-            verdicts[name] = (f"≥ {times}{TIMES} Wagtail", portal[name]["rps"] / wagtail[name]["rps"] >= times)
-    return verdicts
-
-
-def section(result: dict) -> str:
-    """The Markdown section of BENCHMARKS.md."""
-    machine, seconds, sides = result["machine"], result["seconds"], result["sides"]
-    build = ", ".join(f"{name} {value:.0f} s" for name, value in result["timings"].items())
-    lines = [
-        f"{HEADING}: Wagtail {WAGTAIL}, {result['articles']:,} articles per language",
-        "",
-        "Written by `make bench-peer` (`benchmarks/peer.py`).",
-        "",
-        f"- Machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram']} RAM; Python {machine['python']}; "
-        f"{machine['date']}; load average at the start {machine['load']}, at the end {result['load_end']:.1f} "
-        "(other work on the machine makes every figure lower)",
-        f"- Both on SQLite, each page measured on one site then at once on the other, {ROUNDS} rounds, the median "
-        "round of each reported; both served by "
-        f"{requirement('gunicorn').replace('==', ' ')} with {pages.WORKERS} sync workers, DEBUG off; wrk with 2 "
-        f"threads and {pages.CONNECTIONS} connections for {seconds:g} s per page on the loopback interface, "
-        "asking for gzip",
-        f"- Portal: `generate_news --count {result['articles']} --seed 1` (one article in ten in Chinese only, one "
-        "in twenty in English only), page cache off (`PAGE_CACHE=0`)",
-        f"- Wagtail {WAGTAIL} on {requirement('Django').replace('==', ' ')} (`benchmarks/wagtail_site/`): the same "
-        f"{result['wagtail_articles']:,} articles, each in both languages, no cache, GZipMiddleware; "
-        "article pages show tags, previous/next and 5 related articles as the portal's do",
-        f"- Build: {build}",
-        "- Home and search, whose target is the portal's list page 1: that page measured before them in each "
-        "round, the medians compared (the machine's speed changes between measurements minutes apart)",
-        "",
-        "| page | Wagtail req/s (p50 / p99 ms) | portal req/s (p50 / p99 ms) | portal / Wagtail | target | |",
-        "| --- | --- | --- | --- | --- | --- |",
-    ]
-    wagtail, portal = sides["Wagtail"]["rows"], sides["portal"]["rows"]
-    for name, (target, met) in targets(result).items():
-        cells = [name]
-        for row in (wagtail.get(name), portal[name]):
-            flag = " (errors)" if row and row["errors"] else ""
-            cells.append(f"{row['rps']:.0f}{flag} ({row['p50']:.1f} / {row['p99']:.1f})" if row else "(not built)")
-        ratio = f"{portal[name]['rps'] / wagtail[name]['rps']:.1f}{TIMES}" if name in wagtail else NONE
-        cells += [ratio, target, "met" if met else "NOT met"]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "| page | SQL queries, Wagtail / portal | HTML KB gzip, Wagtail / portal | HTML KB, Wagtail / portal |",
-        "| --- | --- | --- | --- |",
-    ]
-    queries = result["queries"]
-    for name in portal:
-        size = {side: sides[side]["sizes"].get(name) for side in sides}
-        wagtail_size = size["Wagtail"] or {"gzip": None, "html": None}
-        lines.append(
-            f"| {name} | {queries['Wagtail'].get(name, NONE)} / {queries['portal'][name]} | "
-            f"{_kb(wagtail_size['gzip'])} / {_kb(size['portal']['gzip'])} | "
-            f"{_kb(wagtail_size['html'])} / {_kb(size['portal']['html'])} |"
-        )
-    rss = ", ".join(f"{side} {sides[side]['rss']:.0f} MB" for side in sides)
-    lines += ["", f"Largest worker RSS after the runs: {rss}.", ""]
-    return "\n".join(lines)
-
-
-def _kb(size: int | None) -> str:
-    return NONE if size is None else f"{size / 1024:.1f}"
-
-
-def unavailable_section(reason: str) -> str:
-    return f"{HEADING}: Wagtail {WAGTAIL}\n\nNot measured: {' '.join(reason.split())}\n"
-
-
 def report_section(*, articles: int = 2_000, seconds: float = 5) -> str:
     """The section for bench.py: measured, or saying why not (the rest of its report is kept)."""
     try:
@@ -443,17 +341,6 @@ def report_section(*, articles: int = 2_000, seconds: float = 5) -> str:
         reason = str(error).strip() or type(error).__name__
         print(f"Against a peer: not measured: {reason}", file=sys.stderr)
         return unavailable_section(reason)
-
-
-def write_section(path: Path, text: str) -> None:
-    """``text`` in place of ``path``'s section of the same heading, or appended."""
-    old = path.read_text() if path.exists() else ""
-    found = re.compile(rf"^{re.escape(HEADING)}\b.*?(?=^## |\Z)", re.M | re.S)
-    if found.search(old):
-        new = found.sub(lambda _match: text.rstrip("\n") + "\n\n", old, count=1).rstrip("\n") + "\n"
-    else:
-        new = (old.rstrip("\n") + "\n\n" if old else "") + text
-    path.write_text(new)
 
 
 def main():
@@ -487,7 +374,7 @@ def main():
             queries = {
                 side: result["queries"][side][name] for side in result["queries"] if name in result["queries"][side]
             }
-            print(f"{name}: 200 on both; SQL queries {queries}; bytes gzip {sizes}")
+            print(f"{name}: 200 on {' and '.join(sizes)}; SQL queries {queries}; bytes gzip {sizes}")
         print("Check passed: every page answers 200 with a whole page on both sites.")
         return
     text = section(result)
