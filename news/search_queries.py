@@ -74,21 +74,35 @@ def published_through_index(match: str, needles: dict[int, str], loose: dict[int
     table, documents = search_index.TABLE, f'"{SearchDocument._meta.db_table}"'
     article_id = f"({table}.rowid & {search_index.ID_MASK})"
     this_second = f"SELECT 1 FROM {search_index.ARTICLES} a WHERE a.id = {article_id} AND a.publish_at <= %s"
+    where, params = _walk(match, until=until)
     return (
         SearchDocument.objects.filter(condition)
         .annotate(rank=rank)
         .extra(
             tables=[table],
             where=[
-                f"{table} MATCH %s",
-                f"{table}.rowid <= %s",
+                *where,
                 f"({table}.rowid <= %s OR EXISTS ({this_second}))",
                 f"{documents}.article_id = {article_id}",
             ],
-            params=[match, until, before, connection.ops.adapt_datetimefield_value(now)],
+            params=[*params, before, connection.ops.adapt_datetimefield_value(now)],
             order_by=[f"-{table}.rowid"],
         )
     )
+
+
+def _walk(match: str, since: int | None = None, until: int | None = None) -> tuple[list[str], list]:
+    """The conditions (and their values) of a walk of the full-text index: the rows matching ``match``,
+    with keys from ``since`` up to ``until`` when given."""
+    table = search_index.TABLE
+    where, params = [f"{table} MATCH %s"], [match]
+    if since is not None:
+        where.append(f"{table}.rowid >= %s")
+        params.append(since)
+    if until is not None:
+        where.append(f"{table}.rowid <= %s")
+        params.append(until)
+    return where, params
 
 
 def through_index(articles, match: str, since: int | None = None, until: int | None = None):
@@ -103,13 +117,7 @@ def through_index(articles, match: str, since: int | None = None, until: int | N
     """
     table, article = search_index.TABLE, f'"{Article._meta.db_table}"'
     second = search_index.key_second_sql(f"{table}.rowid")
-    where, params = [f"{table} MATCH %s"], [match]
-    if since is not None:
-        where.append(f"{table}.rowid >= %s")
-        params.append(since)
-    if until is not None:
-        where.append(f"{table}.rowid <= %s")
-        params.append(until)
+    where, params = _walk(match, since, until)
     return articles.extra(
         tables=[table],
         where=[
